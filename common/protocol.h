@@ -1,0 +1,84 @@
+/*
+ * protocol.h - the wire format between libmyopen and the openfile helper.
+ *
+ * Bump PROTOCOL_VERSION if any of these change.
+ *
+ * Both ends run on the same host, so integers travel in host byte order;
+ * they are copied field by field into fixed offsets, never as structs, so
+ * padding and alignment never reach the wire.
+ *
+ * Request, client to helper (PROTO_REQ_HDR bytes, then the path):
+ *   u32 magic      PROTO_REQ_MAGIC
+ *   u32 version    PROTOCOL_VERSION
+ *   u32 flags      open(2) flags, O_CLOEXEC removed by the client
+ *   u32 mode       creation mode, 0 without O_CREAT
+ *   u32 pathlen    1 .. PROTO_PATH_MAX, no NUL among the bytes
+ *
+ * Reply, helper to client (PROTO_REPLY_LEN bytes, a descriptor attached
+ * exactly when status is 0):
+ *   u32 magic      PROTO_REPLY_MAGIC
+ *   u32 version    PROTOCOL_VERSION
+ *   i32 status     0 or an errno value
+ */
+#ifndef OPENFILE_PROTOCOL_H
+#define OPENFILE_PROTOCOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROTOCOL_VERSION 1u
+#define PROTO_REQ_MAGIC 0x4f504652u   /* "OPFR" */
+#define PROTO_REPLY_MAGIC 0x4f504641u /* "OPFA" */
+
+#define PROTO_REQ_HDR 20u
+#define PROTO_REPLY_LEN 12u
+/* PATH_MAX counts the terminating NUL, which does not travel. */
+#define PROTO_PATH_MAX 4095u
+
+/*
+ * The helper's own exit statuses, above every errno value, for failures that
+ * are not an answer about the file.  The library maps them to the errno
+ * values documented in my_open(3).
+ */
+enum helper_exit {
+	HELPER_EXIT_USAGE = 200,     /* bad arguments: not started by libmyopen */
+	HELPER_EXIT_NOPRIV = 201,    /* no privilege to drop, or drop failed */
+	HELPER_EXIT_PROTOCOL = 202,  /* malformed request or socket */
+	HELPER_EXIT_SYSTEM = 203,    /* the helper could not set itself up */
+};
+
+struct proto_request {
+	uint32_t flags;
+	uint32_t mode;
+	char path[PROTO_PATH_MAX + 1]; /* NUL-terminated after decoding */
+};
+
+/* Encodes the header for a path of pathlen bytes into hdr. */
+void proto_request_header(unsigned char hdr[PROTO_REQ_HDR], uint32_t flags,
+			  uint32_t mode, uint32_t pathlen);
+
+/*
+ * Checks a request header.  Returns the path length to read next, or -1
+ * and sets errno: EPROTO for a wrong magic or version, ENAMETOOLONG or
+ * EINVAL for a path length out of range.
+ */
+long proto_request_check(const unsigned char hdr[PROTO_REQ_HDR],
+			 struct proto_request *req);
+
+/*
+ * Takes the path bytes read after the header into req.  Returns 0, or -1
+ * and sets errno to EINVAL when they hold a NUL byte.
+ */
+int proto_request_path(struct proto_request *req, const char *path,
+		       size_t pathlen);
+
+void proto_reply_encode(unsigned char buf[PROTO_REPLY_LEN], int status);
+
+/*
+ * Decodes a reply.  Returns 0 and sets *status, or -1 and sets errno to
+ * EPROTO for a wrong magic or version or a status that is neither 0 nor a
+ * positive errno value.
+ */
+int proto_reply_decode(const unsigned char buf[PROTO_REPLY_LEN], int *status);
+
+#endif /* OPENFILE_PROTOCOL_H */

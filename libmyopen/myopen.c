@@ -1,0 +1,290 @@
+/*
+ * myopen.c - my_open() and my_fopen(): spawn the helper, send the request,
+ * receive the descriptor, reap the helper.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "myopen.h"
+#include "protocol.h"
+
+#ifndef OPENFILE_HELPER_PATH
+#error "OPENFILE_HELPER_PATH must be defined by the build"
+#endif
+
+/* The helper finds its end of the socketpair here (argv[1] says so too). */
+#define HELPER_FD 3
+
+/*
+ * Starts the helper with sock on HELPER_FD, an empty environment, every
+ * signal at its default disposition and none blocked, so that nothing the
+ * host program set up reaches it.  Returns 0 and sets *pid, or an errno.
+ */
+static int spawn_helper(int sock, pid_t *pid)
+{
+	static char arg0[] = "openfile", arg1[] = "3";
+	char *const argv[] = { arg0, arg1, NULL };
+	static char *const envp[] = { NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, all;
+	int err;
+
+	sigemptyset(&none);
+	sigfillset(&all);
+	if ((err = posix_spawnattr_init(&attr)) != 0)
+		return err;
+	if ((err = posix_spawn_file_actions_init(&fa)) != 0)
+		goto out_attr;
+	if ((err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+					    POSIX_SPAWN_SETSIGDEF)) != 0 ||
+	    (err = posix_spawnattr_setsigmask(&attr, &none)) != 0 ||
+	    (err = posix_spawnattr_setsigdefault(&attr, &all)) != 0 ||
+	    (err = posix_spawn_file_actions_adddup2(&fa, sock, HELPER_FD)) != 0)
+		goto out_fa;
+	err = posix_spawn(pid, OPENFILE_HELPER_PATH, &fa, &attr, argv, envp);
+out_fa:
+	posix_spawn_file_actions_destroy(&fa);
+out_attr:
+	posix_spawnattr_destroy(&attr);
+	return err;
+}
+
+/* Reaps our own child only.  Returns its wait status, or -1 when someone
+ * else reaped it (SIGCHLD ignored, or a handler calling waitpid(-1)). */
+static int reap(pid_t pid)
+{
+	int status;
+
+	for (;;) {
+		if (waitpid(pid, &status, 0) == pid)
+			return status;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+/* The errno for a helper that ended without a complete answer. */
+static int exit_errno(int status)
+{
+	if (status == -1 || !WIFEXITED(status))
+		return EIO;
+	switch (WEXITSTATUS(status)) {
+	case 0:
+		return EPROTO; /* success without a descriptor */
+	case HELPER_EXIT_NOPRIV:
+		return EPERM;
+	case HELPER_EXIT_SYSTEM:
+		return EIO;
+	case HELPER_EXIT_USAGE:
+	case HELPER_EXIT_PROTOCOL:
+		return EPROTO;
+	default:
+		return WEXITSTATUS(status) < HELPER_EXIT_USAGE ?
+			       WEXITSTATUS(status) : EPROTO;
+	}
+}
+
+static int send_request(int sock, const char *path, size_t pathlen,
+			int flags, mode_t mode)
+{
+	unsigned char hdr[PROTO_REQ_HDR];
+	struct iovec iov[2] = { { hdr, sizeof hdr }, { (void *)path, pathlen } };
+	struct msghdr msg;
+	size_t left = sizeof hdr + pathlen;
+
+	proto_request_header(hdr, (uint32_t)flags, (uint32_t)mode,
+			     (uint32_t)pathlen);
+	memset(&msg, 0, sizeof msg);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = 2;
+	while (left > 0) {
+		ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		left -= (size_t)n;
+		while (msg.msg_iovlen > 0 && (size_t)n >= msg.msg_iov->iov_len) {
+			n -= (ssize_t)msg.msg_iov->iov_len;
+			msg.msg_iov++;
+			msg.msg_iovlen--;
+		}
+		if (msg.msg_iovlen > 0) {
+			msg.msg_iov->iov_base = (char *)msg.msg_iov->iov_base + n;
+			msg.msg_iov->iov_len -= (size_t)n;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Reads the helper's answer.  The in-band record decides whenever it
+ * arrived whole; the exit status only explains a helper that ended without
+ * one.  Returns the descriptor, or -1 and sets errno.
+ */
+static int receive_answer(int sock, pid_t pid, int cloexec)
+{
+	unsigned char rep[PROTO_REPLY_LEN];
+	int fd = -1, status = EIO, err = 0;
+	ssize_t n;
+
+	n = my_recv_fd(sock, &fd, rep, sizeof rep,
+		       cloexec ? MSG_CMSG_CLOEXEC : 0);
+	if (n < 0)
+		err = errno;
+	else if ((size_t)n < sizeof rep)
+		err = -1; /* no answer: ask the exit status */
+	else if (proto_reply_decode(rep, &status) < 0)
+		err = EPROTO;
+	else if ((status == 0) != (fd >= 0))
+		err = EPROTO;
+	else
+		err = status;
+	n = reap(pid);
+	if (err == -1)
+		err = exit_errno((int)n);
+	if (err != 0) {
+		if (fd >= 0)
+			close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+int my_open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	size_t pathlen;
+	int sv[2], fd, err;
+	pid_t pid;
+
+	if (flags & O_CREAT) {
+		va_list ap;
+
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	if (path == NULL) {
+		errno = EFAULT;
+		return -1;
+	}
+	pathlen = strlen(path);
+	if (pathlen == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (pathlen > PROTO_PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	/* posix_spawn's dup2 onto itself would keep close-on-exec set. */
+	if (sv[1] == HELPER_FD) {
+		int moved = fcntl(sv[1], F_DUPFD_CLOEXEC, HELPER_FD + 1);
+
+		if (moved < 0)
+			goto fail;
+		close(sv[1]);
+		sv[1] = moved;
+	}
+	err = spawn_helper(sv[1], &pid);
+	close(sv[1]);
+	sv[1] = -1;
+	if (err != 0) {
+		/* posix_spawn reports exec failures of the helper itself. */
+		errno = (err == ENOENT || err == EACCES || err == ENOEXEC ||
+			 err == ENOTDIR || err == ELOOP) ? ENOSYS : err;
+		goto fail;
+	}
+	/* A helper that refuses early closes its end: the answer explains. */
+	(void)send_request(sv[0], path, pathlen, flags & ~O_CLOEXEC, mode);
+	fd = receive_answer(sv[0], pid, (flags & O_CLOEXEC) != 0);
+	err = errno;
+	close(sv[0]);
+	errno = err;
+	return fd;
+fail:
+	err = errno;
+	close(sv[0]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	errno = err;
+	return -1;
+}
+
+/* Maps an fopen(3) mode to open(2) flags.  Returns -1 for a bad mode. */
+static int fopen_flags(const char *mode)
+{
+	int flags;
+
+	switch (*mode++) {
+	case 'r':
+		flags = O_RDONLY;
+		break;
+	case 'w':
+		flags = O_WRONLY | O_CREAT | O_TRUNC;
+		break;
+	case 'a':
+		flags = O_WRONLY | O_CREAT | O_APPEND;
+		break;
+	default:
+		return -1;
+	}
+	for (; *mode != '\0'; mode++) {
+		switch (*mode) {
+		case '+':
+			flags = (flags & ~O_ACCMODE) | O_RDWR;
+			break;
+		case 'b':
+			break;
+		case 'e':
+			flags |= O_CLOEXEC;
+			break;
+		case 'x':
+			flags |= O_EXCL;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return flags;
+}
+
+FILE *my_fopen(const char *path, const char *mode)
+{
+	FILE *fp;
+	int flags, fd, err;
+
+	if (mode == NULL || (flags = fopen_flags(mode)) < 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	fd = my_open(path, flags, 0666);
+	if (fd < 0)
+		return NULL;
+	fp = fdopen(fd, mode);
+	if (fp == NULL) {
+		err = errno;
+		close(fd);
+		errno = err;
+	}
+	return fp;
+}

@@ -1,0 +1,83 @@
+/*
+ * myopen.h - open files through the privileged, policy-checked helper.
+ *
+ * my_open() is a drop-in for open(2) for files the calling program may not
+ * open itself.  Every call spawns the setuid helper openfile(8) with
+ * posix_spawn(3); the helper checks the administrator's policy
+ * (openfile.policy(5)), opens the file with least privilege and passes the
+ * descriptor back over a socketpair.  The calling process never gains
+ * privilege: it receives one descriptor with the access mode the policy
+ * allowed.
+ *
+ * All functions are thread-safe, keep no global state, never exit and never
+ * touch signal dispositions.  See my_open(3).
+ */
+#ifndef MYOPEN_H
+#define MYOPEN_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Opens path like open(2), through the helper.  flags are open(2) flags;
+ * when O_CREAT is given a third argument, mode_t mode, is read.  O_CLOEXEC
+ * is honoured atomically.  O_NOCTTY is always in effect.
+ *
+ * Returns a descriptor on success, -1 and sets errno on error.  Besides the
+ * errno values of open(2) (EACCES for anything the policy refuses, whether
+ * or not the file exists; ENOENT only where the policy would allow it):
+ *   ENOSYS  the helper is missing or cannot be executed
+ *   EPERM   the helper runs without privilege (not setuid, nosuid mount,
+ *           or the caller set PR_SET_NO_NEW_PRIVS)
+ *   EIO     the helper died without answering
+ *   EPROTO  the helper's answer was malformed
+ *   EINVAL  flags the helper does not support (O_PATH, O_TMPFILE, ...)
+ */
+int my_open(const char *path, int flags, ...);
+
+/*
+ * Opens path like fopen(3) (modes r, w, a, each with optional + and the
+ * glibc extensions e for close-on-exec and x for exclusive creation; b is
+ * ignored), through my_open().
+ *
+ * Returns a stream on success, NULL and sets errno on error.
+ */
+FILE *my_fopen(const char *path, const char *mode);
+
+/*
+ * Sends len bytes of data (1 <= len) and, if fd >= 0, that one descriptor in
+ * the same message over the connected AF_UNIX stream socket sock.  Retries
+ * on EINTR, never raises SIGPIPE.  Blocks until all bytes are sent.
+ *
+ * Returns 0 on success, -1 and sets errno on error.
+ */
+int my_send_fd(int sock, int fd, const void *data, size_t len);
+
+/*
+ * Receives exactly len bytes of data (1 <= len) from the connected AF_UNIX
+ * stream socket sock, with at most one descriptor attached.  flags may hold
+ * MSG_CMSG_CLOEXEC.  Every control message is checked: anything but a single
+ * SCM_RIGHTS descriptor (credentials, a second descriptor, a truncated
+ * control message) makes the call fail with every received descriptor
+ * closed.  Retries on EINTR.
+ *
+ * On success *fd is the received descriptor, or -1 if none came.
+ * Returns the number of bytes received: len on success, less than len (and
+ * possibly 0) when the peer closed the connection first, in which case no
+ * descriptor is returned.  Returns -1 and sets errno on error:
+ *   EPROTO  unexpected control data (all descriptors closed)
+ *   EMFILE  a descriptor was sent but could not be received because the
+ *           descriptor limit was reached
+ */
+ssize_t my_recv_fd(int sock, int *fd, void *data, size_t len, int flags);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MYOPEN_H */

@@ -1,0 +1,114 @@
+/*
+ * audit.c - what the helper says: one audit record per request to syslog's
+ * authpriv facility, and diagnostics to syslog and, only when it is a
+ * terminal the caller owns, to stderr (never to a file the caller chose).
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "openfile.h"
+
+static int tty_ok;
+
+void audit_init(uid_t caller)
+{
+	struct stat st;
+
+	tty_ok = isatty(2) && fstat(2, &st) == 0 && st.st_uid == caller;
+	openlog("openfile", LOG_PID, LOG_AUTHPRIV);
+}
+
+char *audit_escape(const char *in, char *out, size_t outlen)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (outlen == 0)
+		return out;
+	for (; *in != '\0'; in++) {
+		unsigned char c = (unsigned char)*in;
+		int plain = c >= 0x20 && c < 0x7f && c != '\\';
+		size_t need = plain ? 1 : 4;
+
+		if (o + need + 4 > outlen) { /* room for "..." and NUL */
+			if (outlen >= 4) {
+				while (o + 4 > outlen)
+					o--;
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		if (plain) {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void say(int prio, const char *msg)
+{
+	char esc[1024];
+
+	audit_escape(msg, esc, sizeof esc);
+	syslog(prio, "%s", esc);
+	if (tty_ok)
+		dprintf(2, "openfile: %s\n", esc);
+}
+
+void audit_error(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	say(LOG_ERR, msg);
+}
+
+void audit_policy_diag(void *ctx, const char *file, unsigned line,
+		       unsigned col, const char *msg)
+{
+	(void)ctx;
+	if (line == 0)
+		audit_error("%s: %s (denying everything)", file, msg);
+	else
+		audit_error("%s:%u:%u: %s (denying everything)", file, line,
+			    col, msg);
+}
+
+void audit_log(const struct audit_rec *a)
+{
+	char path[1024], real[1024], user[256], acc[64], raw[PATH_MAX + 32],
+	     rule[1024];
+	const struct policy_caller *c = a->caller;
+
+	if (a->rule != NULL)
+		snprintf(raw, sizeof raw, "%s:%u", a->rule->file,
+			 a->rule->line);
+	else
+		snprintf(raw, sizeof raw, "none");
+	audit_escape(c->user ? c->user : "?", user, sizeof user);
+	audit_escape(a->path, path, sizeof path);
+	audit_escape(a->real ? a->real : "-", real, sizeof real);
+	audit_escape(raw, rule, sizeof rule);
+	syslog(a->status ? LOG_NOTICE : LOG_INFO,
+	       "%s: user=%s uid=%u path=%s real=%s flags=0%o access=%s rule=%s%s%s",
+	       a->status ? "deny" : "allow", user, (unsigned)c->uid, path, real,
+	       a->flags, policy_access_str(a->access, acc, sizeof acc), rule,
+	       a->status ? " error=" : "", a->status ? strerror(a->status) : "");
+}

@@ -1,0 +1,105 @@
+/*
+ * openfile - the setuid helper behind my_open(3).
+ *
+ * main() is the list of the security steps, in order; see openfile(8).
+ * Exit status: 0 when a descriptor was sent, else the errno value sent
+ * (the same in-band), or one of the HELPER_EXIT_* codes of protocol.h.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "myopen.h"
+#include "openfile.h"
+
+#define SOCK_FD 3
+
+/* Loads the policy from its compiled-in path with read-search rights.
+ * NULL when it is unusable: everything is then denied. */
+static struct policy *policy_read(void)
+{
+	struct policy *pol = policy_new();
+	int rc;
+
+	if (pol == NULL || priv_raise(0) < 0) {
+		policy_free(pol);
+		return NULL;
+	}
+	rc = policy_load(pol, OPENFILE_POLICY_PATH, OPENFILE_POLICY_DIR,
+			 POLICY_LOAD_SECURE, audit_policy_diag, NULL);
+	priv_lower();
+	if (rc < 0) {
+		policy_free(pol);
+		return NULL;
+	}
+	return pol;
+}
+
+static void reply(int sock, int status, int fd)
+{
+	unsigned char rep[PROTO_REPLY_LEN];
+
+	proto_reply_encode(rep, status);
+	/* The client may be gone: the exit status still tells. */
+	(void)my_send_fd(sock, status == 0 ? fd : -1, rep, sizeof rep);
+}
+
+int main(int argc, char *argv[])
+{
+	static char real[PATH_MAX];
+	struct proto_request req;
+	struct caller_id caller;
+	struct audit_rec a;
+	struct policy *pol;
+	const char *why;
+	int status, fd = -1;
+
+	/* 1: fds 0-2 exist, nothing else is inherited but the socket. */
+	fds_sanitize(SOCK_FD);
+	/* 2: no environment, no signal state, no locale from the caller. */
+	env_sanitize();
+	if (argc != 2 || strcmp(argv[1], "3") != 0)
+		_exit(HELPER_EXIT_USAGE); /* argv[0] is never read */
+	audit_init(getuid());
+	/* 3: the caller's ids plus two capabilities, not effective. */
+	if (priv_drop(&why) < 0) {
+		audit_error("%s", why);
+		_exit(HELPER_EXIT_NOPRIV);
+	}
+	if (caller_load(&caller) < 0) {
+		audit_error("cannot learn the caller's identity");
+		_exit(HELPER_EXIT_SYSTEM);
+	}
+	/* 4: the policy, checked before parsing; unusable means deny. */
+	pol = policy_read();
+	/* 5: one bounded request from a verified socket. */
+	if (!request_socket_ok(SOCK_FD)) {
+		audit_error("descriptor 3 is not a connected unix stream socket");
+		_exit(HELPER_EXIT_PROTOCOL);
+	}
+	memset(&a, 0, sizeof a);
+	a.caller = &caller.pc;
+	status = request_read(SOCK_FD, &req);
+	if (status < 0) {
+		audit_error("malformed request");
+		_exit(HELPER_EXIT_PROTOCOL);
+	}
+	a.path = status == 0 ? req.path : "(invalid)";
+	/* 6-8: resolve, decide on the real object, open that object. */
+	if (status == 0 && pol == NULL) {
+		status = EACCES;
+		a.flags = req.flags;
+	} else if (status == 0) {
+		fd = open_request(pol, &req, &a, real, sizeof real);
+		status = fd < 0 ? -fd : 0;
+	}
+	/* 9: answer, log, exit with the same answer. */
+	reply(SOCK_FD, status, fd);
+	a.status = status;
+	audit_log(&a);
+	return status;
+}

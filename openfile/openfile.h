@@ -1,0 +1,71 @@
+/* openfile.h - the helper's parts, in the order main() uses them. */
+#ifndef OPENFILE_OPENFILE_H
+#define OPENFILE_OPENFILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "policy.h"
+#include "protocol.h"
+
+#ifndef OPENFILE_POLICY_PATH
+#error "OPENFILE_POLICY_PATH must be defined by the build"
+#endif
+#ifndef OPENFILE_POLICY_DIR
+#error "OPENFILE_POLICY_DIR must be defined by the build"
+#endif
+
+/* Seconds before a helper that got no answer from the kernel gives up, so
+ * a stalled filesystem or a silent client never holds it for ever. */
+#define HELPER_TIMEOUT 60
+
+/* sanitize.c: steps 1 and 2. */
+void fds_sanitize(int keep);
+void env_sanitize(void);
+
+/* priv.c: step 3.  Returns 0, or -1 with *why. */
+int priv_drop(const char **why);
+/* Raises the capability for opening (writing: DAC_OVERRIDE, else
+ * DAC_READ_SEARCH) into the effective set.  Returns 0 or -1. */
+int priv_raise(int writing);
+void priv_lower(void);
+
+/* audit.c: diagnostics and the audit record. */
+void audit_init(uid_t caller);
+void audit_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+policy_diag_fn audit_policy_diag;
+/* Escapes control characters, backslash and non-ASCII bytes as \xHH into
+ * out (always NUL-terminated; "..." marks a cut).  Returns out. */
+char *audit_escape(const char *in, char *out, size_t outlen);
+
+struct audit_rec {
+	const struct policy_caller *caller;
+	const char *path;     /* as requested */
+	const char *real;     /* as resolved, or NULL */
+	unsigned flags;
+	unsigned access;
+	int status;           /* 0 or errno */
+	const struct policy_rule *rule;
+};
+void audit_log(const struct audit_rec *a);
+
+/* caller.c: who is asking, from the kernel. */
+struct caller_id {
+	struct policy_caller pc;
+	gid_t *gids;
+	char **names;
+	char *user;
+};
+int caller_load(struct caller_id *c);
+
+/* request.c: step 5. */
+int request_socket_ok(int fd);
+/* Reads one request.  Returns 0, an errno value for a request that gets an
+ * answer, or -1 for a malformed one (no answer). */
+int request_read(int sock, struct proto_request *req);
+
+/* resolve.c: steps 6 to 8.  Returns the descriptor or -errno; fills a. */
+int open_request(const struct policy *pol, const struct proto_request *req,
+		 struct audit_rec *a, char *real, size_t reallen);
+
+#endif /* OPENFILE_OPENFILE_H */

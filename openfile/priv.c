@@ -1,0 +1,129 @@
+/*
+ * priv.c - the only file that touches uids, gids and capabilities.
+ *
+ * The helper starts with root's privilege (setuid root) or with file
+ * capabilities.  It keeps exactly the two capabilities an open needs, in the
+ * permitted set only, and runs as the caller otherwise: all uids and gids
+ * are the caller's, so files it creates belong to the caller.  A capability
+ * enters the effective set only around the call that needs it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "openfile.h"
+
+static const cap_value_t kept[] = { CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE };
+#define NKEPT (sizeof kept / sizeof kept[0])
+
+/* Whether every kept capability is in the permitted set. */
+static int have_kept(cap_t caps)
+{
+	for (size_t i = 0; i < NKEPT; i++) {
+		cap_flag_value_t v;
+
+		if (cap_get_flag(caps, kept[i], CAP_PERMITTED, &v) < 0 ||
+		    v != CAP_SET)
+			return 0;
+	}
+	return 1;
+}
+
+/* The exact set we run with: the kept capabilities permitted, plus eff. */
+static cap_t make_caps(cap_value_t eff)
+{
+	cap_t caps = cap_init();
+
+	if (caps == NULL ||
+	    cap_set_flag(caps, CAP_PERMITTED, NKEPT, kept, CAP_SET) < 0 ||
+	    (eff >= 0 && cap_set_flag(caps, CAP_EFFECTIVE, 1, &eff, CAP_SET) < 0)) {
+		cap_free(caps);
+		return NULL;
+	}
+	return caps;
+}
+
+static int set_caps(cap_value_t eff)
+{
+	cap_t caps = make_caps(eff);
+	int rc;
+
+	if (caps == NULL)
+		return -1;
+	rc = cap_set_proc(caps);
+	cap_free(caps);
+	return rc;
+}
+
+/* Checks that the drop took: ids all the caller's, capabilities exactly
+ * the kept ones, and no way back to root.  It's better to just fail. */
+static int verify(uid_t uid, gid_t gid)
+{
+	uid_t r, e, s;
+	gid_t rg, eg, sg;
+	cap_t now, want;
+	int same;
+
+	if (getresuid(&r, &e, &s) < 0 || r != uid || e != uid || s != uid ||
+	    getresgid(&rg, &eg, &sg) < 0 || rg != gid || eg != gid || sg != gid)
+		return -1;
+	now = cap_get_proc();
+	want = make_caps(-1);
+	same = now != NULL && want != NULL && cap_compare(now, want) == 0;
+	cap_free(now);
+	cap_free(want);
+	if (!same)
+		return -1;
+	if (uid != 0 && (setresuid(0, 0, 0) == 0 || errno != EPERM))
+		return -1;
+	return 0;
+}
+
+int priv_drop(const char **why)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	cap_t caps = cap_get_proc();
+	int ok = caps != NULL && have_kept(caps);
+
+	cap_free(caps);
+	if (!ok) {
+		*why = "helper has no privilege (not installed setuid root or with file capabilities, a nosuid mount, or the caller set no_new_privs)";
+		return -1;
+	}
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
+	    setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0 ||
+	    prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) {
+		*why = "cannot switch to the caller's ids";
+		return -1;
+	}
+	if (set_caps(-1) < 0 || cap_reset_ambient() < 0) {
+		*why = "cannot reduce capabilities";
+		return -1;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		*why = "cannot set no_new_privs or clear dumpable";
+		return -1;
+	}
+	if (verify(uid, gid) < 0) {
+		*why = "privilege drop could not be verified";
+		return -1;
+	}
+	return 0;
+}
+
+int priv_raise(int writing)
+{
+	return set_caps(writing ? CAP_DAC_OVERRIDE : CAP_DAC_READ_SEARCH);
+}
+
+void priv_lower(void)
+{
+	/* Fail safe: if the effective set cannot be emptied, stop here. */
+	if (set_caps(-1) < 0)
+		_exit(HELPER_EXIT_SYSTEM);
+}

@@ -1,0 +1,80 @@
+/*
+ * sanitize.c - the helper's first steps: make its process its own before
+ * anything the caller set up can matter.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "openfile.h"
+
+#ifndef HAVE_CLOSE_RANGE
+#include <sys/syscall.h>
+static int close_range(unsigned first, unsigned last, int flags)
+{
+	return (int)syscall(SYS_close_range, first, last, flags);
+}
+#endif
+
+/*
+ * Makes fds 0, 1 and 2 exist, so that no file the helper opens can land on
+ * a standard stream, and closes every descriptor but those and keep.
+ */
+void fds_sanitize(int keep)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) < 0) {
+			int n = open("/dev/null", O_RDWR | O_NOCTTY);
+
+			if (n < 0)
+				_exit(HELPER_EXIT_SYSTEM);
+			if (n != fd) /* a lower one was free: cannot happen */
+				_exit(HELPER_EXIT_SYSTEM);
+		}
+	}
+	if (keep > 3 && close_range(3, (unsigned)keep - 1, 0) < 0)
+		_exit(HELPER_EXIT_SYSTEM);
+	if (close_range((unsigned)keep + 1, ~0u, 0) < 0) {
+		/* Old kernels: fall back to closing one by one. */
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+			_exit(HELPER_EXIT_SYSTEM);
+		for (rlim_t fd = (rlim_t)keep + 1; fd < rl.rlim_cur && fd < 65536; fd++)
+			close((int)fd);
+	}
+}
+
+/*
+ * Throws the environment away, resets every signal the caller may have
+ * ignored or blocked, and sets the limits the helper relies on.
+ */
+void env_sanitize(void)
+{
+	struct rlimit nocore = { 0, 0 }, files;
+	struct sigaction sa;
+	sigset_t none;
+
+	if (clearenv() != 0 || setenv("PATH", "/usr/bin:/bin", 1) != 0)
+		_exit(HELPER_EXIT_SYSTEM);
+	sa.sa_handler = SIG_DFL;
+	sa.sa_flags = 0;
+	sigemptyset(&sa.sa_mask);
+	for (int sig = 1; sig < NSIG; sig++)
+		(void)sigaction(sig, &sa, NULL); /* KILL and STOP refuse */
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		_exit(HELPER_EXIT_SYSTEM);
+	(void)setrlimit(RLIMIT_CORE, &nocore);
+	/* A few descriptors of our own, within what the caller may raise. */
+	if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < 64 &&
+	    files.rlim_max > files.rlim_cur) {
+		files.rlim_cur = files.rlim_max < 64 ? files.rlim_max : 64;
+		(void)setrlimit(RLIMIT_NOFILE, &files);
+	}
+	alarm(HELPER_TIMEOUT);
+}

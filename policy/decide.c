@@ -1,0 +1,87 @@
+/*
+ * decide.c - the decision: for each access word the request needs, the
+ * last rule that matches the caller, the object's type, the path and that
+ * word decides; every word must be allowed, and no match denies.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "policy-int.h"
+
+static int subject_match(const struct policy_rule *r,
+			 const struct policy_caller *c)
+{
+	switch (r->subject) {
+	case SUBJ_ANY:
+		return 1;
+	case SUBJ_USER:
+		return r->subject_name ?
+			       c->user != NULL && strcmp(r->subject_name, c->user) == 0 :
+			       r->subject_id == (uint32_t)c->uid;
+	case SUBJ_GROUP:
+		for (size_t i = 0; i < c->ngroups; i++) {
+			if (r->subject_name ?
+				    c->group_names[i] != NULL &&
+					    strcmp(r->subject_name, c->group_names[i]) == 0 :
+				    r->subject_id == (uint32_t)c->gids[i])
+				return 1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+int policy_decide(const struct policy *pol, const struct policy_caller *caller,
+		  const char *path, unsigned type, unsigned access,
+		  struct policy_decision *d)
+{
+	struct path_comp pc[PATH_COMPS_MAX];
+	size_t n = path_split(path, pc, PATH_COMPS_MAX);
+	unsigned left = access & ACC_ANY;
+
+	memset(d, 0, sizeof *d);
+	d->mode = -1;
+	if (n == SIZE_MAX || path[0] != '/' || left == 0)
+		return 0;
+	for (size_t i = pol->nrules; i-- > 0 && left != 0;) {
+		const struct policy_rule *r = &pol->rules[i];
+		unsigned bits = r->access & left;
+
+		if (bits == 0 || !(r->types & type) ||
+		    !subject_match(r, caller) ||
+		    !pattern_match_comps(&r->pat, caller, pc, n))
+			continue;
+		if (!r->allow) {
+			d->rule = r;
+			return 0;
+		}
+		if (bits & ACC_CREATE)
+			d->mode = r->mode;
+		if (d->rule == NULL)
+			d->rule = r;
+		left &= ~bits;
+	}
+	if (left != 0) {
+		d->rule = NULL; /* some word was granted by no rule */
+		d->mode = -1;
+		return 0;
+	}
+	d->allow = 1;
+	return 1;
+}
+
+const char *policy_access_str(unsigned access, char *buf, size_t len)
+{
+	static const char *const words[] = { "read", "write", "append",
+					     "create", "truncate" };
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < 5 && o < len; i++)
+		if (access & (1u << i))
+			o += (size_t)snprintf(buf + o, len - o,
+					      "%s%s", o ? "," : "", words[i]);
+	return buf;
+}

@@ -1,0 +1,426 @@
+/*
+ * load.c - reading policy files: the safety checks on every file and the
+ * directories above it (before a byte is parsed), includes and drop-ins.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "policy-int.h"
+
+#define INCLUDE_DEPTH_MAX 8
+#define POLICY_FILE_MAX (64u << 20)
+
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+	int open; /* still being read: including it again is a loop */
+};
+
+struct loader {
+	struct file_id *ids;
+	size_t nids;
+	unsigned depth;
+};
+
+struct policy *policy_new(void)
+{
+	return calloc(1, sizeof(struct policy));
+}
+
+void policy_free(struct policy *pol)
+{
+	if (pol == NULL)
+		return;
+	for (size_t i = 0; i < pol->nrules; i++) {
+		free(pol->rules[i].subject_name);
+		free(pol->rules[i].text);
+		pattern_free(&pol->rules[i].pat);
+	}
+	for (size_t i = 0; i < pol->nfiles; i++)
+		free(pol->files[i]);
+	free(pol->files);
+	free(pol->rules);
+	free(pol);
+}
+
+size_t policy_rule_count(const struct policy *pol)
+{
+	return pol->nrules;
+}
+
+const struct policy_rule *policy_rule_at(const struct policy *pol, size_t i)
+{
+	return i < pol->nrules ? &pol->rules[i] : NULL;
+}
+
+const char *policy_intern_file(struct policy *pol, const char *name)
+{
+	char **nf, *copy;
+
+	for (size_t i = 0; i < pol->nfiles; i++)
+		if (strcmp(pol->files[i], name) == 0)
+			return pol->files[i];
+	copy = strdup(name);
+	nf = realloc(pol->files, (pol->nfiles + 1) * sizeof *nf);
+	if (copy == NULL || nf == NULL) {
+		free(copy);
+		if (nf != NULL)
+			pol->files = nf;
+		return NULL;
+	}
+	pol->files = nf;
+	pol->files[pol->nfiles++] = copy;
+	return copy;
+}
+
+static void diagf(policy_diag_fn *diag, void *ctx, const char *file,
+		  unsigned line, unsigned col, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void diagf(policy_diag_fn *diag, void *ctx, const char *file,
+		  unsigned line, unsigned col, const char *fmt, ...)
+{
+	char msg[PATH_MAX + 256];
+	va_list ap;
+
+	if (diag == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	diag(ctx, file, line, col, msg);
+}
+
+/* Owner and mode rules for a directory above a policy file: root's, and
+ * nobody else may rename entries in it (a root-owned sticky directory such
+ * as /tmp is safe to pass through).  NULL when safe, else why not. */
+static const char *dir_unsafe(const struct stat *st)
+{
+	if (!S_ISDIR(st->st_mode))
+		return "is not a directory";
+	if (st->st_uid != 0)
+		return "is not owned by root";
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(st->st_mode & S_ISVTX))
+		return "is writable by group or others";
+	return NULL;
+}
+
+static const char *file_unsafe(const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode))
+		return "is not a regular file";
+	if (st->st_uid != 0)
+		return "is not owned by root";
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return "is writable by group or others";
+	return NULL;
+}
+
+/*
+ * Opens path for reading, walking down from "/" one component at a time
+ * without following symbolic links and checking each directory on the
+ * descriptor it opened, so nothing can be swapped between check and use.
+ * Returns the descriptor, or -1 with *why (and *whypath) set.
+ */
+static int open_secure(const char *path, const char **why, char *whypath,
+		       size_t wplen)
+{
+	struct stat st;
+	const char *p = path;
+	int dfd, fd;
+
+	snprintf(whypath, wplen, "/");
+	dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fstat(dfd, &st) < 0 || (*why = dir_unsafe(&st)) != NULL)
+		goto sysfail;
+	for (;;) {
+		char comp[NAME_MAX + 1];
+		const char *e;
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		e = strchrnul(p, '/');
+		len = (size_t)(e - p);
+		snprintf(whypath, wplen, "%.*s", (int)(e - path), path);
+		if (len == 0 || len > NAME_MAX || (len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.')) {
+			*why = "is not a canonical absolute path";
+			goto fail;
+		}
+		memcpy(comp, p, len);
+		comp[len] = '\0';
+		if (*e == '\0')
+			break;
+		fd = openat(dfd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			goto sysfail;
+		close(dfd);
+		dfd = fd;
+		if (fstat(dfd, &st) < 0)
+			goto sysfail;
+		if ((*why = dir_unsafe(&st)) != NULL)
+			goto fail;
+		p = e;
+	}
+	fd = openat(dfd, p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		goto sysfail;
+	close(dfd);
+	if (fstat(fd, &st) < 0 || (*why = file_unsafe(&st)) != NULL) {
+		if (*why == NULL)
+			*why = strerror(errno);
+		close(fd);
+		return -1;
+	}
+	return fd;
+sysfail:
+	*why = errno == ELOOP ? "is a symbolic link" :
+	       errno == ENOTDIR ? "is not a directory" : strerror(errno);
+fail:
+	if (dfd >= 0)
+		close(dfd);
+	return -1;
+}
+
+static int open_plain(const char *path, const char **why)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		*why = "is not a regular file";
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Reads a whole file of at most POLICY_FILE_MAX bytes.  NULL on error. */
+static char *read_all(int fd, size_t *len, const char **why)
+{
+	size_t cap = 8192, n = 0;
+	char *buf = malloc(cap), *nb;
+
+	while (buf != NULL) {
+		ssize_t r;
+
+		if (n == cap) {
+			if (cap >= POLICY_FILE_MAX) {
+				*why = "is larger than 64 MiB";
+				break;
+			}
+			cap *= 2;
+			if ((nb = realloc(buf, cap)) == NULL)
+				break;
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r == 0) {
+			*len = n;
+			return buf;
+		}
+		if (r < 0 && errno != EINTR) {
+			*why = strerror(errno);
+			break;
+		}
+		if (r > 0)
+			n += (size_t)r;
+	}
+	if (buf == NULL)
+		*why = "out of memory";
+	free(buf);
+	return NULL;
+}
+
+/* Remembers a file by inode.  Returns 1 when it must be read now, 0 when it
+ * was read before, -1 on a loop or no memory (with *why). */
+static int note_file(struct loader *ld, const struct stat *st, size_t *slot,
+		     const char **why)
+{
+	struct file_id *ni;
+
+	for (size_t i = 0; i < ld->nids; i++) {
+		if (ld->ids[i].dev == st->st_dev && ld->ids[i].ino == st->st_ino) {
+			if (ld->ids[i].open) {
+				*why = "includes itself (include loop)";
+				return -1;
+			}
+			return 0;
+		}
+	}
+	ni = realloc(ld->ids, (ld->nids + 1) * sizeof *ni);
+	if (ni == NULL) {
+		*why = "out of memory";
+		return -1;
+	}
+	ld->ids = ni;
+	ni[ld->nids].dev = st->st_dev;
+	ni[ld->nids].ino = st->st_ino;
+	ni[ld->nids].open = 1;
+	*slot = ld->nids++;
+	return 1;
+}
+
+/*
+ * Reads and parses one file.  from/line/col name the include line, or are
+ * NULL/0 for a top-level file.  Returns 0 or -1 (after reporting).
+ */
+static int load_file(struct policy *pol, const char *path, unsigned flags,
+		     policy_diag_fn *diag, void *ctx, const char *from,
+		     unsigned line, unsigned col)
+{
+	char whypath[PATH_MAX];
+	const char *why = NULL, *name;
+	struct stat st;
+	size_t len, slot = 0;
+	char *buf = NULL;
+	int fd, rc = -1, fresh;
+
+	whypath[0] = '\0';
+	if (pol->ld->depth >= INCLUDE_DEPTH_MAX) {
+		why = "is nested too deeply (at most 8 levels of include)";
+		goto report;
+	}
+	fd = (flags & POLICY_LOAD_SECURE) ?
+		     open_secure(path, &why, whypath, sizeof whypath) :
+		     open_plain(path, &why);
+	if (fd < 0)
+		goto report;
+	if (fstat(fd, &st) < 0) {
+		why = strerror(errno);
+		close(fd);
+		goto report;
+	}
+	fresh = note_file(pol->ld, &st, &slot, &why);
+	if (fresh <= 0) {
+		close(fd);
+		if (fresh == 0)
+			return 0;
+		goto report;
+	}
+	buf = read_all(fd, &len, &why);
+	close(fd);
+	if (buf == NULL)
+		goto report;
+	if ((name = policy_intern_file(pol, path)) == NULL) {
+		why = "out of memory";
+		goto report;
+	}
+	pol->ld->depth++;
+	rc = parse_text(pol, name, buf, len, flags, diag, ctx);
+	pol->ld->depth--;
+	pol->ld->ids[slot].open = 0;
+	free(buf);
+	return rc;
+report:
+	free(buf);
+	if (whypath[0] != '\0' && strcmp(whypath, path) != 0)
+		diagf(diag, ctx, from ? from : path, line, col,
+		      "refusing policy %s: %s %s", path, whypath, why);
+	else if (from != NULL)
+		diagf(diag, ctx, from, line, col, "cannot include %s: %s",
+		      path, why);
+	else
+		diagf(diag, ctx, path, 0, 0, "refusing policy: %s %s", path,
+		      why);
+	return -1;
+}
+
+/* Names that editors and package managers leave behind are not policy. */
+static int skip_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	size_t n;
+
+	b = b ? b + 1 : path;
+	n = strlen(b);
+	return b[0] == '.' || n == 0 || b[n - 1] == '~' ||
+	       strstr(b, ".dpkg-") != NULL || strstr(b, ".rpm") != NULL ||
+	       strstr(b, ".ucf-") != NULL;
+}
+
+int load_include(struct policy *pol, const char *pattern, const char *file,
+		 unsigned line, unsigned col, unsigned flags,
+		 policy_diag_fn *diag, void *ctx)
+{
+	glob_t g;
+	int rc = 0, grc;
+
+	if (pattern[0] != '/') {
+		diagf(diag, ctx, file, line, col,
+		      "include needs an absolute path, not '%s'", pattern);
+		return -1;
+	}
+	if (strpbrk(pattern, "*?[") == NULL)
+		return load_file(pol, pattern, flags, diag, ctx, file, line, col);
+	grc = glob(pattern, GLOB_ERR, NULL, &g);
+	if (grc == GLOB_NOMATCH)
+		return 0; /* an empty drop-in directory is fine */
+	if (grc != 0) {
+		diagf(diag, ctx, file, line, col, "cannot read %s: %s", pattern,
+		      grc == GLOB_NOSPACE ? "out of memory" : "read error");
+		return -1;
+	}
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		if (!skip_name(g.gl_pathv[i]) &&
+		    load_file(pol, g.gl_pathv[i], flags, diag, ctx, file, line,
+			      col) < 0)
+			rc = -1;
+	globfree(&g);
+	return rc;
+}
+
+int policy_parse(struct policy *pol, const char *name, const char *buf,
+		 size_t len, unsigned flags, policy_diag_fn *diag, void *ctx)
+{
+	struct loader ld = { NULL, 0, 0 };
+	const char *n;
+	int rc = -1;
+
+	pol->ld = &ld;
+	if ((n = policy_intern_file(pol, name)) != NULL)
+		rc = parse_text(pol, n, buf, len, flags, diag, ctx);
+	pol->ld = NULL;
+	free(ld.ids);
+	return rc;
+}
+
+int policy_load(struct policy *pol, const char *path, const char *dropin_dir,
+		unsigned flags, policy_diag_fn *diag, void *ctx)
+{
+	struct loader ld = { NULL, 0, 0 };
+	int rc;
+
+	pol->ld = &ld;
+	rc = load_file(pol, path, flags, diag, ctx, NULL, 0, 0);
+	if (dropin_dir != NULL) {
+		char pat[PATH_MAX];
+
+		if ((size_t)snprintf(pat, sizeof pat, "%s/*.conf", dropin_dir) >=
+		    sizeof pat) {
+			diagf(diag, ctx, dropin_dir, 0, 0, "drop-in directory name too long");
+			rc = -1;
+		} else if (load_include(pol, pat, path, 0, 0, flags, diag,
+					ctx) < 0) {
+			rc = -1;
+		}
+	}
+	pol->ld = NULL;
+	free(ld.ids);
+	return rc;
+}

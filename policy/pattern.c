@@ -1,0 +1,346 @@
+/*
+ * pattern.c - path patterns: "*" within a component, "**" across
+ * components, %-substitutions of the caller's identity.  Matching works on
+ * whole components, so "/srv/data" can never match "/srv/database".
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy-int.h"
+
+/* Tokens of a glob component: bytes, the star, and substitutions. */
+#define TOK_STAR 256
+#define TOK_VAR 257 /* + the substitution letter */
+
+static int var_ok(int c)
+{
+	return c == 'u' || c == 'U' || c == 'g' || c == 'G';
+}
+
+/*
+ * Compiles one component of len bytes (escapes still in).  Returns 0, or -1
+ * with *errpos (offset in the component) and *errmsg set.
+ */
+static int comp_compile(struct pattern_comp *pc, const char *s, size_t len,
+			size_t *errpos, const char **errmsg)
+{
+	short *tok;
+	size_t n = 0, bytes = 0;
+	int glob = 0;
+
+	if (len == 2 && s[0] == '*' && s[1] == '*') {
+		pc->kind = COMP_GLOBSTAR;
+		return 0;
+	}
+	tok = malloc(sizeof *tok * (len + 1));
+	if (tok == NULL) {
+		*errpos = 0;
+		*errmsg = "out of memory";
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\') {
+			if (++i == len) {
+				*errpos = i - 1;
+				*errmsg = "'\\' at the end of the pattern escapes nothing";
+				goto fail;
+			}
+			tok[n++] = (unsigned char)s[i];
+			bytes++;
+		} else if (c == '*') {
+			if (i + 1 < len && s[i + 1] == '*') {
+				*errpos = i;
+				*errmsg = "'**' must be a whole path component, as in /dir/**/name";
+				goto fail;
+			}
+			tok[n++] = TOK_STAR;
+			glob = 1;
+		} else if (c == '%') {
+			if (i + 1 < len && s[i + 1] == '%') {
+				tok[n++] = '%';
+				bytes++;
+				i++;
+			} else if (i + 1 < len && var_ok(s[i + 1])) {
+				tok[n++] = (short)(TOK_VAR + s[++i]);
+				glob = 1;
+			} else {
+				*errpos = i;
+				*errmsg = "unknown substitution (expected %u, %U, %g, %G or %%)";
+				goto fail;
+			}
+		} else {
+			tok[n++] = c;
+			bytes++;
+		}
+	}
+	if (!glob && bytes > NAME_MAX) {
+		*errpos = 0;
+		*errmsg = "path component longer than 255 bytes can never match";
+		goto fail;
+	}
+	if (!glob && ((n == 1 && tok[0] == '.') ||
+		      (n == 2 && tok[0] == '.' && tok[1] == '.'))) {
+		*errpos = 0;
+		*errmsg = "'.' and '..' are not allowed in patterns: write the path without them";
+		goto fail;
+	}
+	pc->kind = glob ? COMP_GLOB : COMP_LITERAL;
+	pc->tok = tok;
+	pc->ntok = n;
+	if (!glob) {
+		/* Literal components compare as plain bytes. */
+		char *lit = malloc(n + 1);
+
+		if (lit == NULL) {
+			*errpos = 0;
+			*errmsg = "out of memory";
+			goto fail;
+		}
+		for (size_t i = 0; i < n; i++)
+			lit[i] = (char)tok[i];
+		lit[n] = '\0';
+		free(tok);
+		pc->tok = NULL;
+		pc->lit = lit;
+	}
+	return 0;
+fail:
+	free(tok);
+	return -1;
+}
+
+void pattern_free(struct pattern *pat)
+{
+	for (size_t i = 0; i < pat->ncomps; i++) {
+		free(pat->comps[i].tok);
+		free(pat->comps[i].lit);
+	}
+	free(pat->comps);
+	memset(pat, 0, sizeof *pat);
+}
+
+int pattern_compile(struct pattern *pat, const char *text, size_t len,
+		    size_t *errpos, const char **errmsg)
+{
+	size_t i = 1, cap = 0;
+
+	memset(pat, 0, sizeof *pat);
+	if (len == 0 || text[0] != '/') {
+		*errpos = 0;
+		*errmsg = "pattern must be an absolute path (start with '/')";
+		return -1;
+	}
+	if (len > PATH_MAX - 1) {
+		*errpos = PATH_MAX - 1;
+		*errmsg = "pattern longer than 4095 bytes can never match";
+		return -1;
+	}
+	if (len == 1)
+		return 0; /* "/" itself: no components */
+	while (i <= len) {
+		size_t start = i, epos;
+
+		while (i < len && text[i] != '/')
+			i++;
+		if (i == start) {
+			*errpos = start;
+			*errmsg = i == len ? "pattern must not end with '/'" :
+					     "empty path component ('//')";
+			goto fail;
+		}
+		if (pat->ncomps == cap) {
+			struct pattern_comp *nc;
+
+			cap = cap ? cap * 2 : 8;
+			nc = realloc(pat->comps, cap * sizeof *nc);
+			if (nc == NULL) {
+				*errpos = start;
+				*errmsg = "out of memory";
+				goto fail;
+			}
+			pat->comps = nc;
+		}
+		memset(&pat->comps[pat->ncomps], 0, sizeof pat->comps[0]);
+		if (comp_compile(&pat->comps[pat->ncomps], text + start,
+				 i - start, &epos, errmsg) < 0) {
+			*errpos = start + epos;
+			goto fail;
+		}
+		if (pat->comps[pat->ncomps].kind == COMP_GLOBSTAR)
+			pat->has_globstar = 1;
+		pat->ncomps++;
+		i++;
+	}
+	return 0;
+fail:
+	pattern_free(pat);
+	return -1;
+}
+
+/* The value of a substitution for this caller, NULL if it has none. */
+static const char *var_value(int v, const struct policy_caller *c, char *num,
+			     size_t numlen)
+{
+	switch (v) {
+	case 'u':
+		return c->user;
+	case 'U':
+		snprintf(num, numlen, "%u", (unsigned)c->uid);
+		return num;
+	case 'g':
+		return c->ngroups > 0 ? c->group_names[0] : NULL;
+	case 'G':
+		if (c->ngroups == 0)
+			return NULL;
+		snprintf(num, numlen, "%u", (unsigned)c->gids[0]);
+		return num;
+	}
+	return NULL;
+}
+
+/*
+ * Expands the substitutions of a glob component into tokens in out.
+ * Returns the token count, or -1 when a value is missing, cannot stand in
+ * one component, or does not fit.
+ */
+static long expand(const struct pattern_comp *pc,
+		   const struct policy_caller *c, short *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pc->ntok; i++) {
+		char num[16];
+		const char *v;
+		size_t vl;
+
+		if (pc->tok[i] < TOK_VAR) {
+			if (n == cap)
+				return -1;
+			out[n++] = pc->tok[i];
+			continue;
+		}
+		v = var_value(pc->tok[i] - TOK_VAR, c, num, sizeof num);
+		if (v == NULL || (vl = strlen(v)) == 0 || strchr(v, '/') ||
+		    strcmp(v, ".") == 0 || strcmp(v, "..") == 0 ||
+		    vl > cap - n)
+			return -1;
+		for (size_t k = 0; k < vl; k++)
+			out[n++] = (unsigned char)v[k];
+	}
+	return (long)n;
+}
+
+/* Wildcard match of tokens against one component, backtracking to the
+ * last star only: linear in practice, never exponential. */
+static int tok_match(const short *t, size_t nt, const char *s, size_t n)
+{
+	size_t ti = 0, si = 0, star = SIZE_MAX, mark = 0;
+
+	while (si < n) {
+		if (ti < nt && t[ti] == TOK_STAR) {
+			star = ti++;
+			mark = si;
+		} else if (ti < nt && t[ti] == (unsigned char)s[si]) {
+			ti++;
+			si++;
+		} else if (star != SIZE_MAX) {
+			ti = star + 1;
+			si = ++mark;
+		} else {
+			return 0;
+		}
+	}
+	while (ti < nt && t[ti] == TOK_STAR)
+		ti++;
+	return ti == nt;
+}
+
+static int comp_match(const struct pattern_comp *pc,
+		      const struct policy_caller *c, const struct path_comp *p)
+{
+	short buf[PATH_MAX + NAME_MAX];
+	long n;
+
+	if (pc->kind == COMP_LITERAL)
+		return strlen(pc->lit) == p->len &&
+		       memcmp(pc->lit, p->s, p->len) == 0;
+	n = expand(pc, c, buf, sizeof buf / sizeof buf[0]);
+	return n >= 0 && tok_match(buf, (size_t)n, p->s, p->len);
+}
+
+size_t path_split(const char *path, struct path_comp *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (const char *p = path; *p != '\0';) {
+		const char *e;
+
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		e = strchrnul(p, '/');
+		if (n == cap)
+			return SIZE_MAX;
+		out[n].s = p;
+		out[n].len = (size_t)(e - p);
+		n++;
+		p = e;
+	}
+	return n;
+}
+
+int pattern_match_comps(const struct pattern *pat,
+			const struct policy_caller *c,
+			const struct path_comp *pc, size_t n)
+{
+	unsigned char a[PATH_COMPS_MAX + 1], b[PATH_COMPS_MAX + 1];
+	unsigned char *next = a, *cur = b;
+	size_t m = pat->ncomps;
+
+	if (!pat->has_globstar) {
+		if (m != n)
+			return 0;
+		for (size_t i = 0; i < n; i++)
+			if (!comp_match(&pat->comps[i], c, &pc[i]))
+				return 0;
+		return 1;
+	}
+	/* cur[j]: pattern components i.. match path components j.. */
+	for (size_t j = 0; j <= n; j++)
+		next[j] = j == n;
+	for (size_t i = m; i-- > 0;) {
+		const struct pattern_comp *p = &pat->comps[i];
+		unsigned char *t;
+
+		for (size_t j = n + 1; j-- > 0;) {
+			if (p->kind == COMP_GLOBSTAR)
+				/* A trailing ** is what is inside, not the
+				 * directory itself: it needs a component. */
+				cur[j] = i == m - 1 ? j < n :
+				      (next[j] || (j < n && cur[j + 1]));
+			else
+				cur[j] = j < n && next[j + 1] &&
+					 comp_match(p, c, &pc[j]);
+		}
+		t = next;
+		next = cur;
+		cur = t;
+	}
+	return next[0];
+}
+
+int pattern_match(const struct pattern *pat, const struct policy_caller *c,
+		  const char *path)
+{
+	struct path_comp pc[PATH_COMPS_MAX];
+	size_t n = path_split(path, pc, PATH_COMPS_MAX);
+
+	return n != SIZE_MAX && pattern_match_comps(pat, c, pc, n);
+}

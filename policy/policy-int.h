@@ -1,0 +1,55 @@
+/* policy-int.h - what the policy module's files share and nobody else. */
+#ifndef OPENFILE_POLICY_INT_H
+#define OPENFILE_POLICY_INT_H
+
+#include "policy.h"
+
+/* A canonical path of at most PATH_MAX bytes has at most this many. */
+#define PATH_COMPS_MAX 2048
+
+enum comp_kind { COMP_LITERAL, COMP_GLOB, COMP_GLOBSTAR };
+
+struct pattern_comp {
+	enum comp_kind kind;
+	char *lit;   /* COMP_LITERAL: the bytes, NUL-terminated */
+	short *tok;  /* COMP_GLOB: bytes, TOK_STAR, TOK_VAR + letter */
+	size_t ntok;
+};
+
+struct path_comp {
+	const char *s;
+	size_t len;
+};
+
+/* Splits an absolute path into components.  Returns their number, or
+ * SIZE_MAX when there are more than cap. */
+size_t path_split(const char *path, struct path_comp *out, size_t cap);
+
+int pattern_match_comps(const struct pattern *pat,
+			const struct policy_caller *c,
+			const struct path_comp *pc, size_t n);
+
+/* Everything loading needs while files include each other. */
+struct loader;
+
+struct policy {
+	struct policy_rule *rules;
+	size_t nrules, cap;
+	char **files; /* names of the files read, for the rules' file */
+	size_t nfiles;
+	struct loader *ld; /* set while loading */
+};
+
+/* Parses one file's text; name must already be owned by pol. */
+int parse_text(struct policy *pol, const char *name, const char *buf,
+	       size_t len, unsigned flags, policy_diag_fn *diag, void *ctx);
+
+/* Follows an include line.  Returns 0, or -1 after reporting. */
+int load_include(struct policy *pol, const char *pattern, const char *file,
+		 unsigned line, unsigned col, unsigned flags,
+		 policy_diag_fn *diag, void *ctx);
+
+/* Keeps a copy of a file name for the lifetime of pol.  NULL on ENOMEM. */
+const char *policy_intern_file(struct policy *pol, const char *name);
+
+#endif /* OPENFILE_POLICY_INT_H */

@@ -1,0 +1,133 @@
+/*
+ * policy.h - the policy language: loading, parsing and deciding.
+ *
+ * The format is described in openfile.policy(5).  The loader and parser
+ * never exit and never print: every problem goes to the caller's diagnostic
+ * callback as file, line, column and message, and a policy with any error
+ * must be treated as denying everything.
+ */
+#ifndef OPENFILE_POLICY_H
+#define OPENFILE_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Access words; a request needs a set of them, a rule grants or denies one. */
+enum policy_access {
+	ACC_READ = 1u << 0,
+	ACC_WRITE = 1u << 1,
+	ACC_APPEND = 1u << 2,
+	ACC_CREATE = 1u << 3,
+	ACC_TRUNCATE = 1u << 4,
+	ACC_ANY = (1u << 5) - 1,
+};
+
+/* Object types a rule applies to (type=). */
+enum policy_type {
+	TYPE_FILE = 1u << 0,
+	TYPE_DIR = 1u << 1,
+	TYPE_DEVICE = 1u << 2,
+	TYPE_FIFO = 1u << 3,
+	TYPE_ANY = (1u << 4) - 1,
+};
+
+enum policy_subject_kind { SUBJ_ANY, SUBJ_USER, SUBJ_GROUP };
+
+/* A compiled pattern: absolute, split into components. */
+struct pattern {
+	struct pattern_comp *comps;
+	size_t ncomps;
+	int has_globstar;
+};
+
+struct policy_rule {
+	const char *file;       /* owned by the policy */
+	unsigned line;
+	char *text;             /* the rule as written, for logs */
+	int allow;
+	enum policy_subject_kind subject;
+	char *subject_name;     /* NULL when the subject is numeric or any */
+	uint32_t subject_id;
+	unsigned access;        /* enum policy_access bits */
+	unsigned types;         /* enum policy_type bits */
+	int mode;               /* mode= limit for created files, -1 if none */
+	struct pattern pat;
+};
+
+struct policy;
+
+/*
+ * Called once per problem found.  line and col count from 1; col is 0 when
+ * the problem is about the whole file.
+ */
+typedef void policy_diag_fn(void *ctx, const char *file, unsigned line,
+			    unsigned col, const char *msg);
+
+enum policy_load_flags {
+	/* Refuse files and directories above them that are not owned by root
+	 * or are writable by group or others (the helper always sets this). */
+	POLICY_LOAD_SECURE = 1u << 0,
+};
+
+struct policy *policy_new(void);
+void policy_free(struct policy *pol);
+
+/*
+ * Reads the policy file at path, then the drop-ins dropin_dir/ *.conf in
+ * lexical order (dropin_dir may be NULL), following include lines.
+ * Reports every problem to diag.  Returns 0 when the whole policy is valid,
+ * -1 when anything was wrong (the policy must then deny everything).
+ */
+int policy_load(struct policy *pol, const char *path, const char *dropin_dir,
+		unsigned flags, policy_diag_fn *diag, void *ctx);
+
+/*
+ * Parses buf (len bytes) as a policy file called name, appending its rules.
+ * include lines are followed with the flags given.  Same return as
+ * policy_load.
+ */
+int policy_parse(struct policy *pol, const char *name, const char *buf,
+		 size_t len, unsigned flags, policy_diag_fn *diag, void *ctx);
+
+size_t policy_rule_count(const struct policy *pol);
+const struct policy_rule *policy_rule_at(const struct policy *pol, size_t i);
+
+/* Who is asking, as the kernel says. */
+struct policy_caller {
+	uid_t uid;
+	const char *user;               /* user name, NULL if none */
+	size_t ngroups;                 /* primary group first */
+	const gid_t *gids;
+	const char *const *group_names; /* parallel to gids, entries may be NULL */
+};
+
+struct policy_decision {
+	int allow;
+	const struct policy_rule *rule; /* the deciding rule, NULL if none */
+	int mode;                       /* mode= of the rule granting create */
+};
+
+/*
+ * Decides whether caller may open path (absolute, canonical: no ".", "..",
+ * empty or trailing components) of the given type (one enum policy_type
+ * bit) with every access in access.  Each access word is decided on its own
+ * by the last rule that matches the caller, the type, the path and that
+ * word; all must be allowed.  No match denies.  Returns 1 for allow, 0 for
+ * deny, and fills *d.
+ */
+int policy_decide(const struct policy *pol, const struct policy_caller *caller,
+		  const char *path, unsigned type, unsigned access,
+		  struct policy_decision *d);
+
+/* The access words in bits as "read,write" into buf.  Returns buf. */
+const char *policy_access_str(unsigned access, char *buf, size_t len);
+
+/* Pattern compilation and matching, for the parser and the tests. */
+int pattern_compile(struct pattern *pat, const char *text, size_t len,
+		    size_t *errpos, const char **errmsg);
+void pattern_free(struct pattern *pat);
+int pattern_match(const struct pattern *pat, const struct policy_caller *caller,
+		  const char *path);
+
+#endif /* OPENFILE_POLICY_H */
