@@ -341,6 +341,13 @@ report:
 	return -1;
 }
 
+/* A drop-in directory that does not exist is empty; other errors count. */
+static int glob_error(const char *path, int err)
+{
+	(void)path;
+	return err != ENOENT && err != ENOTDIR;
+}
+
 /* Names that editors and package managers leave behind are not policy. */
 static int skip_name(const char *path)
 {
@@ -368,7 +375,7 @@ int load_include(struct policy *pol, const char *pattern, const char *file,
 	}
 	if (strpbrk(pattern, "*?[") == NULL)
 		return load_file(pol, pattern, flags, diag, ctx, file, line, col);
-	grc = glob(pattern, GLOB_ERR, NULL, &g);
+	grc = glob(pattern, 0, glob_error, &g);
 	if (grc == GLOB_NOMATCH)
 		return 0; /* an empty drop-in directory is fine */
 	if (grc != 0) {

@@ -1,1 +1,620 @@
-int main(void){return 0;}
+/*
+ * check_policy.c - the policy engine: parser fixtures (good files load,
+ * bad files give exactly the expected FILE:LINE:COLUMN messages), includes
+ * and drop-ins, patterns and decisions.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "policy.h"
+
+/* Diagnostics collected as "file:line:col: msg\n" lines. */
+struct diags {
+	char buf[65536];
+	size_t len;
+	int count;
+};
+
+static void collect(void *ctx, const char *file, unsigned line, unsigned col,
+		    const char *msg)
+{
+	struct diags *d = ctx;
+	int n;
+
+	if (line == 0)
+		n = snprintf(d->buf + d->len, sizeof d->buf - d->len, "%s: %s\n",
+			     file, msg);
+	else
+		n = snprintf(d->buf + d->len, sizeof d->buf - d->len,
+			     "%s:%u:%u: %s\n", file, line, col, msg);
+	ck_assert(n > 0 && (size_t)n < sizeof d->buf - d->len);
+	d->len += (size_t)n;
+	d->count++;
+}
+
+static void to_fixtures(void)
+{
+	const char *srcdir = getenv("srcdir");
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof dir, "%s/tests/policy", srcdir ? srcdir : ".");
+	ck_assert_msg(chdir(dir) == 0, "cannot enter %s", dir);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	static char buf[65536];
+	size_t n;
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static const char *const good[] = { "design", "everything" };
+static const char *const bad[] = { "keyword", "subject", "names", "ids",
+				   "access", "pattern", "options", "bytes",
+				   "include", "words", "several" };
+
+START_TEST(good_fixture_loads)
+{
+	struct policy *pol = policy_new();
+	struct diags d = { .len = 0 };
+	char path[256];
+
+	to_fixtures();
+	snprintf(path, sizeof path, "good/%s.policy", good[_i]);
+	ck_assert_int_eq(policy_load(pol, path, NULL, 0, collect, &d), 0);
+	ck_assert_msg(d.count == 0, "unexpected: %s", d.buf);
+	ck_assert_uint_gt(policy_rule_count(pol), 4);
+	policy_free(pol);
+}
+END_TEST
+
+START_TEST(bad_fixture_reports)
+{
+	struct policy *pol = policy_new();
+	struct diags d = { .len = 0 };
+	char path[256], err[256];
+
+	to_fixtures();
+	snprintf(path, sizeof path, "bad/%s.policy", bad[_i]);
+	snprintf(err, sizeof err, "bad/%s.err", bad[_i]);
+	ck_assert_int_eq(policy_load(pol, path, NULL, 0, collect, &d), -1);
+	if (getenv("OPENFILE_WRITE_FIXTURES") != NULL) {
+		FILE *f = fopen(err, "w");
+
+		fputs(d.buf, f);
+		fclose(f);
+	}
+	ck_assert_str_eq(d.buf, slurp(err));
+	policy_free(pol);
+}
+END_TEST
+
+/* Parses text as a policy; fails the test on any problem. */
+static struct policy *parse(const char *text)
+{
+	struct policy *pol = policy_new();
+	struct diags d = { .len = 0 };
+
+	ck_assert_msg(policy_parse(pol, "t", text, strlen(text), 0, collect,
+				   &d) == 0, "parse: %s", d.buf);
+	return pol;
+}
+
+/* The first diagnostic for text, which must not parse. */
+static const char *parse_error(const char *text, size_t len)
+{
+	static struct diags d;
+	struct policy *pol = policy_new();
+
+	memset(&d, 0, sizeof d);
+	ck_assert_int_eq(policy_parse(pol, "t", text, len, 0, collect, &d), -1);
+	policy_free(pol);
+	*strchr(d.buf, '\n') = '\0';
+	return d.buf;
+}
+
+static const gid_t alice_gids[] = { 1000, 4, 27 };
+static const char *const alice_groups[] = { "alice", "adm", "sudo" };
+static const struct policy_caller alice = { 1000, "alice", 3, alice_gids,
+					    alice_groups };
+static const gid_t bob_gids[] = { 1001 };
+static const char *const bob_groups[] = { "bob" };
+static const struct policy_caller bob = { 1001, "bob", 1, bob_gids,
+					  bob_groups };
+static const char *const no_names[] = { NULL };
+static const struct policy_caller nameless = { 5000, NULL, 1, bob_gids,
+					       no_names };
+
+static int allows(const struct policy *pol, const struct policy_caller *c,
+		  const char *path, unsigned type, unsigned access)
+{
+	struct policy_decision d;
+	int r = policy_decide(pol, c, path, type, access, &d);
+
+	ck_assert_int_eq(r, d.allow);
+	return r;
+}
+
+#define R(pol, c, path) allows(pol, c, path, TYPE_FILE, ACC_READ)
+
+START_TEST(glob_within_component)
+{
+	struct policy *p = parse("allow * read /var/log/*.log\n"
+				 "allow * read /a/*b*c\n");
+
+	ck_assert(R(p, &alice, "/var/log/syslog.log"));
+	ck_assert(R(p, &alice, "/var/log/.log"));
+	ck_assert(!R(p, &alice, "/var/log/x/y.log"));
+	ck_assert(!R(p, &alice, "/var/log/syslog.txt"));
+	ck_assert(!R(p, &alice, "/var/log"));
+	ck_assert(R(p, &alice, "/a/xbyc"));
+	ck_assert(R(p, &alice, "/a/bc"));
+	ck_assert(!R(p, &alice, "/a/cb"));
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(globstar_across_components)
+{
+	struct policy *p = parse("allow * read /var/log/**\n"
+				 "allow * read /a/**/b\n"
+				 "allow * read /**/core\n");
+
+	ck_assert(R(p, &alice, "/var/log/a"));
+	ck_assert(R(p, &alice, "/var/log/a/b/c"));
+	ck_assert(!R(p, &alice, "/var/log"));
+	ck_assert(!R(p, &alice, "/var/logs/a"));
+	ck_assert(R(p, &alice, "/a/b"));
+	ck_assert(R(p, &alice, "/a/x/b"));
+	ck_assert(R(p, &alice, "/a/x/y/b"));
+	ck_assert(!R(p, &alice, "/a/x/c"));
+	ck_assert(!R(p, &alice, "/a/b/c"));
+	ck_assert(R(p, &alice, "/core"));
+	ck_assert(R(p, &alice, "/x/y/core"));
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(substitutions)
+{
+	struct policy *p = parse("allow * read /home/%u/*\n"
+				 "allow * read /id/%U\n"
+				 "allow * read /grp/%g/%G\n"
+				 "allow * read /lit/100%%\n"
+				 "allow * read /pre/x-%u-y\n");
+
+	ck_assert(R(p, &alice, "/home/alice/notes"));
+	ck_assert(!R(p, &alice, "/home/bob/notes"));
+	ck_assert(R(p, &bob, "/home/bob/notes"));
+	ck_assert(!R(p, &nameless, "/home/(null)/x"));
+	ck_assert(R(p, &alice, "/id/1000"));
+	ck_assert(!R(p, &alice, "/id/1001"));
+	ck_assert(R(p, &alice, "/grp/alice/1000"));
+	ck_assert(!R(p, &alice, "/grp/adm/4"));
+	ck_assert(R(p, &alice, "/lit/100%"));
+	ck_assert(R(p, &alice, "/pre/x-alice-y"));
+	ck_assert(!R(p, &alice, "/pre/x-bob-y"));
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(substitution_is_literal)
+{
+	/* A user name can never act as a pattern or reach another component. */
+	static const char *const g[] = { "g" };
+	static const gid_t gid[] = { 7 };
+	struct policy_caller star = { 7, "*", 1, gid, g };
+	struct policy_caller dots = { 7, "..", 1, gid, g };
+	struct policy *p = parse("allow * read /home/%u/f\n");
+
+	ck_assert(!R(p, &star, "/home/alice/f"));
+	ck_assert(R(p, &star, "/home/*/f"));
+	ck_assert(!R(p, &dots, "/home/../f"));
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(last_match_wins)
+{
+	struct policy *p = parse("allow * read /srv/**\n"
+				 "deny user bob read /srv/private/**\n"
+				 "allow user bob read /srv/private/bob/*\n");
+
+	ck_assert(R(p, &alice, "/srv/private/x"));
+	ck_assert(!R(p, &bob, "/srv/private/x"));
+	ck_assert(R(p, &bob, "/srv/private/bob/x"));
+	ck_assert(R(p, &bob, "/srv/public"));
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(each_access_decided_alone)
+{
+	struct policy *p = parse("allow * read,write /srv/**\n"
+				 "deny * write /srv/ro/*\n"
+				 "allow * append /log/*\n");
+	struct policy_decision d;
+
+	ck_assert(allows(p, &alice, "/srv/ro/x", TYPE_FILE, ACC_READ));
+	ck_assert(!allows(p, &alice, "/srv/ro/x", TYPE_FILE, ACC_WRITE));
+	ck_assert(!allows(p, &alice, "/srv/ro/x", TYPE_FILE, ACC_READ | ACC_WRITE));
+	ck_assert(!allows(p, &alice, "/srv/ro/x", TYPE_FILE, ACC_APPEND));
+	ck_assert(allows(p, &alice, "/srv/rw", TYPE_FILE, ACC_APPEND));
+	ck_assert(allows(p, &alice, "/log/a", TYPE_FILE, ACC_APPEND));
+	ck_assert(!allows(p, &alice, "/log/a", TYPE_FILE, ACC_WRITE));
+	ck_assert(!allows(p, &alice, "/srv/x", TYPE_FILE, ACC_READ | ACC_TRUNCATE));
+	policy_decide(p, &alice, "/srv/ro/x", TYPE_FILE, ACC_WRITE, &d);
+	ck_assert_ptr_nonnull(d.rule);
+	ck_assert_uint_eq(d.rule->line, 2);
+	policy_decide(p, &alice, "/srv/x", TYPE_FILE, ACC_READ, &d);
+	ck_assert_uint_eq(d.rule->line, 1);
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(prefix_confusion)
+{
+	struct policy *p = parse("allow * read /srv/data/**\n"
+				 "allow * read /etc/motd\n");
+
+	ck_assert(R(p, &alice, "/srv/data/x"));
+	ck_assert(!R(p, &alice, "/srv/database/x"));
+	ck_assert(!R(p, &alice, "/srv/data-evil"));
+	ck_assert(!R(p, &alice, "/srv/data"));
+	ck_assert(R(p, &alice, "/etc/motd"));
+	ck_assert(!R(p, &alice, "/etc/motd/x"));
+	ck_assert(!R(p, &alice, "/etc/motd.d"));
+	ck_assert(!R(p, &alice, "/etc/mot"));
+	ck_assert(!R(p, &alice, "etc/motd"));
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(subjects)
+{
+	struct policy *p = parse("allow user alice read /u/name\n"
+				 "allow user 1001 read /u/id\n"
+				 "allow group adm read /g/name\n"
+				 "allow group 1001 read /g/id\n"
+				 "allow group * read /g/any\n"
+				 "allow * read /any\n");
+
+	ck_assert(R(p, &alice, "/u/name"));
+	ck_assert(!R(p, &bob, "/u/name"));
+	ck_assert(R(p, &bob, "/u/id"));
+	ck_assert(!R(p, &alice, "/u/id"));
+	ck_assert(R(p, &alice, "/g/name")); /* supplementary group */
+	ck_assert(!R(p, &bob, "/g/name"));
+	ck_assert(R(p, &bob, "/g/id"));	    /* primary group */
+	ck_assert(!R(p, &alice, "/g/id"));
+	ck_assert(R(p, &nameless, "/g/any"));
+	ck_assert(R(p, &nameless, "/any"));
+	ck_assert(!R(p, &nameless, "/u/name"));
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(types)
+{
+	struct policy *p = parse("allow * read /dev/**\n"
+				 "allow * read /dev/lp* type=device\n"
+				 "allow * read /d type=dir\n"
+				 "allow * read /x/** type=any\n"
+				 "deny * read /x/no\n");
+
+	ck_assert(allows(p, &alice, "/dev/null", TYPE_FILE, ACC_READ));
+	ck_assert(!allows(p, &alice, "/dev/null", TYPE_DEVICE, ACC_READ));
+	ck_assert(allows(p, &alice, "/dev/lp0", TYPE_DEVICE, ACC_READ));
+	ck_assert(!allows(p, &alice, "/dev/lp0", TYPE_FIFO, ACC_READ));
+	ck_assert(allows(p, &alice, "/d", TYPE_DIR, ACC_READ));
+	ck_assert(!allows(p, &alice, "/d", TYPE_FILE, ACC_READ));
+	ck_assert(allows(p, &alice, "/x/f", TYPE_FIFO, ACC_READ));
+	ck_assert(!allows(p, &alice, "/x/no", TYPE_FIFO, ACC_READ));
+	ck_assert(!allows(p, &alice, "/x/f", 0, ACC_READ)); /* a socket */
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(create_mode_and_no_match)
+{
+	struct policy *p = parse("allow * read,create /drop/* mode=0640\n"
+				 "allow * create /other/*\n");
+	struct policy_decision d;
+
+	ck_assert(policy_decide(p, &alice, "/drop/f", TYPE_FILE,
+				ACC_READ | ACC_CREATE, &d));
+	ck_assert_int_eq(d.mode, 0640);
+	ck_assert(policy_decide(p, &alice, "/other/f", TYPE_FILE, ACC_CREATE, &d));
+	ck_assert_int_eq(d.mode, -1);
+	ck_assert(!policy_decide(p, &alice, "/other/f", TYPE_FILE,
+				 ACC_CREATE | ACC_WRITE, &d));
+	ck_assert_ptr_null(d.rule);
+	ck_assert(!policy_decide(p, &alice, "/nowhere", TYPE_FILE, ACC_READ, &d));
+	ck_assert_ptr_null(d.rule);
+	ck_assert(!policy_decide(p, &alice, "/drop/f", TYPE_FILE, 0, &d));
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(root_and_escapes)
+{
+	struct policy *p = parse("allow * read / type=dir\n"
+				 "allow * read /with\\ space/\\*\n");
+
+	ck_assert(allows(p, &alice, "/", TYPE_DIR, ACC_READ));
+	ck_assert(!allows(p, &alice, "/x", TYPE_DIR, ACC_READ));
+	ck_assert(R(p, &alice, "/with space/*"));
+	ck_assert(!R(p, &alice, "/with space/x"));
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(pathological_globs_are_fast)
+{
+	struct policy *p = parse("allow * read /a/*a*a*a*a*a*a*a*a*a*b\n"
+				 "allow * read /**/**/**/**/**/z\n");
+	char path[4096] = "/a/";
+	clock_t t0 = clock();
+
+	memset(path + 3, 'a', 250);
+	path[253] = '\0';
+	ck_assert(!R(p, &alice, path));
+	for (size_t i = 0; i < 1000; i++)
+		memcpy(path + i * 2, "/y", 2);
+	strcpy(path + 2000, "/q");
+	ck_assert(!R(p, &alice, path));
+	path[2001] = 'z';
+	ck_assert(R(p, &alice, path));
+	/* Generous: a backtracking matcher would take hours. */
+	ck_assert_msg(clock() - t0 < 5 * CLOCKS_PER_SEC, "matching took %ld",
+		      (long)(clock() - t0));
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(long_line_and_bytes)
+{
+	size_t n = 1u << 20;
+	char *big = malloc(n + 1);
+
+	memset(big, 'a', n);
+	memcpy(big, "allow * read /", 14);
+	big[n] = '\n';
+	ck_assert_str_eq(parse_error(big, n + 1),
+			 "t:1:4097: line is longer than 4096 bytes");
+	free(big);
+	ck_assert_str_eq(parse_error("allow * read /x\0\n", 17),
+			 "t:1:16: NUL byte in the policy");
+}
+END_TEST
+
+START_TEST(failed_policy_has_no_partial_grant)
+{
+	struct policy *pol = policy_new();
+	const char *text = "allow * read /ok\nallow * reed /bad\n";
+
+	ck_assert_int_eq(policy_parse(pol, "t", text, strlen(text), 0, NULL,
+				      NULL), -1);
+	/* The caller must deny everything; the engine still never grants
+	 * what the bad line tried to say. */
+	ck_assert(!R(pol, &alice, "/bad"));
+	policy_free(pol);
+}
+END_TEST
+
+START_TEST(access_words)
+{
+	char buf[64];
+
+	ck_assert_str_eq(policy_access_str(ACC_READ | ACC_TRUNCATE, buf, sizeof buf),
+			 "read,truncate");
+	ck_assert_str_eq(policy_access_str(ACC_ANY, buf, sizeof buf),
+			 "read,write,append,create,truncate");
+	ck_assert_str_eq(policy_access_str(ACC_ANY, buf, 8), "read,wr");
+	ck_assert_str_eq(policy_access_str(0, buf, sizeof buf), "");
+}
+END_TEST
+
+/* A scratch directory for include tests, removed by the fork's exit. */
+static char tmpdir[64];
+
+static void write_file(const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void make_tmpdir(void)
+{
+	char path[PATH_MAX];
+
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/check_policy.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(path, sizeof path, "%s/policy.d", tmpdir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+}
+
+static void rm_tmpdir(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static struct policy *load_tmp(struct diags *d, int *rc)
+{
+	struct policy *pol = policy_new();
+	char main_path[PATH_MAX], dir[PATH_MAX];
+
+	snprintf(main_path, sizeof main_path, "%s/policy", tmpdir);
+	snprintf(dir, sizeof dir, "%s/policy.d", tmpdir);
+	*rc = policy_load(pol, main_path, dir, 0, collect, d);
+	return pol;
+}
+
+START_TEST(dropins_in_order_after_main)
+{
+	struct diags d = { .len = 0 };
+	struct policy *pol;
+	int rc;
+
+	make_tmpdir();
+	write_file("policy", "allow * read /a\n");
+	write_file("policy.d/20-b.conf", "deny * read /a\nallow * read /b\n");
+	write_file("policy.d/10-a.conf", "allow * read /c\n");
+	write_file("policy.d/30-x.conf~", "allow * read /backup\n");
+	write_file("policy.d/.hidden.conf", "allow * read /hidden\n");
+	write_file("policy.d/40.conf.dpkg-old", "allow * read /dpkg\n");
+	write_file("policy.d/50.txt", "allow * read /txt\n");
+	pol = load_tmp(&d, &rc);
+	ck_assert_msg(rc == 0, "%s", d.buf);
+	ck_assert_uint_eq(policy_rule_count(pol), 4);
+	ck_assert_uint_eq(policy_rule_at(pol, 1)->line, 1);
+	ck_assert(strstr(policy_rule_at(pol, 1)->file, "10-a.conf") != NULL);
+	ck_assert(!R(pol, &alice, "/a"));
+	ck_assert(R(pol, &alice, "/b"));
+	ck_assert(!R(pol, &alice, "/backup"));
+	ck_assert(!R(pol, &alice, "/hidden"));
+	ck_assert(!R(pol, &alice, "/dpkg"));
+	policy_free(pol);
+	rm_tmpdir();
+}
+END_TEST
+
+START_TEST(include_in_place_and_once)
+{
+	struct diags d = { .len = 0 };
+	struct policy *pol;
+	char text[512];
+	int rc;
+
+	make_tmpdir();
+	snprintf(text, sizeof text,
+		 "allow * read /a\ninclude %s/policy.d/*.conf\ndeny * read /b\n",
+		 tmpdir);
+	write_file("policy", text);
+	write_file("policy.d/1.conf", "deny * read /a\nallow * read /b\n");
+	pol = load_tmp(&d, &rc);
+	ck_assert_msg(rc == 0, "%s", d.buf);
+	/* 1.conf is read at the include and not again after the main file. */
+	ck_assert_uint_eq(policy_rule_count(pol), 4);
+	ck_assert(!R(pol, &alice, "/a"));
+	ck_assert(!R(pol, &alice, "/b"));
+	policy_free(pol);
+	rm_tmpdir();
+}
+END_TEST
+
+START_TEST(include_loop_and_missing)
+{
+	struct diags d = { .len = 0 };
+	struct policy *pol;
+	char text[512], want[1024];
+	int rc;
+
+	make_tmpdir();
+	snprintf(text, sizeof text, "include %s/policy.d/a.conf\n", tmpdir);
+	write_file("policy", text);
+	snprintf(text, sizeof text, "allow * read /x\ninclude %s/policy\n", tmpdir);
+	write_file("policy.d/a.conf", text);
+	snprintf(text, sizeof text, "include %s/nothere\n", tmpdir);
+	write_file("policy.d/b.conf", text);
+	pol = load_tmp(&d, &rc);
+	ck_assert_int_eq(rc, -1);
+	snprintf(want, sizeof want,
+		 "%s/policy.d/a.conf:2:9: cannot include %s/policy: includes itself (include loop)\n"
+		 "%s/policy.d/b.conf:1:9: cannot include %s/nothere: No such file or directory\n",
+		 tmpdir, tmpdir, tmpdir, tmpdir);
+	ck_assert_str_eq(d.buf, want);
+	policy_free(pol);
+	rm_tmpdir();
+}
+END_TEST
+
+START_TEST(secure_load_refuses_unsafe_files)
+{
+	struct diags d = { .len = 0 };
+	struct policy *pol = policy_new();
+	char path[PATH_MAX];
+
+	/* Ours is not root's when we are not root, and group-writable when
+	 * we are: refused either way, with the reason. */
+	make_tmpdir();
+	write_file("policy", "allow * read /x\n");
+	snprintf(path, sizeof path, "%s/policy", tmpdir);
+	ck_assert_int_eq(chmod(path, 0664), 0);
+	ck_assert_int_eq(policy_load(pol, path, NULL, POLICY_LOAD_SECURE,
+				     collect, &d), -1);
+	ck_assert_int_eq(d.count, 1);
+	ck_assert_msg(strstr(d.buf, geteuid() == 0 ?
+					    "policy is writable by group or others" :
+					    "policy is not owned by root") != NULL,
+		      "%s", d.buf);
+	ck_assert_uint_eq(policy_rule_count(pol), 0);
+	policy_free(pol);
+	rm_tmpdir();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("policy");
+	TCase *fx = tcase_create("fixtures"), *m = tcase_create("match");
+	TCase *inc = tcase_create("include");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_loop_test(fx, good_fixture_loads, 0,
+			    (int)(sizeof good / sizeof good[0]));
+	tcase_add_loop_test(fx, bad_fixture_reports, 0,
+			    (int)(sizeof bad / sizeof bad[0]));
+	tcase_add_test(fx, long_line_and_bytes);
+	tcase_add_test(fx, failed_policy_has_no_partial_grant);
+	tcase_add_test(m, glob_within_component);
+	tcase_add_test(m, globstar_across_components);
+	tcase_add_test(m, substitutions);
+	tcase_add_test(m, substitution_is_literal);
+	tcase_add_test(m, last_match_wins);
+	tcase_add_test(m, each_access_decided_alone);
+	tcase_add_test(m, prefix_confusion);
+	tcase_add_test(m, subjects);
+	tcase_add_test(m, types);
+	tcase_add_test(m, create_mode_and_no_match);
+	tcase_add_test(m, root_and_escapes);
+	tcase_add_test(m, pathological_globs_are_fast);
+	tcase_add_test(m, access_words);
+	tcase_add_test(inc, dropins_in_order_after_main);
+	tcase_add_test(inc, include_in_place_and_once);
+	tcase_add_test(inc, include_loop_and_missing);
+	tcase_add_test(inc, secure_load_refuses_unsafe_files);
+	suite_add_tcase(s, fx);
+	suite_add_tcase(s, m);
+	suite_add_tcase(s, inc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
