@@ -145,10 +145,11 @@ static int receive_answer(int sock, pid_t pid, int cloexec)
 
 	n = my_recv_fd(sock, &fd, rep, sizeof rep,
 		       cloexec ? MSG_CMSG_CLOEXEC : 0);
-	if (n < 0)
+	if (n < 0 && errno != ECONNRESET)
 		err = errno;
-	else if ((size_t)n < sizeof rep)
-		err = -1; /* no answer: ask the exit status */
+	else if (n < 0 || (size_t)n < sizeof rep)
+		err = -1; /* no answer (a helper that refused before reading
+			   * our request resets the connection): ask its exit */
 	else if (proto_reply_decode(rep, &status) < 0)
 		err = EPROTO;
 	else if ((status == 0) != (fd >= 0))

@@ -359,5 +359,5 @@ int open_request(const struct policy *pol, const struct proto_request *req,
 		if (fd != -EEXIST || (rc.flags & O_EXCL))
 			return fd;
 	}
-	return -EAGAIN;
+	return -EEXIST; /* a dangling symlink planted at the name */
 }

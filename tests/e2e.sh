@@ -1,2 +1,269 @@
 #!/bin/sh
-echo 1..0
+# e2e.sh - the end-to-end tests, for real: the test helper installed setuid
+# root under $TEST_PREFIX with a test policy, clients run as nobody.
+# Speaks TAP.  Needs root; skips (exit 77) otherwise.
+set -u
+umask 022
+
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP end-to-end tests need root to install the setuid helper (running as uid $(id -u))"
+	exit 77
+fi
+B=${top_builddir:-.}
+P=${TEST_PREFIX:?TEST_PREFIX is not set}
+case $P in
+/*/*) ;;
+*) echo "Bail out! TEST_PREFIX=$P is not a safe place"; exit 1 ;;
+esac
+if ! getent passwd nobody >/dev/null || ! command -v setpriv >/dev/null; then
+	echo "1..0 # SKIP the tests need the user nobody and setpriv(1)"
+	exit 77
+fi
+U=$(id -u nobody)
+G=$(id -g nobody)
+H=$P/libexec/openfile
+D=$P/data
+POL=$P/etc/policy
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() {
+	n=$((n + 1)); failed=$((failed + 1))
+	echo "not ok $n - $1"
+	printf '%s\n' "$2" | sed 's/^/#   /'
+}
+# check DESCRIPTION PATTERN COMMAND...: the output must match the pattern.
+check() {
+	desc=$1 want=$2
+	shift 2
+	got=$("$@" 2>&1)
+	case $got in
+	$want) ok "$desc" ;;
+	*) notok "$desc" "expected: $want
+got:      $got" ;;
+	esac
+}
+as_nobody() { setpriv --reuid="$U" --regid="$G" --clear-groups -- "$@"; }
+client() { as_nobody timeout 60 "$P/bin/e2e-client" "$@"; }
+fstat() { stat -c "$1" "$2" 2>&1; }
+
+# --- set up the prefix: root's, reachable by everyone ----------------------
+rm -rf "$P"
+mkdir -m 0755 "$P" || { echo "Bail out! cannot create $P"; exit 1; }
+mkdir -m 0755 "$P/libexec" "$P/bin" "$P/etc" "$P/etc/policy.d" "$D"
+install -o root -g root -m 4755 "$B/tests/openfile-test" "$H"
+install -o root -g root -m 0755 "$B/tests/e2e-client" "$P/bin/e2e-client"
+trap 'rm -rf "$P"' EXIT
+
+mk() { # mk MODE DIR...
+	m=$1; shift
+	for d; do mkdir -p "$D/$d" && chmod "$m" "$D/$d"; done
+}
+put() { printf '%s' "$2" > "$D/$1" && chmod 0600 "$D/$1"; }
+mk 0700 secret ro ro/sub rw log trunc dir
+mk 0755 drop drop2 dev fifo link userdir userdrop
+put secret/allowed.txt allowed
+put secret/denied.txt denied
+put secret/by-name.txt by-name
+put secret/by-group.txt by-group
+put ro/file ro-content
+put ro/hidden hidden
+put ro/sub/deep.txt deep
+put rw/file rw-content
+put log/app.log line1
+put trunc/t.txt 0123456789
+put dir/inside x
+mknod "$D/ro/devnode" c 1 3
+mknod "$D/dev/null" c 1 3
+mkfifo -m 0600 "$D/ro/fifo" "$D/fifo/f"
+ln -s ../secret/denied.txt "$D/link/to-secret"
+ln -s ../secret/allowed.txt "$D/link/to-allowed"
+ln -s /proc/self/fd/0 "$D/link/to-proc"
+chown "$U:$G" "$D/userdir" "$D/userdrop"
+
+write_policy() {
+	cat > "$POL" <<POLICY
+# test policy
+allow * read $D/secret/allowed.txt
+allow * read $D/ro/**
+deny  * any $D/ro/hidden
+allow * read,write $D/rw/*
+allow * append $D/log/*
+allow * read,write,truncate $D/trunc/*
+allow * read,write,create $D/drop/* mode=0640
+allow * write,create $D/drop2/*
+allow * read $D/dev/* type=device
+allow * read,write $D/fifo/* type=fifo
+allow * read $D/dir type=dir
+allow * read $D/link/**
+allow * read $D/userdir/**
+allow * write,create $D/userdrop/*
+allow user nobody read $D/secret/by-name.txt
+allow group $(id -gn nobody) read $D/secret/by-group.txt
+POLICY
+	chmod 0644 "$POL"
+}
+write_policy
+cd "$D" || exit 1
+
+# --- allow, deny, and no existence oracle -----------------------------------
+check "an allowed root-only file is read" "allowed" client cat "$D/secret/allowed.txt"
+check "a read grant gives a read-only descriptor" "ok r cloexec=0 append=0" \
+	client open "$D/secret/allowed.txt" r
+check "O_CLOEXEC is honoured" "ok r cloexec=1 append=0" \
+	client open "$D/secret/allowed.txt" r,cloexec
+check "a file no rule grants is refused" "err EACCES" client open "$D/secret/denied.txt" r
+check "a deny rule after an allow wins" "err EACCES" client open "$D/ro/hidden" r
+check "ENOENT where the policy would allow" "err ENOENT" client open "$D/ro/missing" r
+check "EACCES, not ENOENT, where it would not" "err EACCES" client open "$D/secret/missing" r
+check "EACCES under a missing directory it would not allow" "err EACCES" \
+	client open "$D/secret/no/such/file" r
+check "a user rule by name" "by-name" client cat "$D/secret/by-name.txt"
+check "a group rule by name" "by-group" client cat "$D/secret/by-group.txt"
+check "another user does not get nobody's grant" "err EACCES" \
+	setpriv --reuid=daemon --regid=daemon --clear-groups -- "$P/bin/e2e-client" open "$D/secret/by-name.txt" r
+check "my_fopen reads" "ok ro-content" client fopen "$D/ro/file" r
+check "my_fopen for writing is refused on a read grant" "err EACCES" client fopen "$D/ro/file" w
+
+# --- modes: a read grant never writes -------------------------------------
+before=$(fstat '%s %Y %i' "$D/ro/file")
+for f in w rw w,append r,trunc w,trunc rw,creat; do
+	check "read grant refuses $f" "err EACCES" client open "$D/ro/file" "$f"
+done
+check "the file is unchanged after refused writes" "$before" fstat '%s %Y %i' "$D/ro/file"
+check "a write grant writes" "ok" client write "$D/rw/file" w new
+check "... at the start of the file" "newcontent" cat "$D/rw/file"
+check "a write grant without truncate refuses O_TRUNC" "err EACCES" client open "$D/rw/file" w,trunc
+check "... and the file keeps its size" "10" fstat %s "$D/rw/file"
+check "O_CREAT on an existing file needs no create grant" "ok w*" client open "$D/rw/file" w,creat
+check "a truncate grant truncates" "ok w*" client open "$D/trunc/t.txt" w,trunc
+check "... to zero" "0" fstat %s "$D/trunc/t.txt"
+check "an append grant appends" "ok" client write "$D/log/app.log" w,append line2
+check "... after what was there" "line1line2" cat "$D/log/app.log"
+check "an append grant gives O_APPEND" "ok w cloexec=0 append=1" client open "$D/log/app.log" w,append
+check "an append grant refuses plain writes" "err EACCES" client open "$D/log/app.log" w
+
+# --- creation --------------------------------------------------------------
+check "create where granted" "ok w*" client open "$D/drop/new" w,creat 0666 022
+check "... owned by the caller, mode limited by mode=0640" "nobody:$(id -gn nobody) 640" \
+	fstat '%U:%G %a' "$D/drop/new"
+check "create honours the caller's umask" "ok w*" client open "$D/drop/new2" w,creat 0666 077
+check "... 0600" "600" fstat %a "$D/drop/new2"
+check "umask 0 and no mode= still gives no group/other write" "ok w*" \
+	client open "$D/drop2/new" w,creat 0666 0
+check "... 0644" "644" fstat %a "$D/drop2/new"
+check "O_EXCL on an existing file where create is granted" "err EEXIST" \
+	client open "$D/drop/new" w,creat,excl
+check "create where not granted" "err EACCES" client open "$D/ro/newfile" w,creat
+check "create in a root-only directory not granted" "err EACCES" client open "$D/secret/new" w,creat
+check "... and nothing was created" "no" sh -c "test -e '$D/ro/newfile' || test -e '$D/secret/new' || echo no"
+as_nobody ln -s "$D/secret/planted" "$D/userdrop/evil"
+check "create through a planted symlink fails" "err EEXIST" client open "$D/userdrop/evil" w,creat
+check "... and creates nothing at its target" "absent" sh -c "test -e '$D/secret/planted' || echo absent"
+
+# --- symlinks, .., relative paths, magic links ------------------------------
+check "a final symlink to a secret is refused" "err EACCES" client open "$D/link/to-secret" r
+check "a final symlink to a granted file is followed" "allowed" client cat "$D/link/to-allowed"
+check "O_NOFOLLOW on a symlink" "err ELOOP" client open "$D/link/to-allowed" r,nofollow
+check "a symlink to /proc/self/fd is refused (magic link)" "err ELOOP" client open "$D/link/to-proc" r
+as_nobody ln -s "$D/secret" "$D/userdir/evil"
+check "an intermediate symlink in a caller's directory cannot reach a secret" "err EACCES" \
+	client open "$D/userdir/evil/denied.txt" r
+check "'..' cannot escape a grant" "err EACCES" client open "$D/ro/../secret/denied.txt" r
+check "'..' inside a grant resolves" "ok r*" client open "$D/ro/sub/../file" r
+check "a relative path resolves against the caller's directory" "ok r*" \
+	sh -c "cd '$D/ro' && setpriv --reuid=$U --regid=$G --clear-groups -- '$P/bin/e2e-client' open file r"
+check "a relative path cannot escape" "err EACCES" \
+	sh -c "cd '$D/ro' && setpriv --reuid=$U --regid=$G --clear-groups -- '$P/bin/e2e-client' open ../secret/denied.txt r"
+check "/proc/self/fd/N is refused" "err EACCES" client open /proc/self/fd/0 r
+check "/dev/stdin is refused" "err EACCES" client open /dev/stdin r
+check "/proc/self/root is refused" "err EACCES" client open "/proc/self/root$D/secret/allowed.txt" r
+
+# --- types ------------------------------------------------------------------
+check "a device where type=device" "ok r*" client open "$D/dev/null" r
+check "a device under a plain read grant" "err EACCES" client open "$D/ro/devnode" r
+check "a FIFO where type=fifo opens without hanging" "ok r*" client open "$D/fifo/f" r
+check "a FIFO with no reader for writing" "err ENXIO" client open "$D/fifo/f" w
+check "a FIFO under a plain read grant" "err EACCES" client open "$D/ro/fifo" r
+check "a directory where type=dir" "ok r*" client open "$D/dir" r,dir
+check "a directory under a plain read grant" "err EACCES" client open "$D/ro/sub" r,dir
+
+# --- flags and lengths -------------------------------------------------------
+for f in r,path w,tmpfile accmode3 r,noatime r,async; do
+	check "unsupported flag $f" "err EINVAL" client open "$D/ro/file" "$f"
+done
+long=$(printf '%0256d' 0)
+check "a 256-byte component" "err ENAMETOOLONG" client open "$D/ro/$long" r
+check "a 5000-byte path" "err ENAMETOOLONG" client open "$(printf '/%04999d' 0)" r
+check "the empty path" "err ENOENT" client open "" r
+
+# --- the library inside hostile host programs ------------------------------
+check "SIGCHLD ignored: allowed" "ok r*" client sigchld-ignored "$D/secret/allowed.txt"
+check "SIGCHLD ignored: denied" "err EACCES" client sigchld-ignored "$D/secret/denied.txt"
+check "a host reaping with waitpid(-1)" "ok r*
+ok r*" client reaper "$D/secret/allowed.txt"
+for fds in 0 1 2 012; do
+	check "fds $fds closed" "ok r*" client closed-fds "$D/secret/allowed.txt" "$fds"
+done
+check "descriptor limit reached: EMFILE, nothing leaked" "err EMFILE" \
+	client nofile "$D/secret/allowed.txt" 1
+check "two descriptors to spare are enough" "ok r*" client nofile "$D/secret/allowed.txt" 2
+check "a 1 ms SIGALRM without SA_RESTART" "ok 50 calls*" client alarm "$D/secret/allowed.txt" 50
+check "16 threads, 400 mixed calls: no leak, no zombie" "ok 400 calls" \
+	client mixed "$D/secret/allowed.txt" "$D/secret/denied.txt" "$D/ro/missing" 16 25
+check "300 mixed calls in one thread" "ok 300 calls" \
+	client mixed "$D/secret/allowed.txt" "$D/secret/denied.txt" "$D/ro/missing" 1 300
+
+# --- the helper's process ---------------------------------------------------
+check "hostile environment: same grant" "exit 0 answer ok fd" \
+	client direct "$H" socket "$D/secret/allowed.txt" 0
+check "hostile environment: same refusal" "exit 13 answer EACCES" \
+	client direct "$H" socket "$D/secret/denied.txt" 0
+check "argc 0 is refused" "exit 200 no-answer" client direct "$H" socket x 1
+for what in file pipe dgram; do
+	check "descriptor 3 a $what: nothing written" "exit 202 wrote 0" \
+		client direct "$H" "$what" x 0
+done
+check "caller with no_new_privs: helper has no privilege" "err EPERM" \
+	setpriv --reuid="$U" --regid="$G" --clear-groups --no-new-privs -- \
+	"$P/bin/e2e-client" open "$D/secret/allowed.txt" r
+chmod 0755 "$H"
+check "helper not setuid" "err EPERM" client open "$D/secret/allowed.txt" r
+chmod 4755 "$H"
+mv "$H" "$H.away"
+check "helper missing" "err ENOSYS" client open "$D/secret/allowed.txt" r
+mv "$H.away" "$H"
+
+# --- the policy file ----------------------------------------------------------
+echo "allow * read $D/secret/denied.txt" >> "$POL"
+check "a new rule takes effect on the next call" "denied" client cat "$D/secret/denied.txt"
+write_policy
+unsafe() { # unsafe DESCRIPTION SETUP UNDO
+	eval "$2"
+	check "unsafe policy ($1): everything denied" "err EACCES" \
+		client open "$D/secret/allowed.txt" r
+	eval "$3"
+}
+unsafe "group-writable" "chmod 0664 '$POL'" "chmod 0644 '$POL'"
+unsafe "world-writable" "chmod 0646 '$POL'" "chmod 0644 '$POL'"
+unsafe "not owned by root" "chown nobody '$POL'" "chown root '$POL'"
+unsafe "a symlink" "mv '$POL' '$POL.real'; ln -s '$POL.real' '$POL'" "rm '$POL'; mv '$POL.real' '$POL'"
+unsafe "parent directory writable" "chmod 0775 '$P/etc'" "chmod 0755 '$P/etc'"
+unsafe "parent directory not root's" "chown nobody '$P/etc'" "chown root '$P/etc'"
+unsafe "missing" "mv '$POL' '$POL.away'" "mv '$POL.away' '$POL'"
+unsafe "a parse error" "echo 'allow * reed /x' >> '$POL'" "write_policy"
+unsafe "an unsafe drop-in" "echo 'allow * read /x' > '$P/etc/policy.d/x.conf'; chmod 0666 '$P/etc/policy.d/x.conf'" \
+	"rm '$P/etc/policy.d/x.conf'"
+check "the restored policy grants again" "allowed" client cat "$D/secret/allowed.txt"
+if command -v script >/dev/null; then
+	chmod 0664 "$POL"
+	check "the refusal says why on the caller's terminal" "*policy is writable by group or others*" \
+		as_nobody script -qec "$P/bin/e2e-client open $D/secret/allowed.txt r" /dev/null
+	chmod 0644 "$POL"
+else
+	n=$((n + 1)); echo "ok $n # SKIP script(1) is not installed"
+fi
+
+echo "1..$n"
+[ "$failed" = 0 ]
