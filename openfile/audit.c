@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,7 +23,8 @@ void audit_init(uid_t caller)
 	struct stat st;
 
 	tty_ok = isatty(2) && fstat(2, &st) == 0 && st.st_uid == caller;
-	openlog("openfile", LOG_PID, LOG_AUTHPRIV);
+	/* Connect now, while the caller cannot yet have changed anything. */
+	openlog("openfile", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 }
 
 char *audit_escape(const char *in, char *out, size_t outlen)
@@ -91,10 +93,41 @@ void audit_policy_diag(void *ctx, const char *file, unsigned line,
 			    col, msg);
 }
 
+/* open(2) flags by name, for administrators reading the log. */
+static const char *flags_str(unsigned flags, char *buf, size_t len)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {
+		{ O_CREAT, "O_CREAT" },	      { O_EXCL, "O_EXCL" },
+		{ O_NOCTTY, "O_NOCTTY" },     { O_TRUNC, "O_TRUNC" },
+		{ O_APPEND, "O_APPEND" },     { O_NONBLOCK, "O_NONBLOCK" },
+		{ O_DSYNC, "O_DSYNC" },	      { O_DIRECTORY, "O_DIRECTORY" },
+		{ O_NOFOLLOW, "O_NOFOLLOW" }, { O_DIRECT, "O_DIRECT" },
+	};
+	unsigned acc = flags & O_ACCMODE, rest = flags & ~(unsigned)O_ACCMODE;
+	size_t o;
+
+	o = (size_t)snprintf(buf, len, "%s",
+			     acc == O_RDONLY ? "O_RDONLY" :
+			     acc == O_WRONLY ? "O_WRONLY" :
+			     acc == O_RDWR ? "O_RDWR" : "O_ACCMODE");
+	for (size_t i = 0; i < sizeof names / sizeof names[0] && o < len; i++) {
+		if ((rest & names[i].bit) == names[i].bit) {
+			o += (size_t)snprintf(buf + o, len - o, "|%s", names[i].name);
+			rest &= ~names[i].bit;
+		}
+	}
+	if (rest != 0 && o < len)
+		snprintf(buf + o, len - o, "|%#o", rest);
+	return buf;
+}
+
 void audit_log(const struct audit_rec *a)
 {
 	char path[1024], real[1024], user[256], acc[64], raw[PATH_MAX + 32],
-	     rule[1024];
+	     rule[1024], flags[256];
 	const struct policy_caller *c = a->caller;
 
 	if (a->rule != NULL)
@@ -107,8 +140,10 @@ void audit_log(const struct audit_rec *a)
 	audit_escape(a->real ? a->real : "-", real, sizeof real);
 	audit_escape(raw, rule, sizeof rule);
 	syslog(a->status ? LOG_NOTICE : LOG_INFO,
-	       "%s: user=%s uid=%u path=%s real=%s flags=0%o access=%s rule=%s%s%s",
+	       "%s: user=%s uid=%u path=%s real=%s flags=%s access=%s rule=%s%s%s%s%s",
 	       a->status ? "deny" : "allow", user, (unsigned)c->uid, path, real,
-	       a->flags, policy_access_str(a->access, acc, sizeof acc), rule,
-	       a->status ? " error=" : "", a->status ? strerror(a->status) : "");
+	       flags_str(a->flags, flags, sizeof flags),
+	       policy_access_str(a->access, acc, sizeof acc), rule,
+	       a->status ? " error=" : "", a->status ? strerror(a->status) : "",
+	       a->why ? " why=" : "", a->why ? a->why : "");
 }

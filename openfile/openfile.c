@@ -93,6 +93,7 @@ int main(int argc, char *argv[])
 	if (status == 0 && pol == NULL) {
 		status = EACCES;
 		a.flags = req.flags;
+		a.why = "policy-unusable";
 	} else if (status == 0) {
 		fd = open_request(pol, &req, &a, real, sizeof real);
 		status = fd < 0 ? -fd : 0;

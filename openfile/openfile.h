@@ -46,6 +46,7 @@ struct audit_rec {
 	unsigned access;
 	int status;           /* 0 or errno */
 	const struct policy_rule *rule;
+	const char *why;      /* a fixed reason besides the errno, or NULL */
 };
 void audit_log(const struct audit_rec *a);
 

@@ -265,5 +265,51 @@ else
 	n=$((n + 1)); echo "ok $n # SKIP script(1) is not installed"
 fi
 
+# --- the audit record ----------------------------------------------------------
+# Without a syslog daemon, listen on /dev/log ourselves for a moment.
+if [ -e /dev/log ] || ! command -v python3 >/dev/null; then
+	n=$((n + 1)); echo "ok $n # SKIP /dev/log is taken by a syslog daemon, or no python3"
+else
+	LOG=$P/syslog.out
+	python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+import os; os.chmod("/dev/log", 0o666)
+s.settimeout(0.2)
+end = time.time() + 20
+with open(sys.argv[1], "wb") as out:
+    while time.time() < end:
+        try:
+            out.write(s.recv(65536) + b"\n"); out.flush()
+        except socket.timeout:
+            pass
+' "$LOG" &
+	listener=$!
+	i=0
+	while [ ! -S /dev/log ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	client open "$D/secret/allowed.txt" r >/dev/null
+	client open "$D/secret/x
+$(printf '\033')[31m%n" r >/dev/null
+	echo 'allow * reed /x' >> "$POL"
+	client open "$D/secret/allowed.txt" r >/dev/null
+	write_policy
+	sleep 0.5
+	kill "$listener" 2>/dev/null; wait "$listener" 2>/dev/null
+	rm -f /dev/log
+	check "an allow is logged to authpriv.info with the deciding rule" \
+		"*<86>*openfile[[]*]: allow: user=nobody uid=$U path=$D/secret/allowed.txt real=$D/secret/allowed.txt flags=O_RDONLY access=read rule=$POL:2*" \
+		cat "$LOG"
+	check "a deny is logged to authpriv.notice, control characters escaped" \
+		"*<85>*openfile[[]*]: deny: user=nobody uid=$U path=$D/secret/x\\\\x0a\\\\x1b[[]31m%n real=$D/secret/x\\\\x0a\\\\x1b[[]31m%n flags=O_RDONLY access=read rule=none error=Permission denied*" \
+		cat "$LOG"
+	check "a request under an unusable policy is logged as such" \
+		"*<85>*openfile[[]*]: deny: user=nobody uid=$U path=$D/secret/allowed.txt real=- flags=O_RDONLY access= rule=none error=Permission denied why=policy-unusable*" \
+		cat "$LOG"
+	check "a parse error is logged with file:line:column" \
+		"*<83>*openfile[[]*]: $POL:18:9: unknown access 'reed' (expected read, write, append, create, truncate or any, separated by commas) (denying everything)*" \
+		cat "$LOG"
+fi
+
 echo "1..$n"
 [ "$failed" = 0 ]
