@@ -175,7 +175,7 @@ int my_open(const char *path, int flags, ...)
 	int sv[2], fd, err;
 	pid_t pid;
 
-	if (flags & O_CREAT) {
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
 		va_list ap;
 
 		va_start(ap, flags);

@@ -62,15 +62,17 @@ static int sys_openat2(int dirfd, const char *path, uint64_t flags,
 }
 
 /* Resolves path to an O_PATH descriptor with the caller's view of the
- * tree but the search rights of CAP_DAC_READ_SEARCH.  Returns fd or -errno. */
-static int resolve_opath(int dirfd, const char *path, int nofollow)
+ * tree but the search rights of CAP_DAC_READ_SEARCH.  Magic links are never
+ * followed; strict also refuses every symlink.  Returns fd or -errno. */
+static int resolve_opath(int dirfd, const char *path, int nofollow, int strict)
 {
 	int fd;
 
 	if (priv_raise(0) < 0)
 		return -EPERM;
 	fd = sys_openat2(dirfd, path, O_PATH | (nofollow ? O_NOFOLLOW : 0), 0,
-			 RESOLVE_NO_MAGICLINKS);
+			 RESOLVE_NO_MAGICLINKS |
+				 (strict ? RESOLVE_NO_SYMLINKS : 0));
 	priv_lower();
 	if (fd == -ENOSYS)
 		audit_error("the kernel lacks openat2(2): refusing every request");
@@ -94,7 +96,7 @@ static int real_path(int fd, struct stat *st, char *out, size_t len)
 	if (n <= 0 || (size_t)n >= len || out[0] != '/' || fstat(fd, st) < 0)
 		return -EACCES;
 	out[n] = '\0';
-	vfd = resolve_opath(AT_FDCWD, out, 1);
+	vfd = resolve_opath(AT_FDCWD, out, 1, 1);
 	if (vfd < 0)
 		return -EACCES;
 	if (fstat(vfd, &vs) < 0 || vs.st_dev != st->st_dev ||
@@ -249,7 +251,7 @@ static int hidden_error(struct req_ctx *rc, const char *path, int err,
 				 path[0] == '/' ? "/" : ".");
 		else
 			snprintf(prefix, sizeof prefix, "%.*s", (int)len, path);
-		fd = resolve_opath(AT_FDCWD, prefix, 0);
+		fd = resolve_opath(AT_FDCWD, prefix, 0, 0);
 		if (fd < 0) {
 			if (len <= 1)
 				break;
@@ -281,7 +283,7 @@ static int create_new(struct req_ctx *rc, const char *path, mode_t mode)
 	snprintf(dir, sizeof dir, "%.*s",
 		 slash == NULL ? 1 : slash == path ? 1 : (int)(slash - path),
 		 slash == NULL ? "." : path);
-	dfd = resolve_opath(AT_FDCWD, dir, 0);
+	dfd = resolve_opath(AT_FDCWD, dir, 0, 0);
 	if (dfd < 0)
 		return hidden_error(rc, path, -dfd, need);
 	if (real_path(dfd, &st, rc->real, rc->reallen) < 0 ||
@@ -341,7 +343,7 @@ int open_request(const struct policy *pol, const struct proto_request *req,
 	/* A file created under us between two steps is looked at again. */
 	for (int attempt = 0; attempt < 4; attempt++) {
 		int fd = resolve_opath(AT_FDCWD, req->path,
-				       (rc.flags & O_NOFOLLOW) != 0);
+				       (rc.flags & O_NOFOLLOW) != 0, 0);
 
 		if (fd >= 0) {
 			int r = open_existing(&rc, fd);

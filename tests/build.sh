@@ -1,0 +1,40 @@
+#!/bin/sh
+# build.sh - what the build promises about its binaries: the library
+# exports only the public API, the setuid helper is hardened.  Speaks TAP.
+B=${top_builddir:-.}
+n=0
+fail=0
+check() { # check DESCRIPTION COMMAND...
+	desc=$1
+	shift
+	n=$((n + 1))
+	if out=$("$@" 2>&1); then
+		echo "ok $n - $desc"
+	else
+		fail=1
+		echo "not ok $n - $desc"
+		printf '%s\n' "$out" | sed 's/^/#   /'
+	fi
+}
+if ! command -v readelf >/dev/null; then
+	echo "1..0 # SKIP readelf is not installed"
+	exit 77
+fi
+lib=$(ls "$B"/libmyopen/.libs/libmyopen.so.*.*.* 2>/dev/null | head -n 1)
+helper=$B/openfile/openfile
+
+exports() {
+	got=$(readelf --dyn-syms -W "$lib" | awk '$5 == "GLOBAL" && $7 != "UND" && $7 != "ABS" { sub(/@.*/, "", $8); print $8 }' | sort | tr '\n' ' ')
+	[ "$got" = "my_fopen my_open my_recv_fd my_send_fd " ] || { echo "exports: $got"; return 1; }
+}
+check "libmyopen exports exactly the public API" exports
+check "libmyopen symbols are versioned" sh -c "readelf --dyn-syms -W '$lib' | grep -q 'my_open@@LIBMYOPEN_0'"
+check "the helper is PIE" sh -c "readelf -h '$helper' | grep -q 'DYN'"
+check "the helper has full RELRO (GNU_RELRO and BIND_NOW)" sh -c \
+	"readelf -l '$helper' | grep -q GNU_RELRO && readelf -d '$helper' | grep -Eq 'BIND_NOW|FLAGS_1.*NOW'"
+check "the helper has a non-executable stack" sh -c \
+	"readelf -lW '$helper' | grep GNU_STACK | grep -qv RWE"
+check "the helper uses the stack protector" sh -c "readelf --dyn-syms -W '$helper' | grep -q __stack_chk_fail"
+check "the helper is fortified" sh -c "readelf --dyn-syms -W '$helper' | grep -q '__[a-z]*_chk'"
+echo "1..$n"
+exit $fail
