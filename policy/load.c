@@ -293,7 +293,7 @@ static int load_file(struct policy *pol, const char *path, unsigned flags,
 
 	whypath[0] = '\0';
 	if (pol->ld->depth >= INCLUDE_DEPTH_MAX) {
-		why = "is nested too deeply (at most 8 levels of include)";
+		why = "is nested too deeply (at most 8 files, each including the next)";
 		goto report;
 	}
 	fd = (flags & POLICY_LOAD_SECURE) ?

@@ -553,6 +553,34 @@ START_TEST(include_loop_and_missing)
 }
 END_TEST
 
+START_TEST(include_depth_is_bounded)
+{
+	struct diags d = { .len = 0 };
+	struct policy *pol;
+	char text[512], name[32], want[1024];
+	int rc;
+
+	make_tmpdir();
+	/* policy -> 1 -> 2 -> ... -> 9: the ninth level is refused. */
+	snprintf(text, sizeof text, "include %s/1\n", tmpdir);
+	write_file("policy", text);
+	for (int i = 1; i <= 9; i++) {
+		snprintf(name, sizeof name, "%d", i);
+		snprintf(text, sizeof text, "allow * read /%d\ninclude %s/%d\n", i,
+			 tmpdir, i + 1);
+		write_file(name, text);
+	}
+	pol = load_tmp(&d, &rc);
+	ck_assert_int_eq(rc, -1);
+	snprintf(want, sizeof want,
+		 "%s/7:2:9: cannot include %s/8: is nested too deeply (at most 8 files, each including the next)\n",
+		 tmpdir, tmpdir);
+	ck_assert_str_eq(d.buf, want);
+	policy_free(pol);
+	rm_tmpdir();
+}
+END_TEST
+
 START_TEST(secure_load_refuses_unsafe_files)
 {
 	struct diags d = { .len = 0 };
@@ -608,6 +636,7 @@ int main(void)
 	tcase_add_test(inc, dropins_in_order_after_main);
 	tcase_add_test(inc, include_in_place_and_once);
 	tcase_add_test(inc, include_loop_and_missing);
+	tcase_add_test(inc, include_depth_is_bounded);
 	tcase_add_test(inc, secure_load_refuses_unsafe_files);
 	suite_add_tcase(s, fx);
 	suite_add_tcase(s, m);
