@@ -598,7 +598,7 @@ START_TEST(secure_load_refuses_unsafe_files)
 	ck_assert_int_eq(d.count, 1);
 	ck_assert_msg(strstr(d.buf, geteuid() == 0 ?
 					    "policy is writable by group or others" :
-					    "policy is not owned by root") != NULL,
+					    "is not owned by root") != NULL,
 		      "%s", d.buf);
 	ck_assert_uint_eq(policy_rule_count(pol), 0);
 	policy_free(pol);
