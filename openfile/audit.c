@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -141,7 +142,8 @@ void audit_log(const struct audit_rec *a)
 	audit_escape(raw, rule, sizeof rule);
 	syslog(a->status ? LOG_NOTICE : LOG_INFO,
 	       "%s: user=%s uid=%u path=%s real=%s flags=%s access=%s rule=%s%s%s%s%s",
-	       a->status ? "deny" : "allow", user, (unsigned)c->uid, path, real,
+	       a->status == 0 ? "allow" : a->status == EACCES ? "deny" : "fail",
+	       user, (unsigned)c->uid, path, real,
 	       flags_str(a->flags, flags, sizeof flags),
 	       policy_access_str(a->access, acc, sizeof acc), rule,
 	       a->status ? " error=" : "", a->status ? strerror(a->status) : "",

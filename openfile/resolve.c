@@ -278,8 +278,9 @@ static int create_new(struct req_ctx *rc, const char *path, mode_t mode)
 	unsigned need = rc->need | ACC_CREATE;
 
 	need &= ~ACC_TRUNCATE; /* nothing to truncate in a new file */
+	/* Not a name a file can be created at; say so only where allowed. */
 	if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
-		return -EISDIR;
+		return hidden_error(rc, path, EISDIR, need);
 	snprintf(dir, sizeof dir, "%.*s",
 		 slash == NULL ? 1 : slash == path ? 1 : (int)(slash - path),
 		 slash == NULL ? "." : path);

@@ -157,6 +157,9 @@ check "O_EXCL on an existing file where create is granted" "err EEXIST" \
 	client open "$D/drop/new" w,creat,excl
 check "create where not granted" "err EACCES" client open "$D/ro/newfile" w,creat
 check "create in a root-only directory not granted" "err EACCES" client open "$D/secret/new" w,creat
+check "create at a name ending in / where not granted says EACCES, not EISDIR" "err EACCES" \
+	client open "$D/secret/newdir/" w,creat
+check "... and EISDIR where granted" "err EISDIR" client open "$D/drop/newdir/" w,creat
 check "... and nothing was created" "no" sh -c "test -e '$D/ro/newfile' || test -e '$D/secret/new' || echo no"
 as_nobody ln -s "$D/secret/planted" "$D/userdrop/evil"
 check "create through a planted symlink fails" "err EEXIST" client open "$D/userdrop/evil" w,creat
