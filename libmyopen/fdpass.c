@@ -87,9 +87,17 @@ static int collect_fds(struct msghdr *msg, int *fds, size_t *nfds)
 			continue;
 		}
 		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < n && *nfds < FDPASS_MAX_FDS; i++)
-			memcpy(&fds[(*nfds)++],
-			       CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+		for (size_t i = 0; i < n; i++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+			if (*nfds < FDPASS_MAX_FDS) {
+				fds[(*nfds)++] = fd;
+			} else {
+				close(fd); /* more than we track: never keep it */
+				bad = 1;
+			}
+		}
 	}
 	if (bad) {
 		errno = EPROTO;

@@ -54,21 +54,27 @@ static void report(struct line_ctx *lc, unsigned col, const char *fmt, ...)
 		lc->diag(lc->ctx, lc->file, lc->line, col, msg);
 }
 
-/* Quotes a token for a message, with unprintable bytes escaped. */
+/* Quotes a token for a message, with unprintable bytes escaped and a
+ * long one cut with "...". */
 static const char *quote(const struct token *t, char *buf, size_t n)
 {
-	size_t o = 0;
+	size_t o = 0, i;
 
-	for (size_t i = 0; i < t->len && o + 5 < n; i++) {
+	for (i = 0; i < t->len; i++) {
 		unsigned char c = (unsigned char)t->s[i];
+		size_t need = isprint(c) ? 1 : 4;
 
-		if (isprint(c))
+		if (o + need + 4 > n) /* keep room for "..." and the NUL */
+			break;
+		if (need == 1)
 			buf[o++] = (char)c;
 		else
 			o += (size_t)snprintf(buf + o, n - o, "\\x%02x", c);
 	}
-	if (o + 5 >= n && n > 4)
-		memcpy(buf + n - 4, "...", 3), o = n - 1;
+	if (i < t->len) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
 	buf[o] = '\0';
 	return buf;
 }

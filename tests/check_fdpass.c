@@ -166,6 +166,20 @@ START_TEST(many_fds_truncated_and_closed)
 }
 END_TEST
 
+START_TEST(many_messages_of_fds_all_closed)
+{
+	char buf[4];
+	int got, before = count_fds();
+
+	send_raw(sv[0], "a", 1, 0, 16);
+	send_raw(sv[0], "b", 1, 0, 16);
+	send_raw(sv[0], "cd", 2, 0, 16);
+	ck_assert_int_eq(my_recv_fd(sv[1], &got, buf, 4, 0), -1);
+	ck_assert_int_eq(errno, EPROTO);
+	ck_assert_int_eq(count_fds(), before);
+}
+END_TEST
+
 START_TEST(credentials_rejected)
 {
 	int on = 1, got;
@@ -262,6 +276,7 @@ int main(void)
 	tcase_add_test(tc, two_fds_rejected_and_closed);
 	tcase_add_test(tc, fds_in_two_messages_rejected);
 	tcase_add_test(tc, many_fds_truncated_and_closed);
+	tcase_add_test(tc, many_messages_of_fds_all_closed);
 	tcase_add_test(tc, credentials_rejected);
 	tcase_add_test(tc, zero_byte_eof);
 	tcase_add_test(tc, short_message_drops_fd);

@@ -400,6 +400,18 @@ START_TEST(long_line_and_bytes)
 	free(big);
 	ck_assert_str_eq(parse_error("allow * read /x\0\n", 17),
 			 "t:1:16: NUL byte in the policy");
+	/* A long word is quoted cut, with an ellipsis, never overrun. */
+	{
+		char word[128], want[256];
+
+		memset(word, 'k', 90);
+		strcpy(word + 90, " * read /x\n");
+		memset(want, 0, sizeof want);
+		strcpy(want, "t:1:1: unknown keyword '");
+		memset(want + strlen(want), 'k', 76);
+		strcat(want, "...' (expected allow, deny or include)");
+		ck_assert_str_eq(parse_error(word, strlen(word)), want);
+	}
 }
 END_TEST
 
