@@ -78,10 +78,26 @@ int proto_reply_decode(const unsigned char buf[PROTO_REPLY_LEN], int *status)
 
 	/* An errno value fits well below the helper's own exit codes. */
 	if (get32(buf) != PROTO_REPLY_MAGIC ||
-	    get32(buf + 4) != PROTOCOL_VERSION || st >= HELPER_EXIT_USAGE) {
+	    get32(buf + 4) != PROTOCOL_VERSION ||
+	    (st >= HELPER_EXIT_USAGE && st != HELPER_EXIT_NOPRIV &&
+	     st != HELPER_EXIT_SYSTEM)) {
 		errno = EPROTO;
 		return -1;
 	}
 	*status = (int)st;
 	return 0;
+}
+
+int proto_status_errno(int status)
+{
+	if (status >= 0 && status < HELPER_EXIT_USAGE)
+		return status;
+	switch (status) {
+	case HELPER_EXIT_NOPRIV:
+		return EPERM;
+	case HELPER_EXIT_SYSTEM:
+		return EIO;
+	default:
+		return EPROTO;
+	}
 }

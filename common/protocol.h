@@ -18,7 +18,12 @@
  * exactly when status is 0):
  *   u32 magic      PROTO_REPLY_MAGIC
  *   u32 version    PROTOCOL_VERSION
- *   i32 status     0 or an errno value
+ *   u32 status     0, an errno value, or HELPER_EXIT_NOPRIV or
+ *                  HELPER_EXIT_SYSTEM for a helper that cannot serve
+ *
+ * The helper's exit status is the same number, for clients that can still
+ * collect it; the in-band status is what counts when the host program
+ * ignores SIGCHLD or reaps children itself.
  */
 #ifndef OPENFILE_PROTOCOL_H
 #define OPENFILE_PROTOCOL_H
@@ -76,9 +81,14 @@ void proto_reply_encode(unsigned char buf[PROTO_REPLY_LEN], int status);
 
 /*
  * Decodes a reply.  Returns 0 and sets *status, or -1 and sets errno to
- * EPROTO for a wrong magic or version or a status that is neither 0 nor a
- * positive errno value.
+ * EPROTO for a wrong magic or version or a status that is not one the
+ * helper sends.
  */
 int proto_reply_decode(const unsigned char buf[PROTO_REPLY_LEN], int *status);
+
+/* The errno value a client reports for a status or exit status: itself
+ * for 0 and errno values, EPERM for HELPER_EXIT_NOPRIV, EIO for
+ * HELPER_EXIT_SYSTEM, EPROTO for anything else. */
+int proto_status_errno(int status);
 
 #endif /* OPENFILE_PROTOCOL_H */

@@ -6,12 +6,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -62,38 +64,58 @@ out_attr:
 	return err;
 }
 
-/* Reaps our own child only.  Returns its wait status, or -1 when someone
- * else reaped it (SIGCHLD ignored, or a handler calling waitpid(-1)). */
-static int reap(pid_t pid)
+/*
+ * Reaps our own child and no other.  With a pidfd, a pid reused after the
+ * host reaped ours cannot make us reap one of its children.  Returns the
+ * helper's exit code, or -1 when it was killed or someone else reaped it
+ * (SIGCHLD ignored, or a handler calling waitpid(-1)).
+ */
+static int reap(pid_t pid, int pidfd)
 {
+	siginfo_t si;
 	int status;
 
 	for (;;) {
-		if (waitpid(pid, &status, 0) == pid)
-			return status;
+		if (pidfd >= 0) {
+			memset(&si, 0, sizeof si);
+			if (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) == 0)
+				return si.si_code == CLD_EXITED ? si.si_status : -1;
+		} else if (waitpid(pid, &status, 0) == pid) {
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		}
 		if (errno != EINTR)
 			return -1;
 	}
 }
 
-/* The errno for a helper that ended without a complete answer. */
-static int exit_errno(int status)
+/* The errno for a helper that ended (exit code, or -1) without an answer. */
+static int exit_errno(int code)
 {
-	if (status == -1 || !WIFEXITED(status))
+	if (code == -1)
 		return EIO;
-	switch (WEXITSTATUS(status)) {
-	case 0:
+	if (code == 0)
 		return EPROTO; /* success without a descriptor */
-	case HELPER_EXIT_NOPRIV:
-		return EPERM;
-	case HELPER_EXIT_SYSTEM:
-		return EIO;
-	case HELPER_EXIT_USAGE:
-	case HELPER_EXIT_PROTOCOL:
-		return EPROTO;
-	default:
-		return WEXITSTATUS(status) < HELPER_EXIT_USAGE ?
-			       WEXITSTATUS(status) : EPROTO;
+	return proto_status_errno(code);
+}
+
+/*
+ * Waits until the helper answered or ended.  The socket alone cannot tell:
+ * a child another thread forked in the meantime may hold the helper's end
+ * open.  Returns 1 if there is something to read.
+ */
+static int await_helper(int sock, int pidfd)
+{
+	struct pollfd p[2] = { { sock, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
+
+	if (pidfd < 0)
+		return 1; /* no pidfd: read, the end of the socket tells */
+	for (;;) {
+		if (poll(p, 2, -1) > 0)
+			/* An answer is queued before the helper exits, so it
+			 * shows here whenever the helper sent one. */
+			return (p[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+		if (errno != EINTR)
+			return 1;
 	}
 }
 
@@ -135,16 +157,17 @@ static int send_request(int sock, const char *path, size_t pathlen,
 /*
  * Reads the helper's answer.  The in-band record decides whenever it
  * arrived whole; the exit status only explains a helper that ended without
- * one.  Returns the descriptor, or -1 and sets errno.
+ * one.  Reaps the helper.  Returns the descriptor, or -1 and sets errno.
  */
-static int receive_answer(int sock, pid_t pid, int cloexec)
+static int receive_answer(int sock, pid_t pid, int pidfd, int cloexec)
 {
 	unsigned char rep[PROTO_REPLY_LEN];
-	int fd = -1, status = EIO, err = 0;
-	ssize_t n;
+	int fd = -1, status = EIO, err = -1;
+	ssize_t n = 0;
 
-	n = my_recv_fd(sock, &fd, rep, sizeof rep,
-		       cloexec ? MSG_CMSG_CLOEXEC : 0);
+	if (await_helper(sock, pidfd))
+		n = my_recv_fd(sock, &fd, rep, sizeof rep,
+			       cloexec ? MSG_CMSG_CLOEXEC : 0);
 	if (n < 0 && errno != ECONNRESET)
 		err = errno;
 	else if (n < 0 || (size_t)n < sizeof rep)
@@ -155,8 +178,8 @@ static int receive_answer(int sock, pid_t pid, int cloexec)
 	else if ((status == 0) != (fd >= 0))
 		err = EPROTO;
 	else
-		err = status;
-	n = reap(pid);
+		err = proto_status_errno(status);
+	n = reap(pid, pidfd);
 	if (err == -1)
 		err = exit_errno((int)n);
 	if (err != 0) {
@@ -172,7 +195,7 @@ int my_open(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
 	size_t pathlen;
-	int sv[2], fd, err;
+	int sv[2], fd, err, pidfd;
 	pid_t pid;
 
 	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
@@ -215,10 +238,15 @@ int my_open(const char *path, int flags, ...)
 			 err == ENOTDIR || err == ELOOP) ? ENOSYS : err;
 		goto fail;
 	}
+	/* Without a pidfd (old kernels, no descriptor to spare) the socket's
+	 * end of file is the only sign of a helper that died. */
+	pidfd = pidfd_open(pid, 0);
 	/* A helper that refuses early closes its end: the answer explains. */
 	(void)send_request(sv[0], path, pathlen, flags & ~O_CLOEXEC, mode);
-	fd = receive_answer(sv[0], pid, (flags & O_CLOEXEC) != 0);
+	fd = receive_answer(sv[0], pid, pidfd, (flags & O_CLOEXEC) != 0);
 	err = errno;
+	if (pidfd >= 0)
+		close(pidfd);
 	close(sv[0]);
 	errno = err;
 	return fd;

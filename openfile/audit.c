@@ -86,12 +86,26 @@ void audit_error(const char *fmt, ...)
 void audit_policy_diag(void *ctx, const char *file, unsigned line,
 		       unsigned col, const char *msg)
 {
+	char where[PATH_MAX + 32], full[PATH_MAX + 1024], esc[2048];
+
 	(void)ctx;
 	if (line == 0)
-		audit_error("%s: %s (denying everything)", file, msg);
+		snprintf(where, sizeof where, "%s", file);
 	else
-		audit_error("%s:%u:%u: %s (denying everything)", file, line,
-			    col, msg);
+		snprintf(where, sizeof where, "%s:%u:%u", file, line, col);
+	snprintf(full, sizeof full, "%s: %s (denying everything)", where, msg);
+	audit_escape(full, esc, sizeof esc);
+	syslog(LOG_ERR, "%s", esc);
+	if (!tty_ok)
+		return;
+	/* The caller sees the policy's words only if it may read them. */
+	if (line != 0 && access(file, R_OK) != 0) {
+		snprintf(full, sizeof full,
+			 "%s: error in the policy (details in the system log; denying everything)",
+			 where);
+		audit_escape(full, esc, sizeof esc);
+	}
+	dprintf(2, "openfile: %s\n", esc);
 }
 
 /* open(2) flags by name, for administrators reading the log. */

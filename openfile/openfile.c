@@ -48,6 +48,14 @@ static void reply(int sock, int status, int fd)
 	(void)my_send_fd(sock, status == 0 ? fd : -1, rep, sizeof rep);
 }
 
+/* A helper that cannot serve says so in-band too, for hosts that never
+ * see its exit status. */
+static void __attribute__((noreturn)) fail(int code)
+{
+	reply(SOCK_FD, code, -1);
+	_exit(code);
+}
+
 int main(int argc, char *argv[])
 {
 	static char real[PATH_MAX];
@@ -65,22 +73,23 @@ int main(int argc, char *argv[])
 	if (argc != 2 || strcmp(argv[1], "3") != 0)
 		_exit(HELPER_EXIT_USAGE); /* argv[0] is never read */
 	audit_init(getuid());
-	/* 3: the caller's ids plus two capabilities, not effective. */
-	if (priv_drop(&why) < 0) {
-		audit_error("%s", why);
-		_exit(HELPER_EXIT_NOPRIV);
-	}
-	if (caller_load(&caller) < 0) {
-		audit_error("cannot learn the caller's identity");
-		_exit(HELPER_EXIT_SYSTEM);
-	}
-	/* 4: the policy, checked before parsing; unusable means deny. */
-	pol = policy_read();
-	/* 5: one bounded request from a verified socket. */
+	/* Nothing is ever written to a descriptor 3 that is not our socket. */
 	if (!request_socket_ok(SOCK_FD)) {
 		audit_error("descriptor 3 is not a connected unix stream socket");
 		_exit(HELPER_EXIT_PROTOCOL);
 	}
+	/* 3: the caller's ids plus two capabilities, not effective. */
+	if (priv_drop(&why) < 0) {
+		audit_error("%s", why);
+		fail(HELPER_EXIT_NOPRIV);
+	}
+	if (caller_load(&caller) < 0) {
+		audit_error("cannot learn the caller's identity");
+		fail(HELPER_EXIT_SYSTEM);
+	}
+	/* 4: the policy, checked before parsing; unusable means deny. */
+	pol = policy_read();
+	/* 5: one bounded request. */
 	memset(&a, 0, sizeof a);
 	a.caller = &caller.pc;
 	status = request_read(SOCK_FD, &req);
@@ -98,9 +107,10 @@ int main(int argc, char *argv[])
 		fd = open_request(pol, &req, &a, real, sizeof real);
 		status = fd < 0 ? -fd : 0;
 	}
-	/* 9: answer, log, exit with the same answer. */
-	reply(SOCK_FD, status, fd);
+	/* 9: log (first, so a caller killing us at the answer cannot skip
+	 * the record), answer, exit with the same answer. */
 	a.status = status;
 	audit_log(&a);
+	reply(SOCK_FD, status, fd);
 	return status;
 }

@@ -80,6 +80,25 @@ START_TEST(reply_roundtrip)
 }
 END_TEST
 
+START_TEST(helper_failures_travel_in_band)
+{
+	unsigned char rep[PROTO_REPLY_LEN];
+	int st;
+
+	proto_reply_encode(rep, HELPER_EXIT_NOPRIV);
+	ck_assert_int_eq(proto_reply_decode(rep, &st), 0);
+	ck_assert_int_eq(proto_status_errno(st), EPERM);
+	proto_reply_encode(rep, HELPER_EXIT_SYSTEM);
+	ck_assert_int_eq(proto_reply_decode(rep, &st), 0);
+	ck_assert_int_eq(proto_status_errno(st), EIO);
+	ck_assert_int_eq(proto_status_errno(0), 0);
+	ck_assert_int_eq(proto_status_errno(ENOENT), ENOENT);
+	ck_assert_int_eq(proto_status_errno(HELPER_EXIT_USAGE), EPROTO);
+	ck_assert_int_eq(proto_status_errno(HELPER_EXIT_PROTOCOL), EPROTO);
+	ck_assert_int_eq(proto_status_errno(250), EPROTO);
+}
+END_TEST
+
 START_TEST(reply_rejects_garbage)
 {
 	unsigned char rep[PROTO_REPLY_LEN];
@@ -88,6 +107,8 @@ START_TEST(reply_rejects_garbage)
 	proto_reply_encode(rep, HELPER_EXIT_USAGE);
 	ck_assert_int_eq(proto_reply_decode(rep, &st), -1);
 	ck_assert_int_eq(errno, EPROTO);
+	proto_reply_encode(rep, HELPER_EXIT_PROTOCOL);
+	ck_assert_int_eq(proto_reply_decode(rep, &st), -1);
 	proto_reply_encode(rep, -1);
 	ck_assert_int_eq(proto_reply_decode(rep, &st), -1);
 	proto_reply_encode(rep, 0);
@@ -110,6 +131,7 @@ int main(void)
 	tcase_add_test(tc, request_path_bounds);
 	tcase_add_test(tc, request_path_with_nul);
 	tcase_add_test(tc, reply_roundtrip);
+	tcase_add_test(tc, helper_failures_travel_in_band);
 	tcase_add_test(tc, reply_rejects_garbage);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "myopen.h"
@@ -479,6 +480,62 @@ static int cmd_direct(const char *helper, const char *what, const char *path,
 	return 0;
 }
 
+static volatile int forking = 1;
+
+static void *fork_children(void *arg)
+{
+	int secs = *(int *)arg;
+
+	while (forking) {
+		pid_t p = fork();
+
+		if (p == 0) {
+			int null = open("/dev/null", O_RDWR);
+
+			/* Not the test's output pipe; any socket, yes. */
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+			sleep((unsigned)secs);
+			_exit(0);
+		}
+		usleep(2000);
+	}
+	return NULL;
+}
+
+/*
+ * n calls while another thread keeps forking children that live for secs
+ * seconds: a child may inherit the helper's end of a socketpair, and
+ * my_open must still notice a helper that died without answering.
+ */
+static int cmd_forker(const char *path, int n, int secs)
+{
+	struct timespec t0, t1;
+	pthread_t t;
+	int fails = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pthread_create(&t, NULL, fork_children, &secs);
+	for (int i = 0; i < n; i++) {
+		int fd = my_open(path, O_RDONLY);
+
+		if (fd >= 0)
+			close(fd);
+		else if (i == 0)
+			fprintf(out, "err %s\n", ename(errno));
+		fails += fd < 0;
+	}
+	forking = 0;
+	pthread_join(t, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(out, "%d of %d failed, %s\n", fails, n,
+		t1.tv_sec - t0.tv_sec < secs ? "none waited for the children" :
+					       "waited for the children");
+	signal(SIGCHLD, SIG_IGN); /* let the children go */
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	out = stdout;
@@ -503,12 +560,14 @@ int main(int argc, char **argv)
 		return cmd_alarm(argv[2], atoi(argv[3]));
 	if (argc == 7 && strcmp(argv[1], "mixed") == 0)
 		return cmd_mixed(argv + 2, atoi(argv[5]), atoi(argv[6]));
+	if (argc == 5 && strcmp(argv[1], "forker") == 0)
+		return cmd_forker(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 6 && strcmp(argv[1], "direct") == 0)
 		return cmd_direct(argv[2], argv[3], argv[4], atoi(argv[5]));
 	fprintf(stderr, "usage: e2e-client open PATH FLAGS [MODE [UMASK]] | cat PATH |\n"
 		"  write PATH FLAGS TEXT | fopen PATH MODE | sigchld-ignored PATH |\n"
 		"  reaper PATH | closed-fds PATH FDS | nofile PATH ROOM |\n"
 		"  alarm PATH N | mixed ALLOWED DENIED MISSING THREADS N |\n"
-		"  direct HELPER socket|file|pipe|dgram PATH ARGC0\n");
+		"  forker PATH N SECONDS | direct HELPER socket|file|pipe|dgram PATH ARGC0\n");
 	return 2;
 }

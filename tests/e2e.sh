@@ -209,9 +209,11 @@ ok r*" client reaper "$D/secret/allowed.txt"
 for fds in 0 1 2 012; do
 	check "fds $fds closed" "ok r*" client closed-fds "$D/secret/allowed.txt" "$fds"
 done
-check "descriptor limit reached: EMFILE, nothing leaked" "err EMFILE" \
+check "no room for the socketpair: EMFILE, nothing leaked" "err EMFILE" \
 	client nofile "$D/secret/allowed.txt" 1
-check "two descriptors to spare are enough" "ok r*" client nofile "$D/secret/allowed.txt" 2
+check "no room for the received descriptor: EMFILE, nothing leaked, helper reaped" "err EMFILE" \
+	client nofile "$D/secret/allowed.txt" 2
+check "three descriptors to spare are enough" "ok r*" client nofile "$D/secret/allowed.txt" 3
 check "a 1 ms SIGALRM without SA_RESTART" "ok 50 calls*" client alarm "$D/secret/allowed.txt" 50
 check "16 threads, 400 mixed calls: no leak, no zombie" "ok 400 calls" \
 	client mixed "$D/secret/allowed.txt" "$D/secret/denied.txt" "$D/ro/missing" 16 25
@@ -231,6 +233,16 @@ done
 check "caller with no_new_privs: helper has no privilege" "err EPERM" \
 	setpriv --reuid="$U" --regid="$G" --clear-groups --no-new-privs -- \
 	"$P/bin/e2e-client" open "$D/secret/allowed.txt" r
+check "no privilege, SIGCHLD ignored: still EPERM (in-band)" "err EPERM" \
+	setpriv --reuid="$U" --regid="$G" --clear-groups --no-new-privs -- \
+	"$P/bin/e2e-client" sigchld-ignored "$D/secret/allowed.txt"
+check "a forking host does not delay an allowed open" "0 of 20 failed, none waited*" \
+	client forker "$D/secret/allowed.txt" 20 30
+cp "$H" "$H.real"
+printf '#!/bin/sh\nexit 203\n' > "$H"
+check "a helper dying without an answer while children hold the socket: EIO, no hang" \
+	"err EIO*5 of 5 failed, none waited*" client forker "$D/secret/allowed.txt" 5 30
+mv "$H.real" "$H"
 chmod 0755 "$H"
 check "helper not setuid" "err EPERM" client open "$D/secret/allowed.txt" r
 chmod 4755 "$H"
