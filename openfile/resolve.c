@@ -2,22 +2,29 @@
  * resolve.c - steps 6 to 8: resolve the path to a kernel object, decide on
  * where that object really is, open that same object.
  *
- * The policy never sees the caller's string: the kernel resolves it (every
- * symlink and ".." followed, magic links refused) to an O_PATH descriptor,
- * whose canonical path is read back from /proc and verified to lead to the
- * same inode without following any link.  The open is a reopen of that
- * descriptor, so nothing can be swapped between check and use.
+ * The policy never sees the caller's string.  The helper walks the path
+ * itself, one component at a time, following symlinks and ".." on its own,
+ * so it always knows the canonical path of the directory it stands in.  It
+ * looks a name up with the caller's own search right first and with
+ * CAP_DAC_READ_SEARCH only in directories below which the policy may grant
+ * this caller something: the privilege never shows the caller what is in a
+ * directory the policy keeps from it.  The object reached is an O_PATH
+ * descriptor whose path the kernel must confirm; the policy decides on that
+ * path, and the open is a reopen of that descriptor, so nothing can be
+ * swapped between check and use.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -36,6 +43,8 @@
 		      O_SYNC | O_DIRECTORY | O_DIRECT)
 /* Created files never get group or other write without a mode= limit. */
 #define CREATE_MODE_DEFAULT 0755
+/* As the kernel: at most this many symlinks in one resolution. */
+#define LINKS_MAX 40
 
 struct req_ctx {
 	const struct policy *pol;
@@ -61,51 +70,228 @@ static int sys_openat2(int dirfd, const char *path, uint64_t flags,
 	return fd < 0 ? -errno : fd;
 }
 
-/* Resolves path to an O_PATH descriptor with the caller's view of the
- * tree but the search rights of CAP_DAC_READ_SEARCH.  Magic links are never
- * followed; strict also refuses every symlink.  Returns fd or -errno. */
-static int resolve_opath(int dirfd, const char *path, int nofollow, int strict)
-{
+/* Where a walk stands: a directory, by descriptor and canonical path. */
+struct walk {
 	int fd;
+	char path[PATH_MAX];
+	size_t len;
+};
 
+/* Where and why a walk stopped short of the object. */
+struct stop {
+	char name[NAME_MAX + 1]; /* the name that could not be resolved */
+	const char *rest;        /* what followed it */
+	int last;                /* it was the final component */
+	int slash;               /* a '/' followed it */
+	char buf[2 * PATH_MAX];  /* what is left to resolve */
+};
+
+static int walk_to(struct walk *w, int fd, const char *path, size_t len)
+{
+	if (len >= sizeof w->path) {
+		close(fd);
+		return -ENAMETOOLONG;
+	}
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = fd;
+	memcpy(w->path, path, len);
+	w->path[len] = '\0';
+	w->len = len;
+	return 0;
+}
+
+/* Moves w into its entry name (a directory), or to its parent for "..". */
+static int walk_into(struct walk *w, int fd, const char *name)
+{
+	char path[PATH_MAX];
+	size_t len = w->len;
+
+	if (strcmp(name, "..") == 0) {
+		while (len > 1 && w->path[len - 1] != '/')
+			len--;
+		if (len > 1)
+			len--; /* "/a/b" -> "/a", "/a" -> "/" */
+		return walk_to(w, fd, w->path, len);
+	}
+	len = (size_t)snprintf(path, sizeof path, "%s/%s",
+			       w->len == 1 ? "" : w->path, name);
+	return len >= sizeof path ? (close(fd), -ENAMETOOLONG) :
+				    walk_to(w, fd, path, len);
+}
+
+/* Starts a walk at "/" or, for a relative path, at the caller's working
+ * directory, whose path the kernel gives and must confirm. */
+static int walk_start(struct walk *w, int absolute)
+{
+	char path[PATH_MAX];
+	struct stat a, b;
+	ssize_t n;
+	int fd, vfd;
+
+	w->fd = -1;
+	if (absolute)
+		return walk_to(w, open("/", O_PATH | O_CLOEXEC), "/", 1);
+	n = readlink("/proc/self/cwd", path, sizeof path);
+	if (n <= 0 || (size_t)n >= sizeof path || path[0] != '/')
+		return -EACCES;
+	path[n] = '\0';
+	/* The caller stands there already, whether or not it may search it. */
 	if (priv_raise(0) < 0)
 		return -EPERM;
-	fd = sys_openat2(dirfd, path, O_PATH | (nofollow ? O_NOFOLLOW : 0), 0,
-			 RESOLVE_NO_MAGICLINKS |
-				 (strict ? RESOLVE_NO_SYMLINKS : 0));
+	fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	vfd = sys_openat2(AT_FDCWD, path, O_PATH | O_DIRECTORY, 0,
+			  RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 	priv_lower();
-	if (fd == -ENOSYS)
-		audit_error("the kernel lacks openat2(2): refusing every request");
-	return fd;
+	if (fd < 0 || vfd < 0 || fstat(fd, &a) < 0 || fstat(vfd, &b) < 0 ||
+	    a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+		if (vfd >= 0)
+			close(vfd);
+		if (fd >= 0)
+			close(fd);
+		return -EACCES; /* a removed or unreachable directory */
+	}
+	close(vfd);
+	return walk_to(w, fd, path, (size_t)n);
 }
 
 /*
- * The canonical path of fd into out, verified: it must lead, without
- * following any link, to the very inode fd is.  Returns 0 or -EACCES (the
- * object was moved, deleted, or is out of reach: fail closed).
+ * Looks name up in the directory w: with the caller's own search right,
+ * and with CAP_DAC_READ_SEARCH only where the policy may grant this caller
+ * something below w.  Returns an O_PATH descriptor (of a symlink itself,
+ * never followed) or -errno.
  */
-static int real_path(int fd, struct stat *st, char *out, size_t len)
+static int lookup(struct req_ctx *rc, const struct walk *w, const char *name)
 {
-	char proc[32];
-	struct stat vs;
+	const uint64_t how = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	int fd = sys_openat2(w->fd, name, O_PATH | O_NOFOLLOW, 0, how);
+
+	if (fd == -ENOSYS)
+		audit_error("the kernel lacks openat2(2): refusing every request");
+	if (fd != -EACCES ||
+	    !policy_may_traverse(rc->pol, rc->caller, w->path))
+		return fd;
+	if (priv_raise(0) < 0)
+		return -EPERM;
+	fd = sys_openat2(w->fd, name, O_PATH | O_NOFOLLOW, 0, how);
+	priv_lower();
+	return fd;
+}
+
+/* Replaces what is left to resolve with target followed by rest. */
+static int push_link(struct stop *st, const char **p, int lfd, const char *rest)
+{
+	char target[PATH_MAX], tmp[sizeof st->buf];
+	ssize_t n = readlinkat(lfd, "", target, sizeof target);
+	size_t len;
+
+	if (n <= 0 || (size_t)n >= sizeof target)
+		return n == 0 ? -ENOENT : -ENAMETOOLONG;
+	target[n] = '\0';
+	len = (size_t)snprintf(tmp, sizeof tmp, "%s%s", target, rest);
+	if (len >= sizeof tmp)
+		return -ENAMETOOLONG;
+	memcpy(st->buf, tmp, len + 1);
+	*p = st->buf;
+	return 0;
+}
+
+static int on_procfs(int fd)
+{
+	struct statfs sf;
+
+	return fstatfs(fd, &sf) != 0 || sf.f_type == PROC_SUPER_MAGIC;
+}
+
+/*
+ * Resolves path to an O_PATH descriptor, its canonical path in rc->real.
+ * Symlinks are followed (the final one not with nofollow) except in /proc,
+ * whose links are refused (ELOOP) as magic.  On failure returns -errno and
+ * leaves w at the directory where the walk stopped and st saying where.
+ */
+static int resolve(struct req_ctx *rc, const char *path, int nofollow,
+		   struct walk *w, struct stop *st)
+{
+	const char *p;
+	int links = 0, r;
+
+	snprintf(st->buf, sizeof st->buf, "%s", path);
+	p = st->buf;
+	if ((r = walk_start(w, path[0] == '/')) < 0)
+		return r;
+	for (;;) {
+		struct stat sb;
+		size_t n;
+		int fd;
+
+		p += strspn(p, "/");
+		if (*p == '\0')
+			break;
+		n = strcspn(p, "/");
+		if (n > NAME_MAX)
+			return -ENAMETOOLONG;
+		memcpy(st->name, p, n);
+		st->name[n] = '\0';
+		p += n;
+		st->rest = p;
+		st->slash = *p == '/';
+		st->last = p[strspn(p, "/")] == '\0';
+		if (strcmp(st->name, ".") == 0)
+			continue;
+		fd = lookup(rc, w, st->name);
+		if (fd < 0)
+			return fd;
+		if (fstat(fd, &sb) < 0) {
+			close(fd);
+			return -EACCES;
+		}
+		if (S_ISLNK(sb.st_mode) && (!st->last || st->slash || !nofollow)) {
+			if (on_procfs(w->fd) || ++links > LINKS_MAX) {
+				close(fd);
+				return -ELOOP;
+			}
+			r = push_link(st, &p, fd, st->rest);
+			close(fd);
+			if (r < 0)
+				return r;
+			if (*p == '/' && (r = walk_to(w, open("/", O_PATH | O_CLOEXEC), "/", 1)) < 0)
+				return r;
+			continue;
+		}
+		if ((!st->last || st->slash) && !S_ISDIR(sb.st_mode)) {
+			close(fd);
+			return -ENOTDIR;
+		}
+		if (st->last && !S_ISDIR(sb.st_mode)) {
+			/* The object: w stays its directory. */
+			n = (size_t)snprintf(rc->real, rc->reallen, "%s/%s",
+					     w->len == 1 ? "" : w->path, st->name);
+			if (n >= rc->reallen) {
+				close(fd);
+				return -ENAMETOOLONG;
+			}
+			return fd;
+		}
+		if ((r = walk_into(w, fd, st->name)) < 0)
+			return r;
+	}
+	/* The object is the directory w itself. */
+	snprintf(rc->real, rc->reallen, "%s", w->path);
+	r = dup(w->fd);
+	return r < 0 ? -errno : r;
+}
+
+/* Whether the kernel agrees that fd is at rc->real: a rename between the
+ * walk and now makes the answer EACCES, never a decision on a stale path. */
+static int real_path_ok(struct req_ctx *rc, int fd)
+{
+	char proc[32], kpath[PATH_MAX];
 	ssize_t n;
-	int vfd;
 
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-	n = readlink(proc, out, len);
-	if (n <= 0 || (size_t)n >= len || out[0] != '/' || fstat(fd, st) < 0)
-		return -EACCES;
-	out[n] = '\0';
-	vfd = resolve_opath(AT_FDCWD, out, 1, 1);
-	if (vfd < 0)
-		return -EACCES;
-	if (fstat(vfd, &vs) < 0 || vs.st_dev != st->st_dev ||
-	    vs.st_ino != st->st_ino) {
-		close(vfd);
-		return -EACCES;
-	}
-	close(vfd);
-	return 0;
+	n = readlink(proc, kpath, sizeof kpath);
+	return n > 0 && (size_t)n < sizeof kpath &&
+	       (size_t)n == strlen(rc->real) && memcmp(kpath, rc->real, (size_t)n) == 0;
 }
 
 static unsigned type_of(mode_t m)
@@ -182,149 +368,83 @@ static int open_existing(struct req_ctx *rc, int pfd)
 	struct stat st;
 	unsigned type;
 
-	if (real_path(pfd, &st, rc->real, rc->reallen) < 0)
-		return -EACCES;
 	rc->a->real = rc->real;
-	if (S_ISLNK(st.st_mode)) /* only with O_NOFOLLOW */
-		return decide(rc, rc->real, TYPE_FILE, rc->need, &d) ? -ELOOP :
-								       -EACCES;
-	type = type_of(st.st_mode);
+	if (fstat(pfd, &st) < 0 || !real_path_ok(rc, pfd))
+		return -EACCES;
+	type = S_ISLNK(st.st_mode) ? TYPE_FILE : type_of(st.st_mode);
 	if ((rc->flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		return decide(rc, rc->real, type, ACC_CREATE, &d) ? -EEXIST :
 								    -EACCES;
+	if (S_ISLNK(st.st_mode)) /* only with O_NOFOLLOW */
+		return decide(rc, rc->real, TYPE_FILE, rc->need, &d) ? -ELOOP :
+								       -EACCES;
 	if (!decide(rc, rc->real, type, rc->need, &d))
 		return -EACCES;
 	return reopen(pfd, &st, rc->flags);
 }
 
-/* Joins a verified directory path and the rest of a request into
- * rc->real.  Returns 0, or -1 when it cannot be done without guessing. */
-static int compose(struct req_ctx *rc, const char *rest)
-{
-	size_t dl = strlen(rc->real);
-
-	for (const char *p = rest; *p != '\0';) {
-		size_t n = strcspn(p, "/");
-
-		if ((n == 1 && p[0] == '.') ||
-		    (n == 2 && p[0] == '.' && p[1] == '.'))
-			return -1; /* the kernel would have to say */
-		p += n;
-		p += strspn(p, "/");
-	}
-	if (dl == 1)
-		dl = 0; /* "/" + "x" is "/x" */
-	if (dl + 1 + strlen(rest) >= rc->reallen)
-		return -1;
-	rc->real[dl] = '/';
-	strcpy(rc->real + dl + 1, rest);
-	return 0;
-}
-
 /*
- * Answers a path that did not resolve (error err) without telling a caller
- * anything the policy does not let it know: the real errno only when the
- * policy would allow the request at the place the path names (its deepest
- * existing directory, resolved, plus the rest), EACCES otherwise.
+ * Answers a path that did not resolve (error err) without telling the
+ * caller anything the policy does not let it know.  The walk stopped at a
+ * real directory the caller was allowed to reach; the real errno is told
+ * only where the policy would allow the request at the place named there,
+ * EACCES otherwise.
  */
-static int hidden_error(struct req_ctx *rc, const char *path, int err,
-			unsigned need)
+static int hidden_error(struct req_ctx *rc, const struct walk *w,
+			const struct stop *st, int err, unsigned need)
 {
-	char prefix[PATH_MAX];
-	size_t len = strlen(path);
 	struct policy_decision d;
+	size_t n;
 
-	while (len > 0) {
-		struct stat st;
-		const char *rest;
-		int fd, rv;
+	if (err == EACCES || err == EPERM || err == ENOSYS)
+		return -err;
+	for (const char *p = st->rest; *p != '\0';) {
+		size_t k;
 
-		while (len > 0 && path[len - 1] == '/')
-			len--;
-		while (len > 0 && path[len - 1] != '/')
-			len--;
-		rest = path + len;
-		while (len > 1 && path[len - 1] == '/')
-			len--;
-		if (len == 0)
-			snprintf(prefix, sizeof prefix, "%s",
-				 path[0] == '/' ? "/" : ".");
-		else
-			snprintf(prefix, sizeof prefix, "%.*s", (int)len, path);
-		fd = resolve_opath(AT_FDCWD, prefix, 0, 0);
-		if (fd < 0) {
-			if (len <= 1)
-				break;
-			continue;
-		}
-		rv = real_path(fd, &st, rc->real, rc->reallen);
-		close(fd);
-		if (rv < 0 || *rest == '\0' || compose(rc, rest) < 0)
-			break;
-		rc->a->real = rc->real;
-		return decide(rc, rc->real, TYPE_FILE, need, &d) ? -err : -EACCES;
+		p += strspn(p, "/");
+		k = strcspn(p, "/");
+		if ((k == 1 && p[0] == '.') || (k == 2 && p[0] == '.' && p[1] == '.'))
+			return -EACCES; /* no place can be named without guessing */
+		p += k;
 	}
-	return -EACCES;
+	n = (size_t)snprintf(rc->real, rc->reallen, "%s/%s%s",
+			     w->len == 1 ? "" : w->path, st->name, st->rest);
+	if (n >= rc->reallen)
+		return -EACCES;
+	rc->a->real = rc->real;
+	return decide(rc, rc->real, TYPE_FILE, need, &d) ? -err : -EACCES;
 }
 
-static int create_new(struct req_ctx *rc, const char *path, mode_t mode)
+/* Creates st->name in the directory w, where the walk found nothing. */
+static int create_new(struct req_ctx *rc, const struct walk *w,
+		      const struct stop *st, mode_t mode)
 {
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	char dir[PATH_MAX];
+	unsigned need = (rc->need | ACC_CREATE) & ~ACC_TRUNCATE;
 	struct policy_decision d;
-	struct stat st;
-	int dfd, fd, limit;
-	unsigned need = rc->need | ACC_CREATE;
+	int fd, limit;
+	size_t n;
 
-	need &= ~ACC_TRUNCATE; /* nothing to truncate in a new file */
-	/* Not a name a file can be created at; say so only where allowed. */
-	if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
-		return hidden_error(rc, path, EISDIR, need);
-	snprintf(dir, sizeof dir, "%.*s",
-		 slash == NULL ? 1 : slash == path ? 1 : (int)(slash - path),
-		 slash == NULL ? "." : path);
-	dfd = resolve_opath(AT_FDCWD, dir, 0, 0);
-	if (dfd < 0)
-		return hidden_error(rc, path, -dfd, need);
-	if (real_path(dfd, &st, rc->real, rc->reallen) < 0 ||
-	    !S_ISDIR(st.st_mode) || compose(rc, base) < 0) {
-		close(dfd);
-		return hidden_error(rc, path, ENOTDIR, need);
-	}
+	if (st->slash)
+		return hidden_error(rc, w, st, EISDIR, need);
+	n = (size_t)snprintf(rc->real, rc->reallen, "%s/%s",
+			     w->len == 1 ? "" : w->path, st->name);
+	if (n >= rc->reallen)
+		return -ENAMETOOLONG;
 	rc->a->real = rc->real;
-	if (!decide(rc, rc->real, TYPE_FILE, need, &d)) {
-		close(dfd);
+	if (!decide(rc, rc->real, TYPE_FILE, need, &d))
 		return -EACCES;
-	}
 	limit = d.mode >= 0 ? d.mode : CREATE_MODE_DEFAULT;
-	if (priv_raise(1) < 0) {
-		close(dfd);
+	if (priv_raise(1) < 0)
 		return -EPERM;
-	}
 	/* O_EXCL: we create the file or fail, never open what was planted. */
-	fd = sys_openat2(dfd, base,
+	fd = sys_openat2(w->fd, st->name,
 			 (uint64_t)(rc->flags & FLAGS_REOPEN & ~O_TRUNC) |
 				 O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY,
 			 mode & 0777 & (mode_t)limit,
 			 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
 				 RESOLVE_NO_MAGICLINKS);
 	priv_lower();
-	close(dfd);
 	return fd;
-}
-
-static int path_ok(const char *path)
-{
-	for (const char *p = path; *p != '\0';) {
-		size_t n = strcspn(p, "/");
-
-		if (n > NAME_MAX)
-			return 0;
-		p += n;
-		p += strspn(p, "/");
-	}
-	return 1;
 }
 
 int open_request(const struct policy *pol, const struct proto_request *req,
@@ -332,35 +452,38 @@ int open_request(const struct policy *pol, const struct proto_request *req,
 {
 	struct req_ctx rc = { pol, a->caller, (int)req->flags, 0, a, real,
 			      reallen };
+	static struct stop st;
+	int r = -EEXIST;
 
 	a->flags = req->flags;
 	rc.flags &= ~O_CLOEXEC; /* the client's business */
 	if ((req->flags & ~(unsigned)FLAGS_OK) != 0 ||
 	    (rc.flags & O_ACCMODE) == O_ACCMODE)
 		return -EINVAL;
-	if (!path_ok(req->path))
-		return -ENAMETOOLONG;
 	rc.need = access_needed(rc.flags);
 	/* A file created under us between two steps is looked at again. */
-	for (int attempt = 0; attempt < 4; attempt++) {
-		int fd = resolve_opath(AT_FDCWD, req->path,
-				       (rc.flags & O_NOFOLLOW) != 0, 0);
+	for (int attempt = 0; attempt < 4 && r == -EEXIST; attempt++) {
+		struct walk w = { .fd = -1 };
+		/* As open(2): O_CREAT|O_EXCL never follows a final symlink. */
+		int nofollow = (rc.flags & O_NOFOLLOW) ||
+			       (rc.flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
+		int fd = resolve(&rc, req->path, nofollow, &w, &st);
 
 		if (fd >= 0) {
-			int r = open_existing(&rc, fd);
-
+			r = open_existing(&rc, fd);
 			close(fd);
-			return r;
+		} else if (fd == -ENOENT && st.last && (rc.flags & O_CREAT)) {
+			r = create_new(&rc, &w, &st, (mode_t)req->mode);
+			if (rc.flags & O_EXCL)
+				attempt = 4;
+		} else if (fd == -ENAMETOOLONG) {
+			r = fd; /* a property of the string, not of the tree */
+		} else {
+			r = hidden_error(&rc, &w, &st, -fd,
+					 rc.need | ((rc.flags & O_CREAT) ? ACC_CREATE : 0));
 		}
-		if (fd == -ENOSYS)
-			return -ENOSYS;
-		if (fd != -ENOENT || !(rc.flags & O_CREAT))
-			return hidden_error(&rc, req->path, -fd,
-					    rc.need | ((rc.flags & O_CREAT) ?
-							       ACC_CREATE : 0));
-		fd = create_new(&rc, req->path, (mode_t)req->mode);
-		if (fd != -EEXIST || (rc.flags & O_EXCL))
-			return fd;
+		if (w.fd >= 0)
+			close(w.fd);
 	}
-	return -EEXIST; /* a dangling symlink planted at the name */
+	return r; /* EEXIST after the retries: someone keeps creating it */
 }

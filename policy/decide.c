@@ -51,7 +51,7 @@ int policy_decide(const struct policy *pol, const struct policy_caller *caller,
 
 		if (bits == 0 || !(r->types & type) ||
 		    !subject_match(r, caller) ||
-		    !pattern_match_comps(&r->pat, caller, pc, n))
+		    !pattern_match_comps(&r->pat, caller, pc, n, 0))
 			continue;
 		if (!r->allow) {
 			d->rule = r;
@@ -70,6 +70,19 @@ int policy_decide(const struct policy *pol, const struct policy_caller *caller,
 	}
 	d->allow = 1;
 	return 1;
+}
+
+int policy_may_traverse(const struct policy *pol,
+			const struct policy_caller *caller, const char *dir)
+{
+	for (size_t i = pol->nrules; i-- > 0;) {
+		const struct policy_rule *r = &pol->rules[i];
+
+		if (r->allow && subject_match(r, caller) &&
+		    pattern_match_below(&r->pat, caller, dir))
+			return 1;
+	}
+	return 0;
 }
 
 const char *policy_access_str(unsigned access, char *buf, size_t len)

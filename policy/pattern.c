@@ -298,13 +298,13 @@ size_t path_split(const char *path, struct path_comp *out, size_t cap)
 
 int pattern_match_comps(const struct pattern *pat,
 			const struct policy_caller *c,
-			const struct path_comp *pc, size_t n)
+			const struct path_comp *pc, size_t n, int below)
 {
 	unsigned char a[PATH_COMPS_MAX + 1], b[PATH_COMPS_MAX + 1];
 	unsigned char *next = a, *cur = b;
 	size_t m = pat->ncomps;
 
-	if (!pat->has_globstar) {
+	if (!pat->has_globstar && !below) {
 		if (m != n)
 			return 0;
 		for (size_t i = 0; i < n; i++)
@@ -312,18 +312,21 @@ int pattern_match_comps(const struct pattern *pat,
 				return 0;
 		return 1;
 	}
-	/* cur[j]: pattern components i.. match path components j.. */
+	/* cur[j]: pattern components i.. match path components j.. (and, with
+	 * below, at least one more component after them). */
 	for (size_t j = 0; j <= n; j++)
-		next[j] = j == n;
+		next[j] = !below && j == n;
 	for (size_t i = m; i-- > 0;) {
 		const struct pattern_comp *p = &pat->comps[i];
 		unsigned char *t;
 
 		for (size_t j = n + 1; j-- > 0;) {
-			if (p->kind == COMP_GLOBSTAR)
+			if (below && j == n)
+				cur[j] = 1; /* a component is left for below */
+			else if (p->kind == COMP_GLOBSTAR)
 				/* A trailing ** is what is inside, not the
 				 * directory itself: it needs a component. */
-				cur[j] = i == m - 1 ? j < n :
+				cur[j] = i == m - 1 && !below ? j < n :
 				      (next[j] || (j < n && cur[j + 1]));
 			else
 				cur[j] = j < n && next[j + 1] &&
@@ -336,11 +339,23 @@ int pattern_match_comps(const struct pattern *pat,
 	return next[0];
 }
 
-int pattern_match(const struct pattern *pat, const struct policy_caller *c,
-		  const char *path)
+static int match_path(const struct pattern *pat, const struct policy_caller *c,
+		      const char *path, int below)
 {
 	struct path_comp pc[PATH_COMPS_MAX];
 	size_t n = path_split(path, pc, PATH_COMPS_MAX);
 
-	return n != SIZE_MAX && pattern_match_comps(pat, c, pc, n);
+	return n != SIZE_MAX && pattern_match_comps(pat, c, pc, n, below);
+}
+
+int pattern_match(const struct pattern *pat, const struct policy_caller *c,
+		  const char *path)
+{
+	return match_path(pat, c, path, 0);
+}
+
+int pattern_match_below(const struct pattern *pat,
+			const struct policy_caller *c, const char *dir)
+{
+	return match_path(pat, c, dir, 1);
 }

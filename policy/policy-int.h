@@ -25,9 +25,11 @@ struct path_comp {
  * SIZE_MAX when there are more than cap. */
 size_t path_split(const char *path, struct path_comp *out, size_t cap);
 
+/* below: the path is a directory and the pattern may match what is in it
+ * (at least one more component), rather than the path itself. */
 int pattern_match_comps(const struct pattern *pat,
 			const struct policy_caller *c,
-			const struct path_comp *pc, size_t n);
+			const struct path_comp *pc, size_t n, int below);
 
 /* Everything loading needs while files include each other. */
 struct loader;

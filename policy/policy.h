@@ -120,6 +120,14 @@ int policy_decide(const struct policy *pol, const struct policy_caller *caller,
 		  const char *path, unsigned type, unsigned access,
 		  struct policy_decision *d);
 
+/*
+ * Whether some allow rule for caller could match a path strictly below the
+ * directory dir (absolute, canonical): where the helper may use its search
+ * right on the caller's behalf.  Returns 1 or 0.
+ */
+int policy_may_traverse(const struct policy *pol,
+			const struct policy_caller *caller, const char *dir);
+
 /* The access words in bits as "read,write" into buf.  Returns buf. */
 const char *policy_access_str(unsigned access, char *buf, size_t len);
 
@@ -129,5 +137,8 @@ int pattern_compile(struct pattern *pat, const char *text, size_t len,
 void pattern_free(struct pattern *pat);
 int pattern_match(const struct pattern *pat, const struct policy_caller *caller,
 		  const char *path);
+/* Whether pat could match some path strictly below the directory dir. */
+int pattern_match_below(const struct pattern *pat,
+			const struct policy_caller *caller, const char *dir);
 
 #endif /* OPENFILE_POLICY_H */

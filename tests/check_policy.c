@@ -330,6 +330,32 @@ START_TEST(types)
 }
 END_TEST
 
+START_TEST(traversal_only_towards_grants)
+{
+	struct policy *p = parse("allow * read /var/log/syslog\n"
+				 "allow group adm read /var/adm/**\n"
+				 "allow * read /srv/**/pub/*\n"
+				 "allow * read /home/%u/*\n"
+				 "deny * read /var/secret/**\n");
+
+	ck_assert(policy_may_traverse(p, &bob, "/"));
+	ck_assert(policy_may_traverse(p, &bob, "/var"));
+	ck_assert(policy_may_traverse(p, &bob, "/var/log"));
+	ck_assert(!policy_may_traverse(p, &bob, "/var/log/syslog"));
+	ck_assert(!policy_may_traverse(p, &bob, "/var/secret"));
+	ck_assert(!policy_may_traverse(p, &bob, "/var/adm"));
+	ck_assert(policy_may_traverse(p, &alice, "/var/adm"));
+	ck_assert(policy_may_traverse(p, &alice, "/var/adm/a/b"));
+	ck_assert(policy_may_traverse(p, &bob, "/srv"));
+	ck_assert(policy_may_traverse(p, &bob, "/srv/x/y"));
+	ck_assert(policy_may_traverse(p, &bob, "/srv/x/pub"));
+	ck_assert(policy_may_traverse(p, &bob, "/home/bob"));
+	ck_assert(!policy_may_traverse(p, &bob, "/home/alice"));
+	ck_assert(!policy_may_traverse(p, &bob, "/etc"));
+	policy_free(p);
+}
+END_TEST
+
 START_TEST(create_mode_and_no_match)
 {
 	struct policy *p = parse("allow * read,create /drop/* mode=0640\n"
@@ -641,6 +667,7 @@ int main(void)
 	tcase_add_test(m, prefix_confusion);
 	tcase_add_test(m, subjects);
 	tcase_add_test(m, types);
+	tcase_add_test(m, traversal_only_towards_grants);
 	tcase_add_test(m, create_mode_and_no_match);
 	tcase_add_test(m, root_and_escapes);
 	tcase_add_test(m, pathological_globs_are_fast);

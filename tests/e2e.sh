@@ -61,7 +61,7 @@ mk() { # mk MODE DIR...
 	for d; do mkdir -p "$D/$d" && chmod "$m" "$D/$d"; done
 }
 put() { printf '%s' "$2" > "$D/$1" && chmod 0600 "$D/$1"; }
-mk 0700 secret ro ro/sub rw log trunc dir
+mk 0700 secret secret/sub ro ro/sub rw log trunc dir
 mk 0755 drop drop2 dev fifo link userdir userdrop
 put secret/allowed.txt allowed
 put secret/denied.txt denied
@@ -162,17 +162,33 @@ check "create at a name ending in / where not granted says EACCES, not EISDIR" "
 check "... and EISDIR where granted" "err EISDIR" client open "$D/drop/newdir/" w,creat
 check "... and nothing was created" "no" sh -c "test -e '$D/ro/newfile' || test -e '$D/secret/new' || echo no"
 as_nobody ln -s "$D/secret/planted" "$D/userdrop/evil"
-check "create through a planted symlink fails" "err EEXIST" client open "$D/userdrop/evil" w,creat
+check "create through a symlink planted towards a secret directory fails" "err EACCES" client open "$D/userdrop/evil" w,creat
 check "... and creates nothing at its target" "absent" sh -c "test -e '$D/secret/planted' || echo absent"
+as_nobody ln -s "$D/drop/via-link" "$D/userdrop/dangling"
+check "O_CREAT|O_EXCL never follows a symlink at the name" "err EEXIST" \
+	client open "$D/userdrop/dangling" w,creat,excl
+check "... and creates nothing" "absent" sh -c "test -e '$D/drop/via-link' || echo absent"
+check "O_CREAT through a dangling symlink creates where it points, if granted there" "ok w*" \
+	client open "$D/userdrop/dangling" w,creat 0666 022
+check "... owned by the caller" "nobody" fstat %U "$D/drop/via-link"
 
 # --- symlinks, .., relative paths, magic links ------------------------------
 check "a final symlink to a secret is refused" "err EACCES" client open "$D/link/to-secret" r
 check "a final symlink to a granted file is followed" "allowed" client cat "$D/link/to-allowed"
 check "O_NOFOLLOW on a symlink" "err ELOOP" client open "$D/link/to-allowed" r,nofollow
-check "a symlink to /proc/self/fd is refused (magic link)" "err ELOOP" client open "$D/link/to-proc" r
+check "a symlink to /proc/self/fd is refused" "err EACCES" client open "$D/link/to-proc" r
 as_nobody ln -s "$D/secret" "$D/userdir/evil"
 check "an intermediate symlink in a caller's directory cannot reach a secret" "err EACCES" \
 	client open "$D/userdir/evil/denied.txt" r
+for target in secret/denied.txt secret/nokey secret/denied.txt/x secret/sub/x secret/sub; do
+	as_nobody ln -s "$D/$target" "$D/userdir/probe"
+	check "a probe symlink to $target learns nothing" "err EACCES" client open "$D/userdir/probe" r
+	rm -f "$D/userdir/probe"
+done
+check "'..' through a directory the caller cannot search: as if absent (exists)" "err EACCES" \
+	client open "$D/secret/sub/../../ro/file" r
+check "'..' through a directory the caller cannot search: as if absent (missing)" "err EACCES" \
+	client open "$D/secret/nosuch/../../ro/file" r
 check "'..' cannot escape a grant" "err EACCES" client open "$D/ro/../secret/denied.txt" r
 check "'..' inside a grant resolves" "ok r*" client open "$D/ro/sub/../file" r
 check "a relative path resolves against the caller's directory" "ok r*" \
