@@ -294,19 +294,6 @@ static int real_path_ok(struct req_ctx *rc, int fd)
 	       (size_t)n == strlen(rc->real) && memcmp(kpath, rc->real, (size_t)n) == 0;
 }
 
-static unsigned type_of(mode_t m)
-{
-	if (S_ISREG(m))
-		return TYPE_FILE;
-	if (S_ISDIR(m))
-		return TYPE_DIR;
-	if (S_ISCHR(m) || S_ISBLK(m))
-		return TYPE_DEVICE;
-	if (S_ISFIFO(m))
-		return TYPE_FIFO;
-	return 0; /* sockets and the rest: no rule can grant them */
-}
-
 /* The access words an open of an existing object with flags needs. */
 static unsigned access_needed(int flags)
 {
@@ -371,7 +358,7 @@ static int open_existing(struct req_ctx *rc, int pfd)
 	rc->a->real = rc->real;
 	if (fstat(pfd, &st) < 0 || !real_path_ok(rc, pfd))
 		return -EACCES;
-	type = S_ISLNK(st.st_mode) ? TYPE_FILE : type_of(st.st_mode);
+	type = S_ISLNK(st.st_mode) ? TYPE_FILE : policy_type_of(st.st_mode);
 	if ((rc->flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		return decide(rc, rc->real, type, ACC_CREATE, &d) ? -EEXIST :
 								    -EACCES;

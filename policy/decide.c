@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "policy-int.h"
@@ -31,6 +32,25 @@ static int subject_match(const struct policy_rule *r,
 		return 0;
 	}
 	return 0;
+}
+
+unsigned policy_type_of(mode_t m)
+{
+	if (S_ISREG(m))
+		return TYPE_FILE;
+	if (S_ISDIR(m))
+		return TYPE_DIR;
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return TYPE_DEVICE;
+	if (S_ISFIFO(m))
+		return TYPE_FIFO;
+	return 0; /* sockets and the rest: no rule can grant them */
+}
+
+int policy_rule_applies(const struct policy_rule *r,
+			const struct policy_caller *caller)
+{
+	return subject_match(r, caller);
 }
 
 int policy_decide(const struct policy *pol, const struct policy_caller *caller,
@@ -70,6 +90,28 @@ int policy_decide(const struct policy *pol, const struct policy_caller *caller,
 	}
 	d->allow = 1;
 	return 1;
+}
+
+static int subject_covers(const struct policy_rule *a,
+			  const struct policy_rule *b)
+{
+	if (a->subject == SUBJ_ANY)
+		return 1;
+	if (a->subject != b->subject)
+		return 0;
+	if (a->subject_name != NULL || b->subject_name != NULL)
+		return a->subject_name != NULL && b->subject_name != NULL &&
+		       strcmp(a->subject_name, b->subject_name) == 0;
+	return a->subject_id == b->subject_id;
+}
+
+int policy_rule_covers(const struct policy_rule *later,
+		       const struct policy_rule *earlier)
+{
+	return (earlier->access & ~later->access) == 0 &&
+	       (earlier->types & ~later->types) == 0 &&
+	       subject_covers(later, earlier) &&
+	       pattern_covers(&later->pat, &earlier->pat);
 }
 
 int policy_may_traverse(const struct policy *pol,

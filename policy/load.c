@@ -210,8 +210,7 @@ static int open_plain(const char *path, const char **why)
 	return fd;
 }
 
-/* Reads a whole file of at most POLICY_FILE_MAX bytes.  NULL on error. */
-static char *read_all(int fd, size_t *len, const char **why)
+char *policy_read_all(int fd, size_t *len, const char **why)
 {
 	size_t cap = 8192, n = 0;
 	char *buf = malloc(cap), *nb;
@@ -313,7 +312,7 @@ static int load_file(struct policy *pol, const char *path, unsigned flags,
 			return 0;
 		goto report;
 	}
-	buf = read_all(fd, &len, &why);
+	buf = policy_read_all(fd, &len, &why);
 	close(fd);
 	if (buf == NULL)
 		goto report;
@@ -332,7 +331,7 @@ report:
 	if (whypath[0] != '\0' && strcmp(whypath, path) != 0)
 		diagf(diag, ctx, from ? from : path, line, col,
 		      "refusing policy %s: %s %s", path, whypath, why);
-	else if (from != NULL)
+	else if (from != NULL && line != 0)
 		diagf(diag, ctx, from, line, col, "cannot include %s: %s",
 		      path, why);
 	else

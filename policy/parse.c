@@ -188,6 +188,7 @@ static int parse_subject(struct line_ctx *lc, const struct token *tok, int n,
 		return -1;
 	}
 	id = &tok[(*i)++];
+	r->subject_col = id->col;
 	if (tok_is(id, "*")) {
 		r->subject = SUBJ_ANY;
 		return 0;
@@ -289,6 +290,14 @@ static unsigned parse_list(struct line_ctx *lc, const struct token *t,
 			return all;
 		i++;
 	}
+}
+
+unsigned policy_parse_access(const char *words)
+{
+	struct line_ctx lc = { NULL, "", 0, NULL, NULL, 0 };
+	struct token t = { words, strlen(words), 1 };
+
+	return parse_list(&lc, &t, 0, 0, "");
 }
 
 #define ACCESS_EXPECTED "read, write, append, create, truncate or any, separated by commas"
@@ -427,6 +436,7 @@ static void parse_rule(struct line_ctx *lc, const char *s, size_t textlen,
 		       "expected a path pattern (such as /var/log/**) after the access words");
 		goto out;
 	}
+	r.pattern_col = tok[i].col;
 	if (pattern_compile(&r.pat, tok[i].s, tok[i].len, &epos, &emsg) < 0) {
 		report(lc, tok[i].col + (unsigned)epos, "%s", emsg);
 		goto out;

@@ -359,3 +359,62 @@ int pattern_match_below(const struct pattern *pat,
 {
 	return match_path(pat, c, dir, 1);
 }
+
+/* Whether component a matches every name component b matches. */
+static int comp_covers(const struct pattern_comp *a, const struct pattern_comp *b)
+{
+	if (a->kind == COMP_LITERAL)
+		return b->kind == COMP_LITERAL && strcmp(a->lit, b->lit) == 0;
+	if (a->ntok == 1 && a->tok[0] == TOK_STAR)
+		return 1; /* "*" is any one component */
+	for (size_t i = 0; i < a->ntok; i++)
+		if (a->tok[i] >= TOK_VAR)
+			return b->kind == COMP_GLOB && b->ntok == a->ntok &&
+			       memcmp(a->tok, b->tok, a->ntok * sizeof *a->tok) == 0;
+	if (b->kind == COMP_LITERAL)
+		return tok_match(a->tok, a->ntok, b->lit, strlen(b->lit));
+	return b->ntok == a->ntok &&
+	       memcmp(a->tok, b->tok, a->ntok * sizeof *a->tok) == 0;
+}
+
+static int covers_from(const struct pattern *a, size_t i, const struct pattern *b,
+		       size_t j, unsigned depth)
+{
+	if (depth > 64)
+		return 0; /* too intricate to be sure */
+	if (i == a->ncomps)
+		return j == b->ncomps;
+	if (a->comps[i].kind == COMP_GLOBSTAR) {
+		if (i == a->ncomps - 1) /* what is inside: one component or more */
+			return j < b->ncomps;
+		return covers_from(a, i + 1, b, j, depth + 1) ||
+		       (j < b->ncomps && covers_from(a, i, b, j + 1, depth + 1));
+	}
+	if (j == b->ncomps || b->comps[j].kind == COMP_GLOBSTAR)
+		return 0;
+	return comp_covers(&a->comps[i], &b->comps[j]) &&
+	       covers_from(a, i + 1, b, j + 1, depth + 1);
+}
+
+int pattern_covers(const struct pattern *a, const struct pattern *b)
+{
+	return covers_from(a, 0, b, 0, 0);
+}
+
+size_t pattern_literal_prefix(const struct pattern *pat, char *buf, size_t len)
+{
+	size_t n = 0, o = 0;
+
+	buf[0] = '\0';
+	while (n < pat->ncomps && pat->comps[n].kind == COMP_LITERAL) {
+		int w = snprintf(buf + o, len - o, "/%s", pat->comps[n].lit);
+
+		if (w < 0 || (size_t)w >= len - o)
+			break;
+		o += (size_t)w;
+		n++;
+	}
+	if (o == 0)
+		snprintf(buf, len, "/");
+	return n;
+}

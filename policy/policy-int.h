@@ -31,6 +31,9 @@ int pattern_match_comps(const struct pattern *pat,
 			const struct policy_caller *c,
 			const struct path_comp *pc, size_t n, int below);
 
+/* Whether every path b matches, a matches too (1 only when certain). */
+int pattern_covers(const struct pattern *a, const struct pattern *b);
+
 /* Everything loading needs while files include each other. */
 struct loader;
 

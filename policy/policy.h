@@ -44,6 +44,8 @@ struct pattern {
 struct policy_rule {
 	const char *file;       /* owned by the policy */
 	unsigned line;
+	unsigned subject_col;   /* where the subject's name or id stands */
+	unsigned pattern_col;
 	char *text;             /* the rule as written, for logs */
 	int allow;
 	enum policy_subject_kind subject;
@@ -127,6 +129,31 @@ int policy_decide(const struct policy *pol, const struct policy_caller *caller,
  */
 int policy_may_traverse(const struct policy *pol,
 			const struct policy_caller *caller, const char *dir);
+
+/* Reads all of fd, a policy file of at most 64 MiB.  Returns a buffer to
+ * free, or NULL with *why. */
+char *policy_read_all(int fd, size_t *len, const char **why);
+
+/* The enum policy_type bit of a file mode; 0 for what no rule can grant. */
+unsigned policy_type_of(mode_t mode);
+
+/* Whether the rule's subject covers caller. */
+int policy_rule_applies(const struct policy_rule *r,
+			const struct policy_caller *caller);
+
+/* Parses access words ("read,write") as a rule does.  Returns the bits,
+ * or 0 for an unknown or empty word. */
+unsigned policy_parse_access(const char *words);
+
+/* Whether every request the rule earlier decides is also matched by the
+ * later rule, so that the earlier can never decide anything.  Errs on the
+ * side of no: 1 only when it is certain. */
+int policy_rule_covers(const struct policy_rule *later,
+		       const struct policy_rule *earlier);
+
+/* The leading components of pat that hold no wildcard or substitution, as
+ * a path ("/" for none) into buf.  Returns their number. */
+size_t pattern_literal_prefix(const struct pattern *pat, char *buf, size_t len);
 
 /* The access words in bits as "read,write" into buf.  Returns buf. */
 const char *policy_access_str(unsigned access, char *buf, size_t len);

@@ -9,7 +9,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP end-to-end tests need root to install the setuid helper (running as uid $(id -u))"
 	exit 77
 fi
-B=${top_builddir:-.}
+B=$(cd "${top_builddir:-.}" && pwd)
 P=${TEST_PREFIX:?TEST_PREFIX is not set}
 case $P in
 /*/*) ;;
@@ -25,14 +25,7 @@ H=$P/libexec/openfile
 D=$P/data
 POL=$P/etc/policy
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() {
-	n=$((n + 1)); failed=$((failed + 1))
-	echo "not ok $n - $1"
-	printf '%s\n' "$2" | sed 's/^/#   /'
-}
+. "${srcdir:-.}/tests/tap.sh"
 # check DESCRIPTION PATTERN COMMAND...: the output must match the pattern.
 check() {
 	desc=$1 want=$2
@@ -293,13 +286,30 @@ if command -v script >/dev/null; then
 		as_nobody script -qec "$P/bin/e2e-client open $D/secret/allowed.txt r" /dev/null
 	chmod 0644 "$POL"
 else
-	n=$((n + 1)); echo "ok $n # SKIP script(1) is not installed"
+	skip "script(1) is not installed"
 fi
+
+# --- openfile-policy on the live policy: the helper's own view ----------------
+TOOL=$B/tests/openfile-policy-test
+check "openfile-policy check: the live policy with its drop-ins" "*$POL: 16 rules, 0 errors, * warnings: OK" "$TOOL" check
+check "... warns about the grants in the caller-writable directories" "*this grant lies inside $D/userdir, which user nobody can change*" "$TOOL" check
+echo 'allow * read /x' > "$P/etc/policy.d/bad.conf"
+chmod 0666 "$P/etc/policy.d/bad.conf"
+check "openfile-policy check: an unsafe drop-in fails" "*$P/etc/policy.d/bad.conf: error: refusing policy: $P/etc/policy.d/bad.conf is writable by group or others*INVALID*" "$TOOL" check
+rm -f "$P/etc/policy.d/bad.conf"
+for req in "secret/allowed.txt read r" "secret/denied.txt read r" "ro/file write w" "ro/hidden read r" \
+	"rw/file read,write rw" "log/app.log append w,append" "drop/new read r" "link/to-secret read r"; do
+	set -- $req
+	tool=$("$TOOL" test nobody "$D/$1" "$2" | head -n 1 | sed 's/^(.*//')
+	[ -n "$tool" ] || tool=$("$TOOL" test nobody "$D/$1" "$2" | sed -n 2p)
+	helper=$(client open "$D/$1" "$3" | cut -d' ' -f1 | sed 's/^ok$/allow/; s/^err$/deny/')
+	check "openfile-policy test agrees with the helper: $1 $2" "$helper" echo "$tool"
+done
 
 # --- the audit record ----------------------------------------------------------
 # Without a syslog daemon, listen on /dev/log ourselves for a moment.
 if [ -e /dev/log ] || ! command -v python3 >/dev/null; then
-	n=$((n + 1)); echo "ok $n # SKIP /dev/log is taken by a syslog daemon, or no python3"
+	skip "/dev/log is taken by a syslog daemon, or no python3"
 else
 	LOG=$P/syslog.out
 	python3 -c '
@@ -342,5 +352,4 @@ $(printf '\033')[31m%n" r >/dev/null
 		cat "$LOG"
 fi
 
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done

@@ -1,0 +1,141 @@
+#!/bin/sh
+# policy-tool.sh - openfile-policy check, test, list and edit on policy
+# files of its own (the live policy is covered by e2e.sh).  Speaks TAP.
+set -u
+B=${top_builddir:-.}
+T=$B/tests/openfile-policy-test
+W=$(mktemp -d /tmp/policy-tool.XXXXXX) || exit 1
+trap 'rm -rf "$W"' EXIT
+chmod 0755 "$W"
+
+. "${srcdir:-.}/tests/tap.sh"
+# check DESCRIPTION EXIT-STATUS PATTERN COMMAND...: status and output.
+check() {
+	desc=$1 want_rc=$2 want=$3
+	shift 3
+	got=$("$@" 2>&1)
+	rc=$?
+	case "$rc:$got" in
+	"$want_rc:"$want) ok "$desc" ;;
+	*) notok "$desc" "expected: $want_rc:$want
+got:      $rc:$got" ;;
+	esac
+}
+
+me=$(id -un)
+grp=$(id -gn)
+mkdir -m 0755 "$W/real" "$W/open"
+chmod 0777 "$W/open"
+ln -s "$W/real" "$W/link"
+S=/srv/openfile-tool-test
+cat > "$W/good" <<P
+allow * read,write /var/log/syslog
+allow * read /var/log/**
+allow user $me read,write $S/mine
+allow group $grp read $S/ours
+deny * any /etc/shadow
+P
+echo "allow * read $W/real/mine" > "$W/links"
+cat > "$W/warn" <<P
+allow user no-such-user-here read /srv/x
+allow group no-such-group-here read /srv/y
+allow * read $W/link/f
+allow * read,write $W/open/*
+allow * read /a/b/c
+allow * read /a/**
+P
+printf 'allow * reed /x\nallow * read relative\nallow user a/b read /y\n' > "$W/bad"
+
+# --- check -------------------------------------------------------------------
+check "check: a valid policy" 0 "$W/good: 5 rules, 0 errors, 0 warnings: OK" "$T" check "$W/good"
+check "check: every error, file:line:column, exit 1" 1 "$W/bad:1:9: error: unknown access 'reed' (expected read, write, append, create, truncate or any, separated by commas)
+$W/bad:2:14: error: pattern must be an absolute path (start with '/')
+$W/bad:3:12: error: invalid user name 'a/b' (letters, digits, '.', '_', '-' and a final '\$'; not starting with '-')
+$W/bad: 0 rules, 3 errors, 0 warnings: INVALID (the helper denies every request)" "$T" check "$W/bad"
+check "check: an unknown user" 0 "*$W/warn:1:12: warning: unknown user 'no-such-user-here': this rule applies to nobody*" "$T" check "$W/warn"
+check "check: an unknown group" 0 "*$W/warn:2:13: warning: unknown group 'no-such-group-here': this rule applies to nobody*" "$T" check "$W/warn"
+check "check: a pattern through a symlink can never match" 0 \
+	"*$W/warn:3:14: warning: the pattern goes through the symbolic link $W/link (-> $W/real)*" "$T" check "$W/warn"
+check "check: a grant in a directory others can write" 0 \
+	"*$W/warn:4:20: warning: this grant lies inside $W/open, which * can change: symlink and hard-link bait*" "$T" check "$W/warn"
+check "check: a rule a later one always overrides" 0 \
+	"*$W/warn:5:1: warning: this rule never decides anything: the later rule at $W/warn:6 (allow \* read /a/\*\*) always overrides it*" "$T" check "$W/warn"
+check "check: no false alarm for a rule overridden only in part" 0 "$W/good: 5 rules, 0 errors, 0 warnings: OK" "$T" check "$W/good"
+check "check: warnings alone pass" 0 "*$W/warn: 6 rules, 0 errors, 5 warnings: OK" "$T" check "$W/warn"
+check "check --strict: warnings fail" 1 "*$W/warn: 6 rules, 0 errors, 5 warnings: not accepted with --strict" "$T" check --strict "$W/warn"
+check "check: several files, each judged" 1 "*$W/good: 5 rules*OK*$W/bad: 0 rules, 3 errors*" "$T" check "$W/good" "$W/bad"
+check "check: a missing file" 1 "*$W/nothere: error: refusing policy: $W/nothere No such file or directory*INVALID*" "$T" check "$W/nothere"
+
+# --- test and list -------------------------------------------------------------
+check "test: allow, with the deciding rule" 0 "allow
+$W/good:3: allow user $me read,write $S/mine" "$T" test -f "$W/good" "$me" "$S/mine" read,write
+check "test: the last matching rule decides" 1 "deny
+$W/good:5: deny * any /etc/shadow" "$T" test -f "$W/good" "$me" /etc/shadow read
+check "test: no rule matched" 1 "deny
+no rule matched (write for user $me)" "$T" test -f "$W/good" "$me" /var/log/other write
+check "test: a group rule" 0 "allow
+$W/good:4: *" "$T" test -f "$W/good" "$me" "$S/ours" read
+check "test: the decision is on the real path" 0 "($W/link/mine resolves to $W/real/mine)
+allow*" "$T" test -f "$W/links" "$me" "$W/link/mine" read
+check "test: an unknown access word" 2 "*unknown access 'reed'*" "$T" test -f "$W/good" "$me" /x reed
+check "test: an unknown user" 2 "*unknown user 'no-such-user-here'" "$T" test -f "$W/good" no-such-user-here /x read
+check "test: an invalid policy says so" 1 "*$W/bad:1:9: error*the policy is invalid*" "$T" test -f "$W/bad" "$me" /x read
+check "list: the rules that apply, in order" 0 "$W/good:1: allow * read,write /var/log/syslog
+$W/good:2: allow * read /var/log/**
+$W/good:3: allow user $me read,write $S/mine
+$W/good:4: allow group $grp read $S/ours
+$W/good:5: deny * any /etc/shadow" "$T" list -f "$W/good" "$me"
+if [ "$(id -u)" = 0 ]; then
+	check "list: only the rules for that user" 0 "$W/good:1:*
+$W/good:2:*
+$W/good:5:*" "$T" list -f "$W/good" nobody
+	check "test: others may ask only about themselves" 2 "*only root may ask about another user*" \
+		setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$T" test -f "$W/good" root /x read
+	chmod 0600 "$W/good"
+	check "test: a policy the user cannot read" 1 "*$W/good: error: refusing policy: $W/good Permission denied*" \
+		setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$T" test -f "$W/good" nobody /x read
+	chmod 0644 "$W/good"
+else
+	for t in "list for another user" "asking about others" "an unreadable policy"; do
+		skip "$t needs root"
+	done
+fi
+
+# --- edit ----------------------------------------------------------------------
+P=$W/edited
+printf 'allow * read /x\n' > "$P"
+chmod 0644 "$P"
+ed() { # ed NAME BODY: an editor script
+	printf '#!/bin/sh\n%s\n' "$2" > "$W/$1"
+	chmod 0755 "$W/$1"
+}
+ed add 'echo "allow * read /y" >> "$1"'
+ed bad 'echo "allow * reed /y" >> "$1"'
+ed fail 'exit 3'
+ed same 'true'
+ed race 'echo "allow * read /z" >> "$1"; echo "allow * read /theirs" >> '"$P"
+ed slow 'sleep 2; echo "allow * read /slow" >> "$1"'
+check "edit: a valid change is installed" 0 "$P: installed" env EDITOR="$W/add" "$T" edit "$P"
+check "... with the change" 0 "allow * read /x
+allow * read /y" cat "$P"
+check "... keeping the mode" 0 "644" stat -c %a "$P"
+check "edit: VISUAL wins over EDITOR" 0 "$P: no changes" env VISUAL="$W/same" EDITOR="$W/fail" "$T" edit "$P"
+check "edit: an invalid change, no terminal to ask: discarded" 1 "$P:3:9: error: unknown access 'reed'*$P is unchanged" \
+	env EDITOR="$W/bad" "$T" edit "$P" </dev/null
+check "edit: an editor exiting non-zero changes nothing" 2 "*the editor exited with status 3; $P is unchanged" \
+	env EDITOR="$W/fail" "$T" edit "$P"
+env EDITOR="$W/slow" "$T" edit "$P" >/dev/null 2>&1 &
+slow=$!
+sleep 0.5
+check "edit: a second editor waits its turn" 2 "*$P is being edited by someone else*" env EDITOR="$W/add" "$T" edit "$P"
+wait "$slow"
+check "... and the first edit lands whole" 0 "allow * read /x
+allow * read /y
+allow * read /slow" cat "$P"
+check "edit: a policy changed meanwhile is not overwritten" 1 "*$P was changed by someone else while you edited it*Your version is in $W/.edited.*" \
+	env EDITOR="$W/race" "$T" edit "$P"
+check "... their change is kept" 0 "*allow * read /theirs" cat "$P"
+check "... and nothing half-written is left as policy" 0 "$P" sh -c "ls '$W'/edited* | tr '\n' ' ' | sed 's/ \$//'"
+check "edit: a new file" 0 "$W/new: installed" env EDITOR="$W/add" "$T" edit "$W/new"
+
+tap_done

@@ -1,0 +1,671 @@
+/*
+ * openfile-policy - the administrator's tool for the openfile policy:
+ * check it, ask what it decides, list what a user may open, edit it safely.
+ * It shares the helper's one policy engine and never runs privileged.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "policy.h"
+
+#ifndef OPENFILE_POLICY_PATH
+#error "OPENFILE_POLICY_PATH must be defined by the build"
+#endif
+#ifndef OPENFILE_POLICY_DIR
+#error "OPENFILE_POLICY_DIR must be defined by the build"
+#endif
+
+#define EXIT_USAGE 2
+
+static const char *prog = "openfile-policy";
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: %s check [--strict] [FILE...]\n"
+		"       %s test [-f FILE] USER PATH ACCESS\n"
+		"       %s list [-f FILE] USER\n"
+		"       %s edit [FILE]\n"
+		"See openfile-policy(8).\n",
+		prog, prog, prog, prog);
+	exit(EXIT_USAGE);
+}
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_USAGE);
+}
+
+/* --- diagnostics ---------------------------------------------------------- */
+
+struct report {
+	int errors, warnings;
+	const char *rename_from, *rename_to; /* edit: the temporary's name */
+};
+
+static void print_diag(struct report *rep, const char *kind, const char *file,
+		       unsigned line, unsigned col, const char *msg)
+{
+	if (rep->rename_from != NULL && strcmp(file, rep->rename_from) == 0)
+		file = rep->rename_to;
+	if (line == 0)
+		fprintf(stderr, "%s: %s: %s\n", file, kind, msg);
+	else
+		fprintf(stderr, "%s:%u:%u: %s: %s\n", file, line, col, kind, msg);
+}
+
+static void on_error(void *ctx, const char *file, unsigned line, unsigned col,
+		     const char *msg)
+{
+	struct report *rep = ctx;
+
+	rep->errors++;
+	print_diag(rep, "error", file, line, col, msg);
+}
+
+static void warn_rule(struct report *rep, const struct policy_rule *r,
+		      unsigned col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void warn_rule(struct report *rep, const struct policy_rule *r,
+		      unsigned col, const char *fmt, ...)
+{
+	char msg[PATH_MAX + 512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	rep->warnings++;
+	print_diag(rep, "warning", r->file, r->line, col, msg);
+}
+
+/* --- loading ---------------------------------------------------------------- */
+
+/* The live policy (checked as the helper checks it), or one file. */
+static struct policy *load(const char *file, struct report *rep)
+{
+	struct policy *pol = policy_new();
+	int rc;
+
+	if (pol == NULL)
+		die("out of memory");
+	if (file == NULL)
+		rc = policy_load(pol, OPENFILE_POLICY_PATH, OPENFILE_POLICY_DIR,
+				 POLICY_LOAD_SECURE, on_error, rep);
+	else
+		rc = policy_load(pol, file, NULL, 0, on_error, rep);
+	if (rc < 0 && rep->errors == 0)
+		rep->errors++;
+	return pol;
+}
+
+/* --- check: the warnings a careful reviewer would give ----------------------- */
+
+/* Rules sorted by the literal prefix of their pattern, so that the rules
+ * that could cover a rule are found without comparing every pair. */
+struct keyed {
+	char key[PATH_MAX];
+	size_t index;
+};
+
+static int by_key(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* A later rule that always overrides r, among those whose literal prefix
+ * is exactly prefix.  NULL if none. */
+static const struct policy_rule *overrider(const struct policy *pol,
+					   const struct keyed *ks, size_t n,
+					   const char *prefix, size_t self)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) { /* first entry with key >= prefix */
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(ks[mid].key, prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && strcmp(ks[lo].key, prefix) == 0; lo++) {
+		const struct policy_rule *later = policy_rule_at(pol, ks[lo].index);
+
+		if (ks[lo].index > self &&
+		    policy_rule_covers(later, policy_rule_at(pol, self)))
+			return later;
+	}
+	return NULL;
+}
+
+static void warn_shadowed(const struct policy *pol, struct report *rep)
+{
+	size_t n = policy_rule_count(pol);
+	struct keyed *ks = calloc(n ? n : 1, sizeof *ks);
+
+	if (ks == NULL)
+		die("out of memory");
+	for (size_t i = 0; i < n; i++) {
+		pattern_literal_prefix(&policy_rule_at(pol, i)->pat, ks[i].key,
+				       sizeof ks[i].key);
+		ks[i].index = i;
+	}
+	qsort(ks, n, sizeof *ks, by_key);
+	for (size_t i = 0; i < n; i++) {
+		const struct policy_rule *r = policy_rule_at(pol, i), *later = NULL;
+		char prefix[PATH_MAX];
+
+		/* Candidates: rules whose literal prefix is a prefix of ours. */
+		pattern_literal_prefix(&r->pat, prefix, sizeof prefix);
+		for (;;) {
+			later = overrider(pol, ks, n, prefix, i);
+			if (later != NULL || strcmp(prefix, "/") == 0)
+				break;
+			*strrchr(prefix, '/') = '\0';
+			if (prefix[0] == '\0')
+				strcpy(prefix, "/");
+		}
+		if (later != NULL)
+			warn_rule(rep, r, 1,
+				  "this rule never decides anything: the later rule at %s:%u (%s) always overrides it",
+				  later->file, later->line, later->text);
+	}
+	free(ks);
+}
+
+static void warn_subject(const struct policy_rule *r, struct report *rep)
+{
+	if (r->subject_name == NULL)
+		return;
+	if (r->subject == SUBJ_USER && getpwnam(r->subject_name) == NULL)
+		warn_rule(rep, r, r->subject_col,
+			  "unknown user '%s': this rule applies to nobody",
+			  r->subject_name);
+	if (r->subject == SUBJ_GROUP && getgrnam(r->subject_name) == NULL)
+		warn_rule(rep, r, r->subject_col,
+			  "unknown group '%s': this rule applies to nobody",
+			  r->subject_name);
+}
+
+/* Who besides root can change entries of a directory, or NULL. */
+static const char *writer(const struct stat *st, char *buf, size_t len)
+{
+	if (st->st_uid != 0) {
+		struct passwd *pw = getpwuid(st->st_uid);
+
+		if (pw != NULL)
+			snprintf(buf, len, "user %s", pw->pw_name);
+		else
+			snprintf(buf, len, "uid %u", (unsigned)st->st_uid);
+		return buf;
+	}
+	if (st->st_mode & S_IWOTH)
+		return "everyone";
+	if (st->st_mode & S_IWGRP) {
+		struct group *gr = getgrgid(st->st_gid);
+
+		if (gr != NULL)
+			snprintf(buf, len, "group %s", gr->gr_name);
+		else
+			snprintf(buf, len, "gid %u", (unsigned)st->st_gid);
+		return buf;
+	}
+	return NULL;
+}
+
+/*
+ * Walks the literal directories of a rule's pattern: a symbolic link on the
+ * way means the rule can never match (the helper decides on real paths); a
+ * directory that others can change is bait for symlinks and hard links.
+ */
+static void warn_places(const struct policy_rule *r, struct report *rep)
+{
+	char prefix[PATH_MAX], path[PATH_MAX], bait[PATH_MAX], who[128];
+	size_t lit = pattern_literal_prefix(&r->pat, prefix, sizeof prefix);
+	const char *p = prefix, *w;
+	int sticky = 0;
+
+	path[0] = bait[0] = '\0';
+	for (size_t i = 0; i < lit; i++) {
+		struct stat st;
+		const char *e = strchr(p + 1, '/');
+		size_t len = strlen(path);
+
+		if (e == NULL)
+			e = p + strlen(p);
+		snprintf(path + len, sizeof path - len, "%.*s", (int)(e - p), p);
+		p = e;
+		if (lstat(path, &st) < 0)
+			break; /* not there (yet): nothing more to say */
+		if (S_ISLNK(st.st_mode)) {
+			char target[PATH_MAX];
+			ssize_t n = readlink(path, target, sizeof target - 1);
+
+			target[n > 0 ? n : 0] = '\0';
+			warn_rule(rep, r, r->pattern_col,
+				  "the pattern goes through the symbolic link %s (-> %s): the helper decides on real paths, so it can never match; name the real path",
+				  path, target);
+			return;
+		}
+		/* The last literal component is the target itself when nothing
+		 * follows it in the pattern: not a directory to judge. */
+		if (!S_ISDIR(st.st_mode) || (i == lit - 1 && lit == r->pat.ncomps))
+			break;
+		if ((w = writer(&st, who, sizeof who)) != NULL) {
+			snprintf(bait, sizeof bait, "%s, which %s", path, w);
+			sticky = (st.st_mode & S_ISVTX) != 0;
+		} else if (sticky) {
+			/* Root's own directory in a sticky one (/tmp/x): nobody
+			 * else can rename or replace it. */
+			bait[0] = '\0';
+			sticky = 0;
+		}
+	}
+	if (r->allow && bait[0] != '\0')
+		warn_rule(rep, r, r->pattern_col,
+			  "this grant lies inside %s can change: symlink and hard-link bait",
+			  bait);
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	int strict = 0, bad = 0;
+
+	if (argc > 0 && strcmp(argv[0], "--strict") == 0) {
+		strict = 1;
+		argc--, argv++;
+	}
+	for (int i = 0; i == 0 || i < argc; i++) {
+		struct report rep = { 0, 0, NULL, NULL };
+		const char *file = argc > 0 ? argv[i] : NULL;
+		struct policy *pol = load(file, &rep);
+		size_t n = policy_rule_count(pol);
+
+		for (size_t k = 0; k < n; k++) {
+			warn_subject(policy_rule_at(pol, k), &rep);
+			warn_places(policy_rule_at(pol, k), &rep);
+		}
+		warn_shadowed(pol, &rep);
+		printf("%s: %zu rule%s, %d error%s, %d warning%s: %s\n",
+		       file ? file : OPENFILE_POLICY_PATH, n, n == 1 ? "" : "s",
+		       rep.errors, rep.errors == 1 ? "" : "s", rep.warnings,
+		       rep.warnings == 1 ? "" : "s",
+		       rep.errors ? "INVALID (the helper denies every request)" :
+		       rep.warnings && strict ? "not accepted with --strict" : "OK");
+		bad |= rep.errors > 0 || (strict && rep.warnings > 0);
+		policy_free(pol);
+	}
+	return bad ? 1 : 0;
+}
+
+/* --- test and list: a user as the helper sees one --------------------------- */
+
+struct user {
+	struct policy_caller pc;
+	gid_t gids[NGROUPS_MAX + 1];
+	char *names[NGROUPS_MAX + 1];
+	char *name;
+};
+
+/* Looks a user up by name or number, with all its groups.  Only root may
+ * ask about others: their groups are their business. */
+static void user_load(const char *who, struct user *u)
+{
+	struct passwd *pw;
+	char *end;
+	int n = NGROUPS_MAX + 1;
+	unsigned long id = strtoul(who, &end, 10);
+
+	pw = (*who != '\0' && *end == '\0') ? getpwuid((uid_t)id) : getpwnam(who);
+	if (pw == NULL)
+		die("unknown user '%s'", who);
+	if (getuid() != 0 && pw->pw_uid != getuid())
+		die("only root may ask about another user than yourself");
+	memset(u, 0, sizeof *u);
+	u->name = strdup(pw->pw_name);
+	if (u->name == NULL ||
+	    getgrouplist(pw->pw_name, pw->pw_gid, u->gids, &n) < 0)
+		die("cannot read the groups of '%s'", who);
+	for (int i = 0; i < n; i++) {
+		struct group *gr = getgrgid(u->gids[i]);
+
+		u->names[i] = gr ? strdup(gr->gr_name) : NULL;
+	}
+	u->pc.uid = pw->pw_uid;
+	u->pc.user = u->name;
+	u->pc.ngroups = (size_t)n;
+	u->pc.gids = u->gids;
+	u->pc.group_names = (const char *const *)u->names;
+}
+
+/* The path the helper would decide on: the real path of what exists, or
+ * of the existing directory plus the name. */
+static unsigned real_target(const char *path, char *out)
+{
+	struct stat st;
+	char dir[PATH_MAX];
+	const char *base;
+
+	if (path[0] != '/')
+		die("'%s' is not an absolute path", path);
+	if (realpath(path, out) != NULL && stat(out, &st) == 0)
+		return policy_type_of(st.st_mode);
+	base = strrchr(path, '/') + 1;
+	snprintf(dir, sizeof dir, "%.*s", (int)(base - path), path);
+	if (realpath(dir, out) == NULL || *base == '\0' ||
+	    strlen(out) + strlen(base) + 2 > PATH_MAX)
+		snprintf(out, PATH_MAX, "%s", path);
+	else
+		snprintf(out + strlen(out), PATH_MAX - strlen(out), "%s%s",
+			 strcmp(out, "/") == 0 ? "" : "/", base);
+	return TYPE_FILE;
+}
+
+/* -f FILE, the one option of test and list. */
+static const char *file_option(int *argc, char ***argv)
+{
+	const char *file = NULL;
+
+	if (*argc >= 2 && strcmp((*argv)[0], "-f") == 0) {
+		file = (*argv)[1];
+		*argc -= 2;
+		*argv += 2;
+	}
+	return file;
+}
+
+static struct policy *load_or_die(const char *file)
+{
+	struct report rep = { 0, 0, NULL, NULL };
+	struct policy *pol = load(file, &rep);
+
+	if (rep.errors) {
+		fprintf(stderr, "%s: the policy is invalid, so the helper denies every request\n",
+			prog);
+		exit(1);
+	}
+	return pol;
+}
+
+static int cmd_test(int argc, char **argv)
+{
+	const char *file = file_option(&argc, &argv);
+	char real[PATH_MAX], acc[64];
+	struct policy_decision d;
+	struct policy *pol;
+	struct user u;
+	unsigned access, type;
+
+	if (argc != 3)
+		usage();
+	user_load(argv[0], &u);
+	if ((access = policy_parse_access(argv[2])) == 0)
+		die("unknown access '%s' (read, write, append, create, truncate or any, separated by commas)",
+		    argv[2]);
+	type = real_target(argv[1], real);
+	pol = load_or_die(file);
+	policy_decide(pol, &u.pc, real, type, access, &d);
+	if (strcmp(real, argv[1]) != 0)
+		printf("(%s resolves to %s)\n", argv[1], real);
+	printf("%s\n", d.allow ? "allow" : "deny");
+	if (d.rule != NULL)
+		printf("%s:%u: %s\n", d.rule->file, d.rule->line, d.rule->text);
+	else
+		printf("no rule matched (%s for user %s)\n",
+		       policy_access_str(access, acc, sizeof acc), u.name);
+	policy_free(pol);
+	return d.allow ? 0 : 1;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	const char *file = file_option(&argc, &argv);
+	struct policy *pol;
+	struct user u;
+	size_t shown = 0;
+
+	if (argc != 1)
+		usage();
+	user_load(argv[0], &u);
+	pol = load_or_die(file);
+	for (size_t i = 0; i < policy_rule_count(pol); i++) {
+		const struct policy_rule *r = policy_rule_at(pol, i);
+
+		if (policy_rule_applies(r, &u.pc)) {
+			printf("%s:%u: %s\n", r->file, r->line, r->text);
+			shown++;
+		}
+	}
+	if (shown == 0)
+		printf("no rule applies to %s: every request is denied\n", u.name);
+	policy_free(pol);
+	return 0;
+}
+
+/* --- edit: the visudo workflow -------------------------------------------- */
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Runs $VISUAL, $EDITOR or vi on path.  Returns its exit status. */
+static int run_editor(const char *path)
+{
+	const char *ed = getenv("VISUAL");
+	pid_t pid;
+	int st;
+
+	if (ed == NULL || *ed == '\0')
+		ed = getenv("EDITOR");
+	if (ed == NULL || *ed == '\0')
+		ed = "vi";
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		/* Through the shell, so EDITOR may carry arguments. */
+		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid: %s", strerror(errno));
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Asks what to do about an invalid edit: 'e', 'x' or 'Q'.  Without a
+ * terminal to ask, the edit is discarded. */
+static int ask(void)
+{
+	char line[64];
+	FILE *tty = fopen("/dev/tty", "r+");
+
+	if (tty == NULL)
+		return 'x';
+	for (;;) {
+		fprintf(tty, "What now? (e)dit again, e(x)it without saving, (Q)uit and save anyway: ");
+		fflush(tty);
+		if (fgets(line, sizeof line, tty) == NULL) {
+			fclose(tty);
+			return 'x';
+		}
+		if (line[0] == 'e' || line[0] == 'x' || line[0] == 'Q') {
+			fclose(tty);
+			return line[0];
+		}
+	}
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+static int cmd_edit(int argc, char **argv)
+{
+	const char *target = argc > 0 ? argv[0] : OPENFILE_POLICY_PATH;
+	char dir[PATH_MAX], lockpath[PATH_MAX], tmp[PATH_MAX];
+	const char *base, *why = NULL;
+	struct stat before, now;
+	size_t oldlen = 0, newlen;
+	char *old = NULL, *new;
+	int lock, fd, tfd, exists, rc;
+	mode_t mode = 0644;
+
+	if (argc > 1)
+		usage();
+	if (target[0] != '/')
+		die("'%s' is not an absolute path", target);
+	base = strrchr(target, '/') + 1;
+	snprintf(dir, sizeof dir, "%.*s", (int)(base - target - 1), target);
+	if (dir[0] == '\0')
+		strcpy(dir, "/");
+	/* One editor at a time: a lock beside the file, never read as policy. */
+	snprintf(lockpath, sizeof lockpath, "%s/.%s.lock", dir, base);
+	lock = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (lock < 0)
+		die("cannot create the lock %s: %s", lockpath, strerror(errno));
+	if (flock(lock, LOCK_EX | LOCK_NB) < 0)
+		die("%s is being edited by someone else (%s is locked); try again later",
+		    target, lockpath);
+	fd = open(target, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	exists = fd >= 0;
+	if (!exists && errno != ENOENT)
+		die("cannot read %s: %s", target, strerror(errno));
+	if (exists) {
+		if (fstat(fd, &before) < 0 || !S_ISREG(before.st_mode))
+			die("%s is not a regular file", target);
+		mode = before.st_mode & 0644;
+		old = policy_read_all(fd, &oldlen, &why);
+		close(fd);
+		if (old == NULL)
+			die("cannot read %s: %s", target, why);
+	}
+	snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, base);
+	tfd = mkstemp(tmp);
+	if (tfd < 0)
+		die("cannot create a temporary file in %s: %s", dir, strerror(errno));
+	if ((old != NULL && write_all(tfd, old, oldlen) < 0) || fsync(tfd) < 0) {
+		unlink(tmp);
+		die("cannot write %s: %s", tmp, strerror(errno));
+	}
+	for (;;) {
+		struct report rep = { 0, 0, tmp, target };
+		struct policy *pol;
+
+		if ((rc = run_editor(tmp)) != 0) {
+			unlink(tmp);
+			die("the editor exited with status %d; %s is unchanged", rc, target);
+		}
+		/* Editors often replace the file: read it back by name. */
+		close(tfd);
+		tfd = open(tmp, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+		if (tfd < 0 || (new = policy_read_all(tfd, &newlen, &why)) == NULL)
+			die("cannot read back %s", tmp);
+		if (exists && newlen == oldlen && memcmp(new, old, oldlen) == 0) {
+			unlink(tmp);
+			printf("%s: no changes\n", target);
+			return 0;
+		}
+		pol = policy_new();
+		policy_parse(pol, target, new, newlen, 0, on_error, &rep);
+		policy_free(pol);
+		free(new);
+		if (rep.errors == 0)
+			break;
+		switch (ask()) {
+		case 'e':
+			continue;
+		case 'Q':
+			fprintf(stderr, "%s: WARNING: installing a policy with errors: the helper denies every request until it is fixed\n",
+				prog);
+			break;
+		default:
+			unlink(tmp);
+			fprintf(stderr, "%s: %s is unchanged\n", prog, target);
+			return 1;
+		}
+		break;
+	}
+	/* Someone may have changed it without this tool meanwhile. */
+	if (exists ? (lstat(target, &now) < 0 || !same_file(&before, &now)) :
+		     lstat(target, &now) == 0) {
+		fprintf(stderr,
+			"%s: %s was changed by someone else while you edited it; nothing installed.\n"
+			"Your version is in %s: merge it by hand and run this again.\n",
+			prog, target, tmp);
+		return 1;
+	}
+	if ((getuid() == 0 && fchown(tfd, 0, 0) < 0) || fchmod(tfd, mode) < 0 ||
+	    fsync(tfd) < 0 || rename(tmp, target) < 0) {
+		fprintf(stderr, "%s: cannot install %s: %s; your version is in %s\n",
+			prog, target, strerror(errno), tmp);
+		return 1;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	printf("%s: installed\n", target);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		usage();
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("openfile-policy (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "check") == 0)
+		return cmd_check(argc - 2, argv + 2);
+	if (strcmp(argv[1], "test") == 0)
+		return cmd_test(argc - 2, argv + 2);
+	if (strcmp(argv[1], "list") == 0)
+		return cmd_list(argc - 2, argv + 2);
+	if (strcmp(argv[1], "edit") == 0)
+		return cmd_edit(argc - 2, argv + 2);
+	usage();
+}
