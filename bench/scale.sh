@@ -3,7 +3,8 @@
 # my_open()+close() with a 1-rule, a 10,000-rule and a 100,000-rule policy,
 # measured side by side (the sizes take turns, round after round) against
 # the test helper installed setuid under $TEST_PREFIX.  Run as root:
-#   make bench            (ROUNDS=30 CALLS=20 make bench for more)
+#   make bench            (ROUNDS=30 CALLS=20 make bench for more;
+#                          CACHE=no make bench without the compiled cache)
 set -eu
 [ "$(id -u)" = 0 ] || { echo "scale.sh: run me as root (I install a setuid helper)" >&2; exit 1; }
 B=$(cd "${top_builddir:-.}" && pwd)
@@ -14,7 +15,7 @@ SIZES=${SIZES:-"1 10000 100000"}
 TOOL=$B/tests/openfile-policy-test
 
 rm -rf "$P"
-mkdir -m 0755 "$P" "$P/libexec" "$P/etc" "$P/etc/policy.d" "$P/data" "$P/bench"
+mkdir -m 0755 "$P" "$P/libexec" "$P/etc" "$P/etc/policy.d" "$P/data" "$P/bench" "$P/cache"
 trap 'rm -rf "$P"' EXIT
 install -o root -g root -m 4755 "$B/tests/openfile-test" "$P/libexec/openfile"
 install -m 0755 "$B/bench/bench-open" "$P/bench/bench-open"
@@ -44,10 +45,14 @@ use() { # use SIZE: make that policy the live one
 	cp "$P/bench/policy.$1" "$P/etc/policy.tmp"
 	chmod 0644 "$P/etc/policy.tmp"
 	mv "$P/etc/policy.tmp" "$P/etc/policy"
-	if "$TOOL" compile >/dev/null 2>&1; then :; fi
+	if [ "${CACHE:-yes}" = no ]; then
+		rm -f "$P/cache/policy.cache"
+	else
+		"$TOOL" compile >/dev/null
+	fi
 }
 
-echo "openfile policy scale benchmark: $ROUNDS rounds x $CALLS calls per size, sizes: $SIZES"
+echo "openfile policy scale benchmark: $ROUNDS rounds x $CALLS calls per size, sizes: $SIZES, cache: ${CACHE:-yes}"
 echo "machine: $(nproc) cores, $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 r=0
 while [ $r -lt "$ROUNDS" ]; do

@@ -83,6 +83,17 @@ void audit_error(const char *fmt, ...)
 	say(LOG_ERR, msg);
 }
 
+void audit_notice(const char *fmt, ...)
+{
+	char msg[1024], esc[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	syslog(LOG_NOTICE, "%s", audit_escape(msg, esc, sizeof esc));
+}
+
 void audit_policy_diag(void *ctx, const char *file, unsigned line,
 		       unsigned col, const char *msg)
 {

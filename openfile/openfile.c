@@ -18,20 +18,27 @@
 
 #define SOCK_FD 3
 
-/* Loads the policy from its compiled-in path with read-search rights.
- * NULL when it is unusable: everything is then denied. */
+/* Loads the policy from its compiled-in paths with read-search rights,
+ * through its compiled cache while that is current.  NULL when it is
+ * unusable: everything is then denied. */
 static struct policy *policy_read(void)
 {
 	struct policy *pol = policy_new();
+	const char *stale = NULL;
 	int rc;
 
 	if (pol == NULL || priv_raise(0) < 0) {
 		policy_free(pol);
 		return NULL;
 	}
-	rc = policy_load(pol, OPENFILE_POLICY_PATH, OPENFILE_POLICY_DIR,
-			 POLICY_LOAD_SECURE, audit_policy_diag, NULL);
+	rc = policy_load_cached(pol, OPENFILE_POLICY_CACHE, OPENFILE_POLICY_PATH,
+				OPENFILE_POLICY_DIR, POLICY_LOAD_SECURE,
+				audit_policy_diag, NULL, &stale);
 	priv_lower();
+	/* No cache at all is a choice; one that cannot be used is news. */
+	if (stale != NULL && stale != policy_cache_absent)
+		audit_notice("policy cache %s not used: it %s",
+			     OPENFILE_POLICY_CACHE, stale);
 	if (rc < 0) {
 		policy_free(pol);
 		return NULL;

@@ -14,6 +14,9 @@
 #ifndef OPENFILE_POLICY_DIR
 #error "OPENFILE_POLICY_DIR must be defined by the build"
 #endif
+#ifndef OPENFILE_POLICY_CACHE
+#error "OPENFILE_POLICY_CACHE must be defined by the build"
+#endif
 
 /* Seconds before a helper that got no answer from the kernel gives up, so
  * a stalled filesystem or a silent client never holds it for ever. */
@@ -33,6 +36,8 @@ void priv_lower(void);
 /* audit.c: diagnostics and the audit record. */
 void audit_init(uid_t caller);
 void audit_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* To syslog only: news for the administrator, not the caller. */
+void audit_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 policy_diag_fn audit_policy_diag;
 /* Escapes control characters, backslash and non-ASCII bytes as \xHH into
  * out (always NUL-terminated; "..." marks a cut).  Returns out. */

@@ -65,6 +65,13 @@ int policy_decide(const struct policy *pol, const struct policy_caller *caller,
 	d->mode = -1;
 	if (n == SIZE_MAX || path[0] != '/' || left == 0)
 		return 0;
+	if (pol->cache != NULL) {
+		/* Only these rules can match: decide on them alone. */
+		const struct policy *sub = cache_candidates(pol, caller, path, 0, NULL);
+
+		return sub != NULL &&
+		       policy_decide(sub, caller, path, type, access, d);
+	}
 	for (size_t i = pol->nrules; i-- > 0 && left != 0;) {
 		const struct policy_rule *r = &pol->rules[i];
 		unsigned bits = r->access & left;
@@ -117,6 +124,13 @@ int policy_rule_covers(const struct policy_rule *later,
 int policy_may_traverse(const struct policy *pol,
 			const struct policy_caller *caller, const char *dir)
 {
+	if (pol->cache != NULL) {
+		int below = 0;
+
+		pol = cache_candidates(pol, caller, dir, 1, &below);
+		if (pol == NULL || below)
+			return pol != NULL;
+	}
 	for (size_t i = pol->nrules; i-- > 0;) {
 		const struct policy_rule *r = &pol->rules[i];
 

@@ -48,6 +48,10 @@ void policy_free(struct policy *pol)
 	}
 	for (size_t i = 0; i < pol->nfiles; i++)
 		free(pol->files[i]);
+	for (size_t i = 0; i < pol->nsources; i++)
+		free(pol->sources[i].path);
+	free(pol->sources);
+	policy_cache_close(pol);
 	free(pol->files);
 	free(pol->rules);
 	free(pol);
@@ -132,8 +136,8 @@ static const char *file_unsafe(const struct stat *st)
  * descriptor it opened, so nothing can be swapped between check and use.
  * Returns the descriptor, or -1 with *why (and *whypath) set.
  */
-static int open_secure(const char *path, const char **why, char *whypath,
-		       size_t wplen)
+static int open_secure(const char *path, int dir, const char **why,
+		       char *whypath, size_t wplen)
 {
 	struct stat st;
 	const char *p = path;
@@ -173,11 +177,13 @@ static int open_secure(const char *path, const char **why, char *whypath,
 			goto fail;
 		p = e;
 	}
-	fd = openat(dfd, p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	fd = openat(dfd, p, dir ? O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC :
+			      O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		goto sysfail;
 	close(dfd);
-	if (fstat(fd, &st) < 0 || (*why = file_unsafe(&st)) != NULL) {
+	if (fstat(fd, &st) < 0 ||
+	    (*why = dir ? dir_unsafe(&st) : file_unsafe(&st)) != NULL) {
 		if (*why == NULL)
 			*why = strerror(errno);
 		close(fd);
@@ -193,21 +199,87 @@ fail:
 	return -1;
 }
 
-static int open_plain(const char *path, const char **why)
+static int open_plain(const char *path, int dir, const char **why)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int fd = open(path, dir ? O_PATH | O_DIRECTORY | O_CLOEXEC :
+				  O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0) {
 		*why = strerror(errno);
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0 || (!dir && !S_ISREG(st.st_mode))) {
 		*why = "is not a regular file";
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+int policy_open_checked(const char *path, unsigned flags, int dir,
+			const char **why, char *whypath, size_t wplen)
+{
+	whypath[0] = '\0';
+	return (flags & POLICY_LOAD_SECURE) ?
+		       open_secure(path, dir, why, whypath, wplen) :
+		       open_plain(path, dir, why);
+}
+
+/* Remembers what the policy was read from, for a cache to be checked
+ * against.  A failure only makes the policy uncacheable. */
+static void add_source(struct policy *pol, const char *path, int kind,
+		       const struct stat *st)
+{
+	struct policy_source *ns, *src;
+
+	ns = realloc(pol->sources, (pol->nsources + 1) * sizeof *ns);
+	if (ns == NULL) {
+		pol->uncacheable = 1;
+		return;
+	}
+	pol->sources = ns;
+	src = &ns[pol->nsources];
+	memset(src, 0, sizeof *src);
+	if ((src->path = strdup(path)) == NULL) {
+		pol->uncacheable = 1;
+		return;
+	}
+	src->kind = kind;
+	if (st != NULL) {
+		src->dev = st->st_dev;
+		src->ino = st->st_ino;
+		src->size = st->st_size;
+		src->mtime = st->st_mtim;
+		src->ctime = st->st_ctim;
+	}
+	pol->nsources++;
+}
+
+/* Records the directory a glob reads, whose changes a cache must see. */
+static void add_glob_dir(struct policy *pol, const char *pattern,
+			 unsigned flags)
+{
+	char dir[PATH_MAX], whypath[PATH_MAX];
+	const char *slash = strrchr(pattern, '/'), *why;
+	struct stat st;
+	int fd;
+
+	snprintf(dir, sizeof dir, "%.*s", slash == pattern ? 1 : (int)(slash - pattern),
+		 pattern);
+	if (strpbrk(dir, "*?[") != NULL) {
+		pol->uncacheable = 1;
+		return;
+	}
+	fd = policy_open_checked(dir, flags, 1, &why, whypath, sizeof whypath);
+	if (fd >= 0 && fstat(fd, &st) == 0)
+		add_source(pol, dir, SRC_DIR, &st);
+	else if (fd < 0 && errno == ENOENT && lstat(dir, &st) < 0 && errno == ENOENT)
+		add_source(pol, dir, SRC_ABSENT, NULL);
+	else
+		pol->uncacheable = 1;
+	if (fd >= 0)
+		close(fd);
 }
 
 char *policy_read_all(int fd, size_t *len, const char **why)
@@ -295,9 +367,7 @@ static int load_file(struct policy *pol, const char *path, unsigned flags,
 		why = "is nested too deeply (at most 8 files, each including the next)";
 		goto report;
 	}
-	fd = (flags & POLICY_LOAD_SECURE) ?
-		     open_secure(path, &why, whypath, sizeof whypath) :
-		     open_plain(path, &why);
+	fd = policy_open_checked(path, flags, 0, &why, whypath, sizeof whypath);
 	if (fd < 0)
 		goto report;
 	if (fstat(fd, &st) < 0) {
@@ -316,6 +386,7 @@ static int load_file(struct policy *pol, const char *path, unsigned flags,
 	close(fd);
 	if (buf == NULL)
 		goto report;
+	add_source(pol, path, SRC_FILE, &st);
 	if ((name = policy_intern_file(pol, path)) == NULL) {
 		why = "out of memory";
 		goto report;
@@ -374,6 +445,7 @@ int load_include(struct policy *pol, const char *pattern, const char *file,
 	}
 	if (strpbrk(pattern, "*?[") == NULL)
 		return load_file(pol, pattern, flags, diag, ctx, file, line, col);
+	add_glob_dir(pol, pattern, flags);
 	grc = glob(pattern, 0, glob_error, &g);
 	if (grc == GLOB_NOMATCH)
 		return 0; /* an empty drop-in directory is fine */

@@ -493,6 +493,24 @@ static void parse_line(struct line_ctx *lc, const char *s, size_t len,
 	}
 }
 
+int parse_rule_line(struct policy *pol, const char *file, unsigned line,
+		    const char *text, size_t len)
+{
+	struct line_ctx lc = { pol, file, line, NULL, NULL, 0 };
+	struct token tok[TOKENS_MAX];
+	size_t textlen;
+	int n;
+
+	if (!line_bytes_ok(&lc, text, len))
+		return -1;
+	n = tokenize(&lc, text, len, tok, &textlen);
+	if (n <= 0 || !(tok_is(&tok[0], "allow") || tok_is(&tok[0], "deny")))
+		return -1;
+	parse_rule(&lc, text + (tok[0].col - 1), textlen - (tok[0].col - 1),
+		   tok, n);
+	return lc.errors ? -1 : 0;
+}
+
 int parse_text(struct policy *pol, const char *name, const char *buf,
 	       size_t len, unsigned flags, policy_diag_fn *diag, void *ctx)
 {

@@ -2,6 +2,8 @@
 #ifndef OPENFILE_POLICY_INT_H
 #define OPENFILE_POLICY_INT_H
 
+#include <time.h>
+
 #include "policy.h"
 
 /* A canonical path of at most PATH_MAX bytes has at most this many. */
@@ -37,13 +39,51 @@ int pattern_covers(const struct pattern *a, const struct pattern *b);
 /* Everything loading needs while files include each other. */
 struct loader;
 
+enum source_kind { SRC_FILE, SRC_DIR, SRC_ABSENT };
+
+/* A file or directory the policy was read from, as it was then. */
+struct policy_source {
+	char *path;
+	int kind;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+};
+
+struct policy_cache;
+
 struct policy {
 	struct policy_rule *rules;
 	size_t nrules, cap;
 	char **files; /* names of the files read, for the rules' file */
 	size_t nfiles;
 	struct loader *ld; /* set while loading */
+	struct policy_source *sources;
+	size_t nsources;
+	int uncacheable; /* read from somewhere a cache cannot watch */
+	struct policy_cache *cache; /* rules not loaded: ask the cache */
+	struct policy **scratch; /* rules parsed from the cache, kept for
+				  * the decisions that point into them */
+	size_t nscratch;
 };
+
+/* Opens a policy file (dir: a directory) with the checks flags ask for.
+ * Returns the descriptor, or -1 with *why and maybe whypath set. */
+int policy_open_checked(const char *path, unsigned flags, int dir,
+			const char **why, char *whypath, size_t wplen);
+
+/* Parses one rule's text as if it stood at file:line. */
+int parse_rule_line(struct policy *pol, const char *file, unsigned line,
+		    const char *text, size_t len);
+
+/* cache.c: the rules that may apply to a caller at a path, parsed into a
+ * scratch policy owned by pol (for_dir: rules that may match below the
+ * directory path, and *below set when one lies deeper).  NULL on error. */
+const struct policy *cache_candidates(const struct policy *pol,
+				      const struct policy_caller *caller,
+				      const char *path, int for_dir, int *below);
+void policy_cache_close(struct policy *pol);
 
 /* Parses one file's text; name must already be owned by pol. */
 int parse_text(struct policy *pol, const char *name, const char *buf,

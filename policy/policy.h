@@ -92,6 +92,28 @@ int policy_load(struct policy *pol, const char *path, const char *dropin_dir,
 int policy_parse(struct policy *pol, const char *name, const char *buf,
 		 size_t len, unsigned flags, policy_diag_fn *diag, void *ctx);
 
+/*
+ * Loads like policy_load, but from the compiled cache at cache_path when it
+ * was written for exactly these files and every one of them is still as it
+ * was; *stale is then NULL.  Otherwise reads the files, and *stale says why
+ * the cache was not used.  A policy from the cache decides and answers
+ * policy_may_traverse as the full one would, but holds no rules to count
+ * or list.
+ */
+extern const char policy_cache_absent[]; /* *stale when there is none */
+int policy_load_cached(struct policy *pol, const char *cache_path,
+		       const char *path, const char *dropin_dir,
+		       unsigned flags, policy_diag_fn *diag, void *ctx,
+		       const char **stale);
+
+/*
+ * Writes the cache of a policy loaded with policy_load (and valid) from
+ * path and dropin_dir, atomically.  Returns 0, or -1 with *why.
+ */
+int policy_cache_write(const struct policy *pol, const char *path,
+		       const char *dropin_dir, const char *cache_path,
+		       const char **why);
+
 size_t policy_rule_count(const struct policy *pol);
 const struct policy_rule *policy_rule_at(const struct policy *pol, size_t i);
 

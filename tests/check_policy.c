@@ -619,6 +619,202 @@ START_TEST(include_depth_is_bounded)
 }
 END_TEST
 
+/* --- the compiled cache against the plain engine ---------------------- */
+
+static unsigned rnd_state = 12345;
+
+static unsigned rnd(unsigned n)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return (rnd_state >> 16) % n;
+}
+
+static const char *const comps[] = { "a", "b", "c", "ab", "alice", "1000" };
+static const char *const globs[] = { "*", "a*", "*b", "**", "%u", "x%U", "%g" };
+
+static void random_pattern(char *out, size_t len)
+{
+	size_t o = 0;
+	unsigned depth = rnd(5);
+
+	if (depth == 0) {
+		snprintf(out, len, "/");
+		return;
+	}
+	for (unsigned i = 0; i < depth; i++) {
+		const char *c = rnd(3) ? comps[rnd(6)] : globs[rnd(7)];
+
+		/* "**" twice in a row says nothing new. */
+		if (strcmp(c, "**") == 0 && o >= 3 && strcmp(out + o - 3, "/**") == 0)
+			c = "*";
+		o += (size_t)snprintf(out + o, len - o, "/%s", c);
+	}
+}
+
+static void random_policy(char *buf, size_t len, unsigned nrules)
+{
+	static const char *const subj[] = {
+		"*", "user alice", "user bob", "user 1000", "user 1001",
+		"group adm", "group 1000", "group sudo", "group bob", "user *",
+	};
+	static const char *const access[] = {
+		"read", "write", "append", "create", "truncate", "any",
+		"read,write", "read,create", "write,truncate",
+	};
+	static const char *const opts[] = { "", " type=dir", " type=any",
+					     " type=device,fifo" };
+	size_t o = 0;
+
+	for (unsigned i = 0; i < nrules; i++) {
+		char pat[128];
+		int allow = rnd(3) != 0;
+		const char *acc = access[rnd(9)];
+
+		random_pattern(pat, sizeof pat);
+		o += (size_t)snprintf(buf + o, len - o, "%s %s %s %s%s%s\n",
+				      allow ? "allow" : "deny", subj[rnd(10)],
+				      acc, pat, opts[rnd(4)],
+				      allow && (strstr(acc, "create") || !strcmp(acc, "any")) &&
+					      rnd(2) ? " mode=0640" : "");
+	}
+}
+
+static void random_path(char *out, size_t len)
+{
+	size_t o = 0;
+	unsigned depth = rnd(6);
+
+	out[0] = '/';
+	out[1] = '\0';
+	for (unsigned i = 0; i < depth; i++) {
+		static const char *const extra[] = { "xab", "x1000", "bob", "zzz" };
+		const char *c = rnd(4) ? comps[rnd(6)] : extra[rnd(4)];
+
+		o += (size_t)snprintf(out + o, len - o, "/%s", c);
+	}
+}
+
+START_TEST(cache_decides_as_the_engine)
+{
+	static const struct policy_caller *const callers[] = { &alice, &bob, &nameless };
+	static char text[1 << 16];
+	char path[PATH_MAX], cache[PATH_MAX];
+	unsigned decisions = 0, allowed = 0;
+
+	make_tmpdir();
+	snprintf(path, sizeof path, "%s/policy", tmpdir);
+	snprintf(cache, sizeof cache, "%s/policy.cache", tmpdir);
+	for (unsigned round = 0; round < 60; round++) {
+		struct policy *full = policy_new(), *fast = policy_new();
+		struct diags d = { .len = 0 };
+		const char *why = NULL;
+
+		random_policy(text, sizeof text, 1 + rnd(round < 30 ? 8 : 60));
+		write_file("policy", text);
+		ck_assert_msg(policy_load(full, path, NULL, 0, collect, &d) == 0,
+			      "%s\n%s", d.buf, text);
+		ck_assert_msg(policy_cache_write(full, path, NULL, cache, &why) == 0,
+			      "%s", why);
+		ck_assert_int_eq(policy_load_cached(fast, cache, path, NULL, 0,
+						    collect, &d, &why), 0);
+		ck_assert_msg(why == NULL, "cache not used: %s", why);
+		for (unsigned q = 0; q < 400; q++) {
+			const struct policy_caller *c = callers[rnd(3)];
+			struct policy_decision a, b;
+			unsigned type = 1u << rnd(4), acc = 1 + rnd(ACC_ANY);
+			int ra, rb;
+
+			{
+				char req[PATH_MAX];
+
+				random_path(req, sizeof req);
+				ra = policy_decide(full, c, req, type, acc, &a);
+				rb = policy_decide(fast, c, req, type, acc, &b);
+				ck_assert_msg(ra == rb && a.mode == b.mode &&
+						      (a.rule == NULL) == (b.rule == NULL) &&
+						      (a.rule == NULL ||
+						       (a.rule->line == b.rule->line &&
+							strcmp(a.rule->file, b.rule->file) == 0)),
+					      "%s %s type %u access %u: engine %d (line %u), cache %d (line %u)\n%s",
+					      c->user ? c->user : "?", req, type, acc, ra,
+					      a.rule ? a.rule->line : 0, rb,
+					      b.rule ? b.rule->line : 0, text);
+				ck_assert_msg(policy_may_traverse(full, c, req) ==
+						      policy_may_traverse(fast, c, req),
+					      "traverse %s for %s\n%s", req,
+					      c->user ? c->user : "?", text);
+				decisions++;
+				allowed += (unsigned)ra;
+			}
+		}
+		policy_free(full);
+		policy_free(fast);
+	}
+	/* The generated cases must exercise both answers. */
+	ck_assert_uint_gt(allowed, decisions / 50);
+	ck_assert_uint_lt(allowed, decisions - decisions / 50);
+	rm_tmpdir();
+}
+END_TEST
+
+START_TEST(stale_cache_is_not_used)
+{
+	struct diags d = { .len = 0 };
+	struct policy *full = policy_new(), *fast;
+	char path[PATH_MAX], dir[PATH_MAX], cache[PATH_MAX];
+	const char *why = NULL;
+
+	make_tmpdir();
+	snprintf(path, sizeof path, "%s/policy", tmpdir);
+	snprintf(dir, sizeof dir, "%s/policy.d", tmpdir);
+	snprintf(cache, sizeof cache, "%s/policy.cache", tmpdir);
+	write_file("policy", "allow * read /a\n");
+	write_file("policy.d/1.conf", "allow * read /b\n");
+	ck_assert_int_eq(policy_load(full, path, dir, 0, collect, &d), 0);
+	ck_assert_int_eq(policy_cache_write(full, path, dir, cache, &why), 0);
+	policy_free(full);
+	/* Fresh: used. */
+	fast = policy_new();
+	ck_assert_int_eq(policy_load_cached(fast, cache, path, dir, 0, collect, &d, &why), 0);
+	ck_assert_ptr_null(why);
+	ck_assert(R(fast, &alice, "/b"));
+	policy_free(fast);
+	/* Another policy path: not used. */
+	fast = policy_new();
+	policy_load_cached(fast, cache, path, NULL, 0, collect, &d, &why);
+	ck_assert_ptr_nonnull(why);
+	policy_free(fast);
+	/* A new drop-in: the directory changed, not used, the rule counts. */
+	write_file("policy.d/2.conf", "allow * read /c\n");
+	fast = policy_new();
+	ck_assert_int_eq(policy_load_cached(fast, cache, path, dir, 0, collect, &d, &why), 0);
+	ck_assert_ptr_nonnull(why);
+	ck_assert(strstr(why, "stale") != NULL);
+	ck_assert(R(fast, &alice, "/c"));
+	policy_free(fast);
+	/* A rewritten policy of the same size: not used. */
+	full = policy_new();
+	ck_assert_int_eq(policy_load(full, path, dir, 0, collect, &d), 0);
+	ck_assert_int_eq(policy_cache_write(full, path, dir, cache, &why), 0);
+	policy_free(full);
+	write_file("policy", "allow * read /z\n");
+	fast = policy_new();
+	ck_assert_int_eq(policy_load_cached(fast, cache, path, dir, 0, collect, &d, &why), 0);
+	ck_assert_ptr_nonnull(why);
+	ck_assert(R(fast, &alice, "/z"));
+	ck_assert(!R(fast, &alice, "/a"));
+	policy_free(fast);
+	/* Garbage where the cache should be: not used. */
+	write_file("policy.cache", "OFPC and then nothing of use, really");
+	fast = policy_new();
+	ck_assert_int_eq(policy_load_cached(fast, cache, path, dir, 0, collect, &d, &why), 0);
+	ck_assert_ptr_nonnull(why);
+	ck_assert(R(fast, &alice, "/z"));
+	policy_free(fast);
+	rm_tmpdir();
+}
+END_TEST
+
 START_TEST(secure_load_refuses_unsafe_files)
 {
 	struct diags d = { .len = 0 };
@@ -677,6 +873,8 @@ int main(void)
 	tcase_add_test(inc, include_loop_and_missing);
 	tcase_add_test(inc, include_depth_is_bounded);
 	tcase_add_test(inc, secure_load_refuses_unsafe_files);
+	tcase_add_test(inc, cache_decides_as_the_engine);
+	tcase_add_test(inc, stale_cache_is_not_used);
 	suite_add_tcase(s, fx);
 	suite_add_tcase(s, m);
 	suite_add_tcase(s, inc);

@@ -44,7 +44,7 @@ fstat() { stat -c "$1" "$2" 2>&1; }
 # --- set up the prefix: root's, reachable by everyone ----------------------
 rm -rf "$P"
 mkdir -m 0755 "$P" || { echo "Bail out! cannot create $P"; exit 1; }
-mkdir -m 0755 "$P/libexec" "$P/bin" "$P/etc" "$P/etc/policy.d" "$D"
+mkdir -m 0755 "$P/libexec" "$P/bin" "$P/etc" "$P/etc/policy.d" "$P/cache" "$D"
 install -o root -g root -m 4755 "$B/tests/openfile-test" "$H"
 install -o root -g root -m 0755 "$B/tests/e2e-client" "$P/bin/e2e-client"
 trap 'rm -rf "$P"' EXIT
@@ -96,6 +96,9 @@ allow user nobody read $D/secret/by-name.txt
 allow group $(id -gn nobody) read $D/secret/by-group.txt
 POLICY
 	chmod 0644 "$POL"
+	# Most tests run with the compiled cache; changes after this make it
+	# stale, and those run on the policy files themselves.
+	"$B/tests/openfile-policy-test" compile >/dev/null
 }
 write_policy
 cd "$D" || exit 1
@@ -291,6 +294,10 @@ fi
 
 # --- openfile-policy on the live policy: the helper's own view ----------------
 TOOL=$B/tests/openfile-policy-test
+check "openfile-policy compile writes the helper's cache" "$POL: compiled 16 rules into $P/cache/policy.cache" "$TOOL" compile
+check "... root's, not writable by others" "root 644" fstat '%U %a' "$P/cache/policy.cache"
+check "the helper decides with the cache as without" "allowed" client cat "$D/secret/allowed.txt"
+check "... through a directory the caller cannot search, only towards a grant" "err EACCES" client open "$D/secret/nokey" r
 check "openfile-policy check: the live policy with its drop-ins" "*$POL: 16 rules, 0 errors, * warnings: OK" "$TOOL" check
 check "... warns about the grants in the caller-writable directories" "*this grant lies inside $D/userdir, which user nobody can change*" "$TOOL" check
 echo 'allow * read /x' > "$P/etc/policy.d/bad.conf"
@@ -329,10 +336,14 @@ with open(sys.argv[1], "wb") as out:
 	listener=$!
 	i=0
 	while [ ! -S /dev/log ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	write_policy
 	client open "$D/secret/allowed.txt" r >/dev/null
 	client open "$D/secret/x
 $(printf '\033')[31m%n" r >/dev/null
 	echo 'allow * reed /x' >> "$POL"
+	client open "$D/secret/allowed.txt" r >/dev/null
+	write_policy
+	echo "allow * read $D/secret/denied.txt" >> "$POL"
 	client open "$D/secret/allowed.txt" r >/dev/null
 	write_policy
 	sleep 0.5
@@ -347,6 +358,11 @@ $(printf '\033')[31m%n" r >/dev/null
 	check "a request under an unusable policy is logged as such" \
 		"*<85>*openfile[[]*]: deny: user=nobody uid=$U path=$D/secret/allowed.txt real=- flags=O_RDONLY access= rule=none error=Permission denied why=policy-unusable*" \
 		cat "$LOG"
+	check "a stale policy cache is not used, and the log says so" \
+		"*<85>*openfile[[]*]: policy cache $P/cache/policy.cache not used: it is stale: the policy changed since (run openfile-policy compile)*" \
+		cat "$LOG"
+	# Stale twice (the parse error, the appended rule), current otherwise.
+	check "a current cache is used silently" "2" sh -c "grep -c 'policy cache' '$LOG'"
 	check "a parse error is logged with file:line:column" \
 		"*<83>*openfile[[]*]: $POL:18:9: unknown access 'reed' (expected read, write, append, create, truncate or any, separated by commas) (denying everything)*" \
 		cat "$LOG"

@@ -27,6 +27,9 @@
 #ifndef OPENFILE_POLICY_DIR
 #error "OPENFILE_POLICY_DIR must be defined by the build"
 #endif
+#ifndef OPENFILE_POLICY_CACHE
+#error "OPENFILE_POLICY_CACHE must be defined by the build"
+#endif
 
 #define EXIT_USAGE 2
 
@@ -39,8 +42,9 @@ static void usage(void)
 		"       %s test [-f FILE] USER PATH ACCESS\n"
 		"       %s list [-f FILE] USER\n"
 		"       %s edit [FILE]\n"
+		"       %s compile\n"
 		"See openfile-policy(8).\n",
-		prog, prog, prog, prog);
+		prog, prog, prog, prog, prog);
 	exit(EXIT_USAGE);
 }
 
@@ -469,6 +473,60 @@ static int cmd_list(int argc, char **argv)
 	return 0;
 }
 
+/* --- compile: the cache that keeps large policies cheap ------------------- */
+
+/* Compiles the live policy into its cache, or removes the cache when the
+ * policy is invalid.  Returns 0 or 1. */
+static int compile_live(void)
+{
+	struct report rep = { 0, 0, NULL, NULL };
+	struct policy *pol = load(NULL, &rep);
+	char dir[PATH_MAX];
+	const char *why = NULL;
+	size_t n = policy_rule_count(pol);
+	int rc = 0;
+
+	snprintf(dir, sizeof dir, "%s", OPENFILE_POLICY_CACHE);
+	*strrchr(dir, '/') = '\0';
+	if (rep.errors) {
+		unlink(OPENFILE_POLICY_CACHE);
+		fprintf(stderr, "%s: the policy is invalid: not compiled (the helper denies every request)\n",
+			prog);
+		rc = 1;
+	} else if ((mkdir(dir, 0755) < 0 && errno != EEXIST) ||
+		   policy_cache_write(pol, OPENFILE_POLICY_PATH,
+				      OPENFILE_POLICY_DIR, OPENFILE_POLICY_CACHE,
+				      &why) < 0) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", prog,
+			OPENFILE_POLICY_CACHE, why ? why : strerror(errno));
+		unlink(OPENFILE_POLICY_CACHE);
+		rc = 1;
+	} else {
+		printf("%s: compiled %zu rule%s into %s\n", OPENFILE_POLICY_PATH, n,
+		       n == 1 ? "" : "s", OPENFILE_POLICY_CACHE);
+	}
+	policy_free(pol);
+	return rc;
+}
+
+static int cmd_compile(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 0)
+		usage();
+	return compile_live();
+}
+
+/* Whether path is one of the live policy's files. */
+static int is_live(const char *path)
+{
+	size_t dl = strlen(OPENFILE_POLICY_DIR);
+
+	return strcmp(path, OPENFILE_POLICY_PATH) == 0 ||
+	       (strncmp(path, OPENFILE_POLICY_DIR "/", dl + 1) == 0 &&
+		strchr(path + dl + 1, '/') == NULL);
+}
+
 /* --- edit: the visudo workflow -------------------------------------------- */
 
 static int write_all(int fd, const char *buf, size_t len)
@@ -648,7 +706,8 @@ static int cmd_edit(int argc, char **argv)
 		close(fd);
 	}
 	printf("%s: installed\n", target);
-	return 0;
+	/* Keep the helper's cache in step with what was just installed. */
+	return is_live(target) ? compile_live() : 0;
 }
 
 int main(int argc, char **argv)
@@ -667,5 +726,7 @@ int main(int argc, char **argv)
 		return cmd_list(argc - 2, argv + 2);
 	if (strcmp(argv[1], "edit") == 0)
 		return cmd_edit(argc - 2, argv + 2);
+	if (strcmp(argv[1], "compile") == 0)
+		return cmd_compile(argc - 2, argv + 2);
 	usage();
 }
