@@ -556,22 +556,27 @@ static int by_index(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The caller's subject keys, as index_rule makes a rule's. */
-static size_t caller_keys(const struct policy_caller *pc, char (*keys)[300],
-			  size_t max)
-{
-	size_t n = 0;
+typedef char subject_key_t[300];
 
-	snprintf(keys[n++], 300, "*");
-	snprintf(keys[n++], 300, "U:%u", (unsigned)pc->uid);
+/* The caller's subject keys, as index_rule makes a rule's, in an array to
+ * free.  NULL when out of memory. */
+static subject_key_t *caller_keys(const struct policy_caller *pc, size_t *n)
+{
+	subject_key_t *keys = calloc(3 + 2 * pc->ngroups, sizeof *keys);
+
+	*n = 0;
+	if (keys == NULL)
+		return NULL;
+	snprintf(keys[(*n)++], sizeof *keys, "*");
+	snprintf(keys[(*n)++], sizeof *keys, "U:%u", (unsigned)pc->uid);
 	if (pc->user != NULL)
-		snprintf(keys[n++], 300, "u:%s", pc->user);
-	for (size_t i = 0; i < pc->ngroups && n + 2 <= max; i++) {
-		snprintf(keys[n++], 300, "G:%u", (unsigned)pc->gids[i]);
+		snprintf(keys[(*n)++], sizeof *keys, "u:%s", pc->user);
+	for (size_t i = 0; i < pc->ngroups; i++) {
+		snprintf(keys[(*n)++], sizeof *keys, "G:%u", (unsigned)pc->gids[i]);
 		if (pc->group_names[i] != NULL)
-			snprintf(keys[n++], 300, "g:%s", pc->group_names[i]);
+			snprintf(keys[(*n)++], sizeof *keys, "g:%s", pc->group_names[i]);
 	}
-	return n;
+	return keys;
 }
 
 /* Parses the rules at the given indices into a new scratch policy. */
@@ -613,17 +618,15 @@ const struct policy *cache_candidates(const struct policy *pol,
 {
 	struct policy_cache *c = pol->cache;
 	struct path_comp pc[PATH_COMPS_MAX];
-	char keys[2 * 64 + 3][300], key[PATH_MAX + 301];
+	char key[PATH_MAX + 301];
 	size_t ncomp = path_split(path, pc, PATH_COMPS_MAX), nkeys, nidx = 0, cap = 0;
 	uint32_t *idx = NULL;
 	const struct policy *sub = NULL;
+	subject_key_t *keys;
 	int dummy = 0;
 
-	if (ncomp == SIZE_MAX)
+	if (ncomp == SIZE_MAX || (keys = caller_keys(caller, &nkeys)) == NULL)
 		return NULL;
-	nkeys = caller_keys(caller, keys, sizeof keys / sizeof keys[0]);
-	if (caller->ngroups > 64)
-		return NULL; /* more groups than keys: fail closed */
 	for (size_t k = 0; k < nkeys; k++) {
 		size_t sl = strlen(keys[k]), len;
 
@@ -672,5 +675,6 @@ const struct policy *cache_candidates(const struct policy *pol,
 	sub = parse_rules(c, idx, nidx);
 out:
 	free(idx);
+	free(keys);
 	return sub;
 }

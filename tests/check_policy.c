@@ -757,6 +757,40 @@ START_TEST(cache_decides_as_the_engine)
 }
 END_TEST
 
+START_TEST(cache_with_many_groups)
+{
+	static gid_t gids[200];
+	static char names[200][16];
+	static const char *np[200];
+	struct policy_caller many = { 3000, "many", 200, gids, np };
+	struct diags d = { .len = 0 };
+	struct policy *full = policy_new(), *fast = policy_new();
+	char path[PATH_MAX], cache[PATH_MAX];
+	const char *why = NULL;
+
+	for (int i = 0; i < 200; i++) {
+		gids[i] = (gid_t)(5000 + i);
+		snprintf(names[i], sizeof names[i], "g%d", i);
+		np[i] = names[i];
+	}
+	make_tmpdir();
+	snprintf(path, sizeof path, "%s/policy", tmpdir);
+	snprintf(cache, sizeof cache, "%s/policy.cache", tmpdir);
+	write_file("policy", "allow group g199 read /last/*\nallow group 5150 read /id/*\n");
+	ck_assert_int_eq(policy_load(full, path, NULL, 0, collect, &d), 0);
+	ck_assert_int_eq(policy_cache_write(full, path, NULL, cache, &why), 0);
+	ck_assert_int_eq(policy_load_cached(fast, cache, path, NULL, 0, collect, &d, &why), 0);
+	ck_assert_ptr_null(why);
+	ck_assert(R(fast, &many, "/last/x"));
+	ck_assert(R(fast, &many, "/id/x"));
+	ck_assert(policy_may_traverse(fast, &many, "/last"));
+	ck_assert(!R(fast, &alice, "/last/x"));
+	policy_free(full);
+	policy_free(fast);
+	rm_tmpdir();
+}
+END_TEST
+
 START_TEST(stale_cache_is_not_used)
 {
 	struct diags d = { .len = 0 };
@@ -874,6 +908,7 @@ int main(void)
 	tcase_add_test(inc, include_depth_is_bounded);
 	tcase_add_test(inc, secure_load_refuses_unsafe_files);
 	tcase_add_test(inc, cache_decides_as_the_engine);
+	tcase_add_test(inc, cache_with_many_groups);
 	tcase_add_test(inc, stale_cache_is_not_used);
 	suite_add_tcase(s, fx);
 	suite_add_tcase(s, m);
