@@ -356,6 +356,69 @@ START_TEST(traversal_only_towards_grants)
 }
 END_TEST
 
+/* Whether rule b of text is always overridden by rule a (0-based). */
+static int covers(const char *text, size_t a, size_t b)
+{
+	struct policy *p = parse(text);
+	int r = policy_rule_covers(policy_rule_at(p, a), policy_rule_at(p, b));
+
+	policy_free(p);
+	return r;
+}
+
+START_TEST(rule_covering_is_never_claimed_wrongly)
+{
+	ck_assert(covers("allow * read /a/b\nallow * read /a/**\n", 1, 0));
+	ck_assert(covers("allow * read /a/b\nallow * read,write /a/*\n", 1, 0));
+	ck_assert(covers("allow user bob read /a/*.log\nallow * read /a/*\n", 1, 0));
+	ck_assert(covers("allow * read /a/x/**\nallow * read /a/**\n", 1, 0));
+	ck_assert(covers("allow * read /a/**/z\nallow * read /**\n", 1, 0));
+	ck_assert(covers("deny * read /a/%u/x type=file\nallow * read /a/%u/*\n", 1, 0));
+	ck_assert(!covers("deny * read /a/%u/x\nallow * read /a/%u/*\n", 1, 0));
+	/* Not covering: narrower access, subject, type, or pattern. */
+	ck_assert(!covers("allow * read,write /a/b\nallow * read /a/**\n", 1, 0));
+	ck_assert(!covers("allow * read /a/b\nallow user bob read /a/**\n", 1, 0));
+	ck_assert(!covers("allow * read /a/b type=dir\nallow * read /a/**\n", 1, 0));
+	ck_assert(!covers("allow * read /a\nallow * read /a/**\n", 1, 0));
+	ck_assert(!covers("allow * read /a/**\nallow * read /a/*\n", 1, 0));
+	ck_assert(!covers("allow * read /a/**/z\nallow * read /a/*/z\n", 1, 0));
+	ck_assert(!covers("allow * read /a/*\nallow * read /a/b*\n", 1, 0));
+	ck_assert(!covers("allow * read /a/%u\nallow * read /a/alice\n", 1, 0));
+	ck_assert(!covers("allow user 1000 read /a\nallow user alice read /a\n", 1, 0));
+	ck_assert(!covers("allow * read /\nallow * read /**\n", 1, 0));
+}
+END_TEST
+
+START_TEST(literal_prefixes_and_access_words)
+{
+	struct policy *p = parse("allow * read /\n"
+				 "allow * read /a/b/c\n"
+				 "allow * read /a/b*/c\n"
+				 "allow * read /**/x\n"
+				 "allow * read /home/%u/x\n"
+				 "allow * read /with\\ space/*\n");
+	char buf[PATH_MAX];
+
+	ck_assert_uint_eq(pattern_literal_prefix(&policy_rule_at(p, 0)->pat, buf, sizeof buf), 0);
+	ck_assert_str_eq(buf, "/");
+	ck_assert_uint_eq(pattern_literal_prefix(&policy_rule_at(p, 1)->pat, buf, sizeof buf), 3);
+	ck_assert_str_eq(buf, "/a/b/c");
+	ck_assert_uint_eq(pattern_literal_prefix(&policy_rule_at(p, 2)->pat, buf, sizeof buf), 1);
+	ck_assert_str_eq(buf, "/a");
+	pattern_literal_prefix(&policy_rule_at(p, 3)->pat, buf, sizeof buf);
+	ck_assert_str_eq(buf, "/");
+	pattern_literal_prefix(&policy_rule_at(p, 4)->pat, buf, sizeof buf);
+	ck_assert_str_eq(buf, "/home");
+	pattern_literal_prefix(&policy_rule_at(p, 5)->pat, buf, sizeof buf);
+	ck_assert_str_eq(buf, "/with space");
+	policy_free(p);
+	ck_assert_uint_eq(policy_parse_access("read,write"), ACC_READ | ACC_WRITE);
+	ck_assert_uint_eq(policy_parse_access("any"), ACC_ANY);
+	ck_assert_uint_eq(policy_parse_access("reed"), 0);
+	ck_assert_uint_eq(policy_parse_access("read,"), 0);
+}
+END_TEST
+
 START_TEST(create_mode_and_no_match)
 {
 	struct policy *p = parse("allow * read,create /drop/* mode=0640\n"
@@ -898,6 +961,8 @@ int main(void)
 	tcase_add_test(m, subjects);
 	tcase_add_test(m, types);
 	tcase_add_test(m, traversal_only_towards_grants);
+	tcase_add_test(m, rule_covering_is_never_claimed_wrongly);
+	tcase_add_test(m, literal_prefixes_and_access_words);
 	tcase_add_test(m, create_mode_and_no_match);
 	tcase_add_test(m, root_and_escapes);
 	tcase_add_test(m, pathological_globs_are_fast);
