@@ -204,15 +204,72 @@ static void warn_shadowed(const struct policy *pol, struct report *rep)
 	free(ks);
 }
 
+/* The names the system knows, enumerated once: a lookup per rule would
+ * read the user database once per rule. */
+struct names {
+	char **v;
+	size_t n;
+	int loaded;
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void names_add(struct names *ns, const char *name)
+{
+	char **nv = realloc(ns->v, (ns->n + 1) * sizeof *nv);
+
+	if (nv == NULL || (nv[ns->n] = strdup(name)) == NULL)
+		die("out of memory");
+	ns->v = nv;
+	ns->n++;
+}
+
+static void names_load(struct names *ns, int groups)
+{
+	if (groups) {
+		struct group *g;
+
+		setgrent();
+		while ((g = getgrent()) != NULL)
+			names_add(ns, g->gr_name);
+		endgrent();
+	} else {
+		struct passwd *p;
+
+		setpwent();
+		while ((p = getpwent()) != NULL)
+			names_add(ns, p->pw_name);
+		endpwent();
+	}
+	qsort(ns->v, ns->n, sizeof *ns->v, by_name);
+	ns->loaded = 1;
+}
+
+/* Whether the system knows the name; sources that do not enumerate are
+ * asked directly. */
+static int known(struct names *ns, int groups, const char *name)
+{
+	if (!ns->loaded)
+		names_load(ns, groups);
+	if (bsearch(&name, ns->v, ns->n, sizeof *ns->v, by_name) != NULL)
+		return 1;
+	return groups ? getgrnam(name) != NULL : getpwnam(name) != NULL;
+}
+
 static void warn_subject(const struct policy_rule *r, struct report *rep)
 {
+	static struct names users, groups;
+
 	if (r->subject_name == NULL)
 		return;
-	if (r->subject == SUBJ_USER && getpwnam(r->subject_name) == NULL)
+	if (r->subject == SUBJ_USER && !known(&users, 0, r->subject_name))
 		warn_rule(rep, r, r->subject_col,
 			  "unknown user '%s': this rule applies to nobody",
 			  r->subject_name);
-	if (r->subject == SUBJ_GROUP && getgrnam(r->subject_name) == NULL)
+	if (r->subject == SUBJ_GROUP && !known(&groups, 1, r->subject_name))
 		warn_rule(rep, r, r->subject_col,
 			  "unknown group '%s': this rule applies to nobody",
 			  r->subject_name);
