@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "policy-int.h"
@@ -346,6 +347,63 @@ static int build(const struct policy *pol, const char *main_path,
 	return 0;
 }
 
+/*
+ * A change made in the same clock tick as the compile's look at a file
+ * leaves its times unchanged, and the cache would pass for current.  So
+ * the sources must be older than a tick (a second where the filesystem
+ * keeps whole seconds) before they are trusted: wait that long, then check
+ * that nothing moved.  Returns 0, or -1 with *why.
+ */
+static int sources_settled(const struct policy *pol, const char **why)
+{
+	long long window = 20000000, need = 0, now_ns;
+	struct timespec now;
+	int coarse = 1;
+
+	for (size_t i = 0; i < pol->nsources; i++)
+		if (pol->sources[i].kind != SRC_ABSENT &&
+		    (pol->sources[i].mtime.tv_nsec || pol->sources[i].ctime.tv_nsec))
+			coarse = 0;
+	if (coarse)
+		window = 1000000000;
+	clock_gettime(CLOCK_REALTIME, &now);
+	now_ns = now.tv_sec * 1000000000LL + now.tv_nsec;
+	for (size_t i = 0; i < pol->nsources; i++) {
+		const struct timespec *t[2] = { &pol->sources[i].mtime,
+						&pol->sources[i].ctime };
+
+		for (int k = 0; k < 2 && pol->sources[i].kind != SRC_ABSENT; k++) {
+			long long age = now_ns - (t[k]->tv_sec * 1000000000LL + t[k]->tv_nsec);
+
+			if (age < window && window - age > need)
+				need = window - age;
+		}
+	}
+	if (need == 0)
+		return 0;
+	now.tv_sec = (time_t)(need / 1000000000LL);
+	now.tv_nsec = (long)(need % 1000000000LL);
+	while (nanosleep(&now, &now) < 0 && errno == EINTR)
+		;
+	for (size_t i = 0; i < pol->nsources; i++) {
+		const struct policy_source *src = &pol->sources[i];
+		struct stat st;
+		int gone = lstat(src->path, &st) < 0;
+
+		if (src->kind == SRC_ABSENT ? !gone :
+		    gone || st.st_dev != src->dev || st.st_ino != src->ino ||
+		    (src->kind == SRC_FILE && st.st_size != src->size) ||
+		    st.st_mtim.tv_sec != src->mtime.tv_sec ||
+		    st.st_mtim.tv_nsec != src->mtime.tv_nsec ||
+		    st.st_ctim.tv_sec != src->ctime.tv_sec ||
+		    st.st_ctim.tv_nsec != src->ctime.tv_nsec) {
+			*why = "the policy changed while it was being compiled: compile again";
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int policy_cache_write(const struct policy *pol, const char *main_path,
 		       const char *dropin_dir, const char *cache_path,
 		       const char **why)
@@ -354,11 +412,16 @@ int policy_cache_write(const struct policy *pol, const char *main_path,
 	char tmp[PATH_MAX];
 	int fd, rc = -1;
 
-	if (pol->cache != NULL || pol->uncacheable) {
+	if (pol->cache != NULL || pol->failed) {
+		*why = "only a policy read whole and valid can be compiled";
+		return -1;
+	}
+	if (pol->uncacheable) {
 		*why = "the policy includes files through a directory pattern, which a cache cannot watch";
 		return -1;
 	}
-	if (build(pol, main_path, dropin_dir, &b, why) < 0)
+	if (sources_settled(pol, why) < 0 ||
+	    build(pol, main_path, dropin_dir, &b, why) < 0)
 		goto out;
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", cache_path) >= sizeof tmp) {
 		*why = "the cache's name is too long";
@@ -390,7 +453,7 @@ const char policy_cache_absent[] = "does not exist";
 static const char *str_at(const struct policy_cache *c, uint32_t off,
 			  uint32_t len)
 {
-	if ((size_t)off + len >= c->size || c->base[off + len] != '\0')
+	if ((uint64_t)off + len >= c->size || c->base[off + len] != '\0')
 		return NULL;
 	return (const char *)c->base + off;
 }
@@ -475,12 +538,16 @@ static struct policy_cache *cache_open(const char *cache_path,
 	if (rd32(h) != CACHE_MAGIC || rd32(h + 4) != CACHE_VERSION ||
 	    rd64(h + 8) != c->size || c->nslots == 0 ||
 	    (c->nslots & (c->nslots - 1)) != 0 ||
-	    c->sources_off + (size_t)c->nsources * SRC_LEN > c->size ||
-	    c->rules_off + (size_t)c->nrules * RULE_LEN > c->size ||
-	    c->slots_off + (size_t)c->nslots * SLOT_LEN > c->size)
+	    (uint64_t)c->sources_off + (uint64_t)c->nsources * SRC_LEN > c->size ||
+	    (uint64_t)c->rules_off + (uint64_t)c->nrules * RULE_LEN > c->size ||
+	    (uint64_t)c->slots_off + (uint64_t)c->nslots * SLOT_LEN > c->size ||
+	    c->nsources == 0)
 		goto fail;
 	*why = "was written for another policy";
-	if (!same_str(c, rd32(h + 40), rd32(h + 44), main_path) ||
+	/* The policy itself is always the first source. */
+	if (!same_str(c, rd32(c->base + c->sources_off),
+		      rd32(c->base + c->sources_off + 4), main_path) ||
+	    !same_str(c, rd32(h + 40), rd32(h + 44), main_path) ||
 	    !same_str(c, rd32(h + 48), rd32(h + 52), dropin))
 		goto fail;
 	*why = "is stale: the policy changed since (run openfile-policy compile)";
@@ -542,7 +609,7 @@ static const unsigned char *lookup(const struct policy_cache *c,
 			continue;
 		*n = rd32(s + 20);
 		*below |= rd32(s + 24) != 0;
-		if ((size_t)rd32(s + 16) + (size_t)*n * 4 > c->size)
+		if ((uint64_t)rd32(s + 16) + (uint64_t)*n * 4 > c->size)
 			return NULL;
 		return c->base + rd32(s + 16);
 	}
@@ -625,7 +692,8 @@ const struct policy *cache_candidates(const struct policy *pol,
 	subject_key_t *keys;
 	int dummy = 0;
 
-	if (ncomp == SIZE_MAX || (keys = caller_keys(caller, &nkeys)) == NULL)
+	if (strlen(path) >= PATH_MAX || ncomp == SIZE_MAX ||
+	    (keys = caller_keys(caller, &nkeys)) == NULL)
 		return NULL;
 	for (size_t k = 0; k < nkeys; k++) {
 		size_t sl = strlen(keys[k]), len;

@@ -446,7 +446,7 @@ int load_include(struct policy *pol, const char *pattern, const char *file,
 	if (strpbrk(pattern, "*?[") == NULL)
 		return load_file(pol, pattern, flags, diag, ctx, file, line, col);
 	add_glob_dir(pol, pattern, flags);
-	grc = glob(pattern, 0, glob_error, &g);
+	grc = glob(pattern, GLOB_NOESCAPE, glob_error, &g);
 	if (grc == GLOB_NOMATCH)
 		return 0; /* an empty drop-in directory is fine */
 	if (grc != 0) {
@@ -475,6 +475,7 @@ int policy_parse(struct policy *pol, const char *name, const char *buf,
 		rc = parse_text(pol, n, buf, len, flags, diag, ctx);
 	pol->ld = NULL;
 	free(ld.ids);
+	pol->failed |= rc < 0;
 	return rc;
 }
 
@@ -500,5 +501,6 @@ int policy_load(struct policy *pol, const char *path, const char *dropin_dir,
 	}
 	pol->ld = NULL;
 	free(ld.ids);
+	pol->failed |= rc < 0;
 	return rc;
 }

@@ -477,10 +477,22 @@ static void parse_line(struct line_ctx *lc, const char *s, size_t len,
 			       "include takes exactly one absolute path or glob");
 			return;
 		}
-		pat = strndup(tok[1].s, tok[1].len);
+		/* A backslash keeps the next byte, as in patterns: the glob
+		 * then sees the name itself and escapes nothing. */
+		pat = malloc(tok[1].len + 1);
 		if (pat == NULL) {
 			report(lc, tok[1].col, "out of memory");
 			return;
+		}
+		{
+			size_t o = 0;
+
+			for (size_t k = 0; k < tok[1].len; k++) {
+				if (tok[1].s[k] == '\\' && k + 1 < tok[1].len)
+					k++;
+				pat[o++] = tok[1].s[k];
+			}
+			pat[o] = '\0';
 		}
 		if (load_include(lc->pol, pat, lc->file, lc->line, tok[1].col,
 				 flags, lc->diag, lc->ctx) < 0)

@@ -377,28 +377,41 @@ static int comp_covers(const struct pattern_comp *a, const struct pattern_comp *
 	       memcmp(a->tok, b->tok, a->ntok * sizeof *a->tok) == 0;
 }
 
+/* memo[i * (nb + 1) + j]: 0 unknown, 1 no, 2 yes. */
 static int covers_from(const struct pattern *a, size_t i, const struct pattern *b,
-		       size_t j, unsigned depth)
+		       size_t j, unsigned char *memo)
 {
-	if (depth > 64)
-		return 0; /* too intricate to be sure */
+	unsigned char *m = &memo[i * (b->ncomps + 1) + j];
+	int r;
+
+	if (*m != 0)
+		return *m == 2;
 	if (i == a->ncomps)
-		return j == b->ncomps;
-	if (a->comps[i].kind == COMP_GLOBSTAR) {
-		if (i == a->ncomps - 1) /* what is inside: one component or more */
-			return j < b->ncomps;
-		return covers_from(a, i + 1, b, j, depth + 1) ||
-		       (j < b->ncomps && covers_from(a, i, b, j + 1, depth + 1));
-	}
-	if (j == b->ncomps || b->comps[j].kind == COMP_GLOBSTAR)
-		return 0;
-	return comp_covers(&a->comps[i], &b->comps[j]) &&
-	       covers_from(a, i + 1, b, j + 1, depth + 1);
+		r = j == b->ncomps;
+	else if (a->comps[i].kind == COMP_GLOBSTAR && i == a->ncomps - 1)
+		r = j < b->ncomps; /* what is inside: one component or more */
+	else if (a->comps[i].kind == COMP_GLOBSTAR)
+		r = covers_from(a, i + 1, b, j, memo) ||
+		    (j < b->ncomps && covers_from(a, i, b, j + 1, memo));
+	else if (j == b->ncomps || b->comps[j].kind == COMP_GLOBSTAR)
+		r = 0;
+	else
+		r = comp_covers(&a->comps[i], &b->comps[j]) &&
+		    covers_from(a, i + 1, b, j + 1, memo);
+	*m = r ? 2 : 1;
+	return r;
 }
 
 int pattern_covers(const struct pattern *a, const struct pattern *b)
 {
-	return covers_from(a, 0, b, 0, 0);
+	unsigned char *memo = calloc((a->ncomps + 1) * (b->ncomps + 1), 1);
+	int r;
+
+	if (memo == NULL)
+		return 0; /* not sure: no */
+	r = covers_from(a, 0, b, 0, memo);
+	free(memo);
+	return r;
 }
 
 size_t pattern_literal_prefix(const struct pattern *pat, char *buf, size_t len)

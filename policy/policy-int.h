@@ -62,6 +62,7 @@ struct policy {
 	struct policy_source *sources;
 	size_t nsources;
 	int uncacheable; /* read from somewhere a cache cannot watch */
+	int failed;      /* something was wrong: it must deny everything */
 	struct policy_cache *cache; /* rules not loaded: ask the cache */
 	struct policy **scratch; /* rules parsed from the cache, kept for
 				  * the decisions that point into them */

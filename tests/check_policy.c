@@ -389,6 +389,24 @@ START_TEST(rule_covering_is_never_claimed_wrongly)
 }
 END_TEST
 
+START_TEST(covering_is_fast_with_many_globstars)
+{
+	char text[2048];
+	size_t o = 0;
+	clock_t t0 = clock();
+
+	o += (size_t)snprintf(text + o, sizeof text - o, "allow * read ");
+	for (int i = 0; i < 60; i++)
+		o += (size_t)snprintf(text + o, sizeof text - o, "/q");
+	o += (size_t)snprintf(text + o, sizeof text - o, "\nallow * read ");
+	for (int i = 0; i < 12; i++)
+		o += (size_t)snprintf(text + o, sizeof text - o, "/**");
+	snprintf(text + o, sizeof text - o, "/x\n");
+	ck_assert(!covers(text, 1, 0));
+	ck_assert_msg(clock() - t0 < 2 * CLOCKS_PER_SEC, "took %ld", (long)(clock() - t0));
+}
+END_TEST
+
 START_TEST(literal_prefixes_and_access_words)
 {
 	struct policy *p = parse("allow * read /\n"
@@ -854,6 +872,35 @@ START_TEST(cache_with_many_groups)
 }
 END_TEST
 
+START_TEST(cache_watches_escaped_include_directories)
+{
+	struct diags d = { .len = 0 };
+	struct policy *full = policy_new(), *fast = policy_new();
+	char path[PATH_MAX], cache[PATH_MAX], text[PATH_MAX + 64];
+	const char *why = NULL;
+
+	make_tmpdir();
+	snprintf(path, sizeof path, "%s/my dir", tmpdir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(text, sizeof text, "allow * read /srv/**\ninclude %s/my\\ dir/*.conf\n",
+		 tmpdir);
+	write_file("policy", text);
+	write_file("my dir/10.conf", "allow * read /ten\n");
+	snprintf(path, sizeof path, "%s/policy", tmpdir);
+	snprintf(cache, sizeof cache, "%s/policy.cache", tmpdir);
+	ck_assert_msg(policy_load(full, path, NULL, 0, collect, &d) == 0, "%s", d.buf);
+	ck_assert(R(full, &alice, "/ten"));
+	ck_assert_int_eq(policy_cache_write(full, path, NULL, cache, &why), 0);
+	write_file("my dir/20.conf", "deny * read /srv/secret\n");
+	ck_assert_int_eq(policy_load_cached(fast, cache, path, NULL, 0, collect, &d, &why), 0);
+	ck_assert_ptr_nonnull(why);
+	ck_assert(!R(fast, &alice, "/srv/secret"));
+	policy_free(full);
+	policy_free(fast);
+	rm_tmpdir();
+}
+END_TEST
+
 START_TEST(stale_cache_is_not_used)
 {
 	struct diags d = { .len = 0 };
@@ -962,6 +1009,7 @@ int main(void)
 	tcase_add_test(m, types);
 	tcase_add_test(m, traversal_only_towards_grants);
 	tcase_add_test(m, rule_covering_is_never_claimed_wrongly);
+	tcase_add_test(m, covering_is_fast_with_many_globstars);
 	tcase_add_test(m, literal_prefixes_and_access_words);
 	tcase_add_test(m, create_mode_and_no_match);
 	tcase_add_test(m, root_and_escapes);
@@ -974,6 +1022,7 @@ int main(void)
 	tcase_add_test(inc, secure_load_refuses_unsafe_files);
 	tcase_add_test(inc, cache_decides_as_the_engine);
 	tcase_add_test(inc, cache_with_many_groups);
+	tcase_add_test(inc, cache_watches_escaped_include_directories);
 	tcase_add_test(inc, stale_cache_is_not_used);
 	suite_add_tcase(s, fx);
 	suite_add_tcase(s, m);

@@ -298,7 +298,17 @@ check "openfile-policy compile writes the helper's cache" "$POL: compiled 16 rul
 check "... root's, not writable by others" "root 644" fstat '%U %a' "$P/cache/policy.cache"
 check "the helper decides with the cache as without" "allowed" client cat "$D/secret/allowed.txt"
 check "... through a directory the caller cannot search, only towards a grant" "err EACCES" client open "$D/secret/nokey" r
-check "openfile-policy check: the live policy with its drop-ins" "*$POL: 16 rules, 0 errors, * warnings: OK" "$TOOL" check
+check "openfile-policy check says the cache is current" "*$P/cache/policy.cache: current" "$TOOL" check
+echo "allow * read /nothing" > "$P/etc/policy.d/10-extra.conf"
+check "... and when a drop-in makes it stale" "*$P/cache/policy.cache: not used: it is stale*" "$TOOL" check
+"$TOOL" compile >/dev/null
+check "an edit that changes nothing leaves the cache current" "*$P/etc/policy.d/10-extra.conf: no changes*$P/cache/policy.cache: current" \
+	sh -c "EDITOR=true '$TOOL' edit '$P/etc/policy.d/10-extra.conf' && '$TOOL' check 2>/dev/null"
+check "an edit of a drop-in compiles the cache again" "*installed*compiled*$P/cache/policy.cache: current" \
+	sh -c "EDITOR='sed -i s/nothing/nothing-else/' '$TOOL' edit '$P/etc/policy.d/10-extra.conf' && '$TOOL' check 2>/dev/null"
+rm -f "$P/etc/policy.d/10-extra.conf" "$P/etc/policy.d/.10-extra.conf.lock"
+"$TOOL" compile >/dev/null
+check "openfile-policy check: the live policy with its drop-ins" "*$POL: 16 rules, 0 errors, * warnings: OK*" "$TOOL" check
 check "... warns about the grants in the caller-writable directories" "*this grant lies inside $D/userdir, which user nobody can change*" "$TOOL" check
 echo 'allow * read /x' > "$P/etc/policy.d/bad.conf"
 chmod 0666 "$P/etc/policy.d/bad.conf"

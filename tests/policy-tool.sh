@@ -77,6 +77,8 @@ check "test: a group rule" 0 "allow
 $W/good:4: *" "$T" test -f "$W/good" "$me" "$S/ours" read
 check "test: the decision is on the real path" 0 "($W/link/mine resolves to $W/real/mine)
 allow*" "$T" test -f "$W/links" "$me" "$W/link/mine" read
+check "test: a path with '..' is refused, not guessed" 2 "*'/nonexist/../etc/shadow' is not canonical*" \
+	"$T" test -f "$W/good" "$me" /nonexist/../etc/shadow read
 check "test: an unknown access word" 2 "*unknown access 'reed'*" "$T" test -f "$W/good" "$me" /x reed
 check "test: an unknown user" 2 "*unknown user 'no-such-user-here'" "$T" test -f "$W/good" no-such-user-here /x read
 check "test: an invalid policy says so" 1 "*$W/bad:1:9: error*the policy is invalid*" "$T" test -f "$W/bad" "$me" /x read

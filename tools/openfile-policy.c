@@ -355,6 +355,26 @@ static void warn_places(const struct policy_rule *r, struct report *rep)
 			  bait);
 }
 
+/* Says whether the helper can use the compiled cache as things are. */
+static void report_cache(void)
+{
+	struct policy *pol = policy_new();
+	const char *stale = NULL;
+
+	if (pol == NULL)
+		die("out of memory");
+	policy_load_cached(pol, OPENFILE_POLICY_CACHE, OPENFILE_POLICY_PATH,
+			   OPENFILE_POLICY_DIR, POLICY_LOAD_SECURE, NULL, NULL,
+			   &stale);
+	if (stale == NULL)
+		printf("%s: current\n", OPENFILE_POLICY_CACHE);
+	else
+		printf("%s: not used: it %s%s\n", OPENFILE_POLICY_CACHE, stale,
+		       stale == policy_cache_absent ?
+			       " (openfile-policy compile makes large policies cheap)" : "");
+	policy_free(pol);
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	int strict = 0, bad = 0;
@@ -382,6 +402,8 @@ static int cmd_check(int argc, char **argv)
 		       rep.warnings && strict ? "not accepted with --strict" : "OK");
 		bad |= rep.errors > 0 || (strict && rep.warnings > 0);
 		policy_free(pol);
+		if (file == NULL && rep.errors == 0)
+			report_cache();
 	}
 	return bad ? 1 : 0;
 }
@@ -434,8 +456,16 @@ static unsigned real_target(const char *path, char *out)
 	char dir[PATH_MAX];
 	const char *base;
 
-	if (path[0] != '/')
-		die("'%s' is not an absolute path", path);
+	if (path[0] != '/' || strlen(path) >= PATH_MAX)
+		die("'%s' is not an absolute path of at most %d bytes", path, PATH_MAX - 1);
+	for (const char *p = path + 1; *p != '\0';) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			die("'%s' is not canonical: write it without '.', '..' and '//'",
+			    path);
+		p += n + (p[n] == '/');
+	}
 	if (realpath(path, out) != NULL && stat(out, &st) == 0)
 		return policy_type_of(st.st_mode);
 	base = strrchr(path, '/') + 1;
@@ -656,53 +686,75 @@ static int same_file(const struct stat *a, const struct stat *b)
 	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
-static int cmd_edit(int argc, char **argv)
-{
-	const char *target = argc > 0 ? argv[0] : OPENFILE_POLICY_PATH;
-	char dir[PATH_MAX], lockpath[PATH_MAX], tmp[PATH_MAX];
-	const char *base, *why = NULL;
-	struct stat before, now;
-	size_t oldlen = 0, newlen;
-	char *old = NULL, *new;
-	int lock, fd, tfd, exists, rc;
-	mode_t mode = 0644;
+/* Prints a message about the edit and gives the exit status. */
+static int edit_fail(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
-	if (argc > 1)
-		usage();
-	if (target[0] != '/')
-		die("'%s' is not an absolute path", target);
-	base = strrchr(target, '/') + 1;
-	snprintf(dir, sizeof dir, "%.*s", (int)(base - target - 1), target);
-	if (dir[0] == '\0')
-		strcpy(dir, "/");
-	/* One editor at a time: a lock beside the file, never read as policy. */
+static int edit_fail(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+/* Takes the lock beside target: a regular file of ours, never followed. */
+static int edit_lock(const char *dir, const char *base, const char *target)
+{
+	char lockpath[PATH_MAX];
+	struct stat st;
+	int lock;
+
 	snprintf(lockpath, sizeof lockpath, "%s/.%s.lock", dir, base);
 	lock = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (lock < 0)
 		die("cannot create the lock %s: %s", lockpath, strerror(errno));
+	if (fstat(lock, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+		die("%s is not a lock file of yours: remove it", lockpath);
 	if (flock(lock, LOCK_EX | LOCK_NB) < 0)
 		die("%s is being edited by someone else (%s is locked); try again later",
 		    target, lockpath);
+	return lock;
+}
+
+/* The edit itself, once the lock is held.  Returns the exit status. */
+static int edit_file(const char *target, const char *dir, const char *base)
+{
+	char tmp[PATH_MAX];
+	const char *why = NULL;
+	struct stat before, now;
+	size_t oldlen = 0, newlen;
+	char *old = NULL, *new;
+	int fd, tfd, exists, rc;
+	mode_t mode = 0644;
+	gid_t group = 0;
+
 	fd = open(target, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	exists = fd >= 0;
 	if (!exists && errno != ENOENT)
-		die("cannot read %s: %s", target, strerror(errno));
+		return edit_fail(2, "cannot read %s: %s", target, strerror(errno));
 	if (exists) {
 		if (fstat(fd, &before) < 0 || !S_ISREG(before.st_mode))
-			die("%s is not a regular file", target);
+			return edit_fail(2, "%s is not a regular file", target);
 		mode = before.st_mode & 0644;
+		group = before.st_gid;
 		old = policy_read_all(fd, &oldlen, &why);
 		close(fd);
 		if (old == NULL)
-			die("cannot read %s: %s", target, why);
+			return edit_fail(2, "cannot read %s: %s", target, why);
 	}
 	snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, base);
 	tfd = mkstemp(tmp);
 	if (tfd < 0)
-		die("cannot create a temporary file in %s: %s", dir, strerror(errno));
+		return edit_fail(2, "cannot create a temporary file in %s: %s", dir,
+				 strerror(errno));
 	if ((old != NULL && write_all(tfd, old, oldlen) < 0) || fsync(tfd) < 0) {
 		unlink(tmp);
-		die("cannot write %s: %s", tmp, strerror(errno));
+		return edit_fail(2, "cannot write %s: %s", tmp, strerror(errno));
 	}
 	for (;;) {
 		struct report rep = { 0, 0, tmp, target };
@@ -710,13 +762,16 @@ static int cmd_edit(int argc, char **argv)
 
 		if ((rc = run_editor(tmp)) != 0) {
 			unlink(tmp);
-			die("the editor exited with status %d; %s is unchanged", rc, target);
+			return edit_fail(2, "the editor exited with status %d; %s is unchanged",
+					 rc, target);
 		}
 		/* Editors often replace the file: read it back by name. */
 		close(tfd);
 		tfd = open(tmp, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-		if (tfd < 0 || (new = policy_read_all(tfd, &newlen, &why)) == NULL)
-			die("cannot read back %s", tmp);
+		if (tfd < 0 || (new = policy_read_all(tfd, &newlen, &why)) == NULL) {
+			unlink(tmp);
+			return edit_fail(2, "cannot read back %s", tmp);
+		}
 		if (exists && newlen == oldlen && memcmp(new, old, oldlen) == 0) {
 			unlink(tmp);
 			printf("%s: no changes\n", target);
@@ -728,43 +783,64 @@ static int cmd_edit(int argc, char **argv)
 		free(new);
 		if (rep.errors == 0)
 			break;
-		switch (ask()) {
-		case 'e':
+		rc = ask();
+		if (rc == 'e')
 			continue;
-		case 'Q':
-			fprintf(stderr, "%s: WARNING: installing a policy with errors: the helper denies every request until it is fixed\n",
-				prog);
-			break;
-		default:
+		if (rc != 'Q') {
 			unlink(tmp);
-			fprintf(stderr, "%s: %s is unchanged\n", prog, target);
-			return 1;
+			return edit_fail(1, "%s is unchanged", target);
 		}
+		fprintf(stderr, "%s: WARNING: installing a policy with errors: the helper denies every request until it is fixed\n",
+			prog);
 		break;
 	}
 	/* Someone may have changed it without this tool meanwhile. */
 	if (exists ? (lstat(target, &now) < 0 || !same_file(&before, &now)) :
-		     lstat(target, &now) == 0) {
-		fprintf(stderr,
-			"%s: %s was changed by someone else while you edited it; nothing installed.\n"
-			"Your version is in %s: merge it by hand and run this again.\n",
-			prog, target, tmp);
-		return 1;
-	}
-	if ((getuid() == 0 && fchown(tfd, 0, 0) < 0) || fchmod(tfd, mode) < 0 ||
-	    fsync(tfd) < 0 || rename(tmp, target) < 0) {
-		fprintf(stderr, "%s: cannot install %s: %s; your version is in %s\n",
-			prog, target, strerror(errno), tmp);
-		return 1;
-	}
+		     lstat(target, &now) == 0)
+		return edit_fail(1, "%s was changed by someone else while you edited it; nothing installed.\n"
+				 "Your version is in %s: merge it by hand and run this again.",
+				 target, tmp);
+	if ((getuid() == 0 && fchown(tfd, 0, group) < 0) || fchmod(tfd, mode) < 0 ||
+	    fsync(tfd) < 0 || rename(tmp, target) < 0)
+		return edit_fail(1, "cannot install %s: %s; your version is in %s",
+				 target, strerror(errno), tmp);
+	close(tfd);
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		(void)fsync(fd);
 		close(fd);
 	}
 	printf("%s: installed\n", target);
-	/* Keep the helper's cache in step with what was just installed. */
-	return is_live(target) ? compile_live() : 0;
+	return 0;
+}
+
+static int cmd_edit(int argc, char **argv)
+{
+	const char *target = argc > 0 ? argv[0] : OPENFILE_POLICY_PATH;
+	char dir[PATH_MAX];
+	const char *base;
+	int lock, rc;
+
+	if (argc > 1)
+		usage();
+	if (target[0] != '/')
+		die("'%s' is not an absolute path", target);
+	base = strrchr(target, '/') + 1;
+	snprintf(dir, sizeof dir, "%.*s", (int)(base - target - 1), target);
+	if (dir[0] == '\0')
+		strcpy(dir, "/");
+	/* One editor at a time: a lock beside the file, never read as policy. */
+	lock = edit_lock(dir, base, target);
+	rc = edit_file(target, dir, base);
+	/* Whatever happened, the temporary and the lock touched the directory:
+	 * keep the helper's cache in step with the policy as it now is. */
+	if (is_live(target) || access(OPENFILE_POLICY_CACHE, F_OK) == 0) {
+		int c = compile_live();
+
+		rc = rc ? rc : c;
+	}
+	close(lock);
+	return rc;
 }
 
 int main(int argc, char **argv)
