@@ -256,6 +256,22 @@ static void add_source(struct policy *pol, const char *path, int kind,
 	pol->nsources++;
 }
 
+int policy_reads(const struct policy *pol, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path) : 0;
+
+	for (size_t i = 0; i < pol->nsources; i++) {
+		const struct policy_source *s = &pol->sources[i];
+
+		if (strcmp(s->path, path) == 0 ||
+		    (s->kind != SRC_FILE && strlen(s->path) == dl &&
+		     strncmp(s->path, path, dl) == 0))
+			return 1;
+	}
+	return 0;
+}
+
 /* Records the directory a glob reads, whose changes a cache must see. */
 static void add_glob_dir(struct policy *pol, const char *pattern,
 			 unsigned flags)

@@ -114,6 +114,10 @@ int policy_cache_write(const struct policy *pol, const char *path,
 		       const char *dropin_dir, const char *cache_path,
 		       const char **why);
 
+/* Whether path is one of the files a loaded policy was read from, or in
+ * one of the directories it read. */
+int policy_reads(const struct policy *pol, const char *path);
+
 size_t policy_rule_count(const struct policy *pol);
 const struct policy_rule *policy_rule_at(const struct policy *pol, size_t i);
 

@@ -609,14 +609,25 @@ static int cmd_compile(int argc, char **argv)
 	return compile_live();
 }
 
-/* Whether path is one of the live policy's files. */
+/* Whether path is, or would be, one of the live policy's files. */
 static int is_live(const char *path)
 {
+	struct policy *pol = policy_new();
 	size_t dl = strlen(OPENFILE_POLICY_DIR);
+	int live;
 
-	return strcmp(path, OPENFILE_POLICY_PATH) == 0 ||
+	if (pol == NULL)
+		die("out of memory");
+	live = strcmp(path, OPENFILE_POLICY_PATH) == 0 ||
 	       (strncmp(path, OPENFILE_POLICY_DIR "/", dl + 1) == 0 &&
 		strchr(path + dl + 1, '/') == NULL);
+	if (!live) {
+		policy_load(pol, OPENFILE_POLICY_PATH, OPENFILE_POLICY_DIR,
+			    POLICY_LOAD_SECURE, NULL, NULL);
+		live = policy_reads(pol, path);
+	}
+	policy_free(pol);
+	return live;
 }
 
 /* --- edit: the visudo workflow -------------------------------------------- */
@@ -836,8 +847,8 @@ static int cmd_edit(int argc, char **argv)
 	lock = edit_lock(dir, base, target);
 	rc = edit_file(target, dir, base);
 	/* Whatever happened, the temporary and the lock touched the directory:
-	 * keep the helper's cache in step with the policy as it now is. */
-	if (is_live(target) || access(OPENFILE_POLICY_CACHE, F_OK) == 0) {
+	 * keep the helper's cache in step with the live policy as it now is. */
+	if (is_live(target)) {
 		int c = compile_live();
 
 		rc = rc ? rc : c;
