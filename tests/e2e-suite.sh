@@ -1,0 +1,342 @@
+# e2e-suite.sh - the end-to-end cases, sourced by e2e.sh once for each way
+# the helper can hold its privilege ($MODE: setuid or caps).
+
+# --- set up the prefix: root's, reachable by everyone ----------------------
+rm -rf "$P"
+mkdir -m 0755 "$P" || { echo "Bail out! cannot create $P"; exit 1; }
+mkdir -m 0755 "$P/libexec" "$P/bin" "$P/etc" "$P/etc/policy.d" "$P/cache" "$D"
+install -o root -g root -m 0755 "$B/tests/openfile-test" "$H"
+privilege_helper
+install -o root -g root -m 0755 "$B/tests/e2e-client" "$P/bin/e2e-client"
+trap 'rm -rf "$P"' EXIT
+
+mk() { # mk MODE DIR...
+	m=$1; shift
+	for d; do mkdir -p "$D/$d" && chmod "$m" "$D/$d"; done
+}
+put() { printf '%s' "$2" > "$D/$1" && chmod 0600 "$D/$1"; }
+mk 0700 secret secret/sub ro ro/sub rw log trunc dir
+mk 0755 drop drop2 dev fifo link userdir userdrop
+put secret/allowed.txt allowed
+put secret/denied.txt denied
+put secret/by-name.txt by-name
+put secret/by-group.txt by-group
+put ro/file ro-content
+put ro/hidden hidden
+put ro/sub/deep.txt deep
+put rw/file rw-content
+put log/app.log line1
+put trunc/t.txt 0123456789
+put dir/inside x
+mknod "$D/ro/devnode" c 1 3
+mknod "$D/dev/null" c 1 3
+mkfifo -m 0600 "$D/ro/fifo" "$D/fifo/f"
+ln -s ../secret/denied.txt "$D/link/to-secret"
+ln -s ../secret/allowed.txt "$D/link/to-allowed"
+ln -s /proc/self/fd/0 "$D/link/to-proc"
+chown "$U:$G" "$D/userdir" "$D/userdrop"
+
+write_policy() {
+	cat > "$POL" <<POLICY
+# test policy
+allow * read $D/secret/allowed.txt
+allow * read $D/ro/**
+deny  * any $D/ro/hidden
+allow * read,write $D/rw/*
+allow * append $D/log/*
+allow * read,write,truncate $D/trunc/*
+allow * read,write,create $D/drop/* mode=0640
+allow * write,create $D/drop2/*
+allow * read $D/dev/* type=device
+allow * read,write $D/fifo/* type=fifo
+allow * read $D/dir type=dir
+allow * read $D/link/**
+allow * read $D/userdir/**
+allow * write,create $D/userdrop/*
+allow user nobody read $D/secret/by-name.txt
+allow group $(id -gn nobody) read $D/secret/by-group.txt
+POLICY
+	chmod 0644 "$POL"
+	# Most tests run with the compiled cache; changes after this make it
+	# stale, and those run on the policy files themselves.
+	"$B/tests/openfile-policy-test" compile >/dev/null
+}
+write_policy
+cd "$D" || exit 1
+
+# --- allow, deny, and no existence oracle -----------------------------------
+check "an allowed root-only file is read" "allowed" client cat "$D/secret/allowed.txt"
+check "a read grant gives a read-only descriptor" "ok r cloexec=0 append=0" \
+	client open "$D/secret/allowed.txt" r
+check "O_CLOEXEC is honoured" "ok r cloexec=1 append=0" \
+	client open "$D/secret/allowed.txt" r,cloexec
+check "a file no rule grants is refused" "err EACCES" client open "$D/secret/denied.txt" r
+check "a deny rule after an allow wins" "err EACCES" client open "$D/ro/hidden" r
+check "ENOENT where the policy would allow" "err ENOENT" client open "$D/ro/missing" r
+check "EACCES, not ENOENT, where it would not" "err EACCES" client open "$D/secret/missing" r
+check "EACCES under a missing directory it would not allow" "err EACCES" \
+	client open "$D/secret/no/such/file" r
+check "a user rule by name" "by-name" client cat "$D/secret/by-name.txt"
+check "a group rule by name" "by-group" client cat "$D/secret/by-group.txt"
+check "another user does not get nobody's grant" "err EACCES" \
+	setpriv --reuid=daemon --regid=daemon --clear-groups -- "$P/bin/e2e-client" open "$D/secret/by-name.txt" r
+check "my_fopen reads" "ok ro-content" client fopen "$D/ro/file" r
+check "my_fopen for writing is refused on a read grant" "err EACCES" client fopen "$D/ro/file" w
+
+# --- modes: a read grant never writes -------------------------------------
+before=$(fstat '%s %Y %i' "$D/ro/file")
+for f in w rw w,append r,trunc w,trunc rw,creat; do
+	check "read grant refuses $f" "err EACCES" client open "$D/ro/file" "$f"
+done
+check "the file is unchanged after refused writes" "$before" fstat '%s %Y %i' "$D/ro/file"
+check "a write grant writes" "ok" client write "$D/rw/file" w new
+check "... at the start of the file" "newcontent" cat "$D/rw/file"
+check "a write grant without truncate refuses O_TRUNC" "err EACCES" client open "$D/rw/file" w,trunc
+check "... and the file keeps its size" "10" fstat %s "$D/rw/file"
+check "O_CREAT on an existing file needs no create grant" "ok w*" client open "$D/rw/file" w,creat
+check "a truncate grant truncates" "ok w*" client open "$D/trunc/t.txt" w,trunc
+check "... to zero" "0" fstat %s "$D/trunc/t.txt"
+check "an append grant appends" "ok" client write "$D/log/app.log" w,append line2
+check "... after what was there" "line1line2" cat "$D/log/app.log"
+check "an append grant gives O_APPEND" "ok w cloexec=0 append=1" client open "$D/log/app.log" w,append
+check "an append grant refuses plain writes" "err EACCES" client open "$D/log/app.log" w
+
+# --- creation --------------------------------------------------------------
+check "create where granted" "ok w*" client open "$D/drop/new" w,creat 0666 022
+check "... owned by the caller, mode limited by mode=0640" "nobody:$(id -gn nobody) 640" \
+	fstat '%U:%G %a' "$D/drop/new"
+check "create honours the caller's umask" "ok w*" client open "$D/drop/new2" w,creat 0666 077
+check "... 0600" "600" fstat %a "$D/drop/new2"
+check "umask 0 and no mode= still gives no group/other write" "ok w*" \
+	client open "$D/drop2/new" w,creat 0666 0
+check "... 0644" "644" fstat %a "$D/drop2/new"
+check "O_EXCL on an existing file where create is granted" "err EEXIST" \
+	client open "$D/drop/new" w,creat,excl
+check "create where not granted" "err EACCES" client open "$D/ro/newfile" w,creat
+check "create in a root-only directory not granted" "err EACCES" client open "$D/secret/new" w,creat
+check "create at a name ending in / where not granted says EACCES, not EISDIR" "err EACCES" \
+	client open "$D/secret/newdir/" w,creat
+check "... and EISDIR where granted" "err EISDIR" client open "$D/drop/newdir/" w,creat
+check "... and nothing was created" "no" sh -c "test -e '$D/ro/newfile' || test -e '$D/secret/new' || echo no"
+as_nobody ln -s "$D/secret/planted" "$D/userdrop/evil"
+check "create through a symlink planted towards a secret directory fails" "err EACCES" client open "$D/userdrop/evil" w,creat
+check "... and creates nothing at its target" "absent" sh -c "test -e '$D/secret/planted' || echo absent"
+as_nobody ln -s "$D/drop/via-link" "$D/userdrop/dangling"
+check "O_CREAT|O_EXCL never follows a symlink at the name" "err EEXIST" \
+	client open "$D/userdrop/dangling" w,creat,excl
+check "... and creates nothing" "absent" sh -c "test -e '$D/drop/via-link' || echo absent"
+check "O_CREAT through a dangling symlink creates where it points, if granted there" "ok w*" \
+	client open "$D/userdrop/dangling" w,creat 0666 022
+check "... owned by the caller" "nobody" fstat %U "$D/drop/via-link"
+
+# --- symlinks, .., relative paths, magic links ------------------------------
+check "a final symlink to a secret is refused" "err EACCES" client open "$D/link/to-secret" r
+check "a final symlink to a granted file is followed" "allowed" client cat "$D/link/to-allowed"
+check "O_NOFOLLOW on a symlink" "err ELOOP" client open "$D/link/to-allowed" r,nofollow
+check "a symlink to /proc/self/fd is refused" "err EACCES" client open "$D/link/to-proc" r
+as_nobody ln -s "$D/secret" "$D/userdir/evil"
+check "an intermediate symlink in a caller's directory cannot reach a secret" "err EACCES" \
+	client open "$D/userdir/evil/denied.txt" r
+for target in secret/denied.txt secret/nokey secret/denied.txt/x secret/sub/x secret/sub; do
+	as_nobody ln -s "$D/$target" "$D/userdir/probe"
+	check "a probe symlink to $target learns nothing" "err EACCES" client open "$D/userdir/probe" r
+	rm -f "$D/userdir/probe"
+done
+check "'..' through a directory the caller cannot search: as if absent (exists)" "err EACCES" \
+	client open "$D/secret/sub/../../ro/file" r
+check "'..' through a directory the caller cannot search: as if absent (missing)" "err EACCES" \
+	client open "$D/secret/nosuch/../../ro/file" r
+check "'..' cannot escape a grant" "err EACCES" client open "$D/ro/../secret/denied.txt" r
+check "'..' inside a grant resolves" "ok r*" client open "$D/ro/sub/../file" r
+check "a relative path resolves against the caller's directory" "ok r*" \
+	sh -c "cd '$D/ro' && setpriv --reuid=$U --regid=$G --clear-groups -- '$P/bin/e2e-client' open file r"
+check "a relative path cannot escape" "err EACCES" \
+	sh -c "cd '$D/ro' && setpriv --reuid=$U --regid=$G --clear-groups -- '$P/bin/e2e-client' open ../secret/denied.txt r"
+check "/proc/self/fd/N is refused" "err EACCES" client open /proc/self/fd/0 r
+check "/dev/stdin is refused" "err EACCES" client open /dev/stdin r
+check "/proc/self/root is refused" "err EACCES" client open "/proc/self/root$D/secret/allowed.txt" r
+
+# --- types ------------------------------------------------------------------
+check "a device where type=device" "ok r*" client open "$D/dev/null" r
+check "a device under a plain read grant" "err EACCES" client open "$D/ro/devnode" r
+check "a FIFO where type=fifo opens without hanging" "ok r*" client open "$D/fifo/f" r
+check "a FIFO with no reader for writing" "err ENXIO" client open "$D/fifo/f" w
+check "a FIFO under a plain read grant" "err EACCES" client open "$D/ro/fifo" r
+check "a directory where type=dir" "ok r*" client open "$D/dir" r,dir
+check "a directory under a plain read grant" "err EACCES" client open "$D/ro/sub" r,dir
+
+# --- flags and lengths -------------------------------------------------------
+for f in r,path w,tmpfile accmode3 r,noatime r,async; do
+	check "unsupported flag $f" "err EINVAL" client open "$D/ro/file" "$f"
+done
+long=$(printf '%0256d' 0)
+check "a 256-byte component" "err ENAMETOOLONG" client open "$D/ro/$long" r
+check "a 5000-byte path" "err ENAMETOOLONG" client open "$(printf '/%04999d' 0)" r
+check "the empty path" "err ENOENT" client open "" r
+
+# --- the library inside hostile host programs ------------------------------
+check "SIGCHLD ignored: allowed" "ok r*" client sigchld-ignored "$D/secret/allowed.txt"
+check "SIGCHLD ignored: denied" "err EACCES" client sigchld-ignored "$D/secret/denied.txt"
+check "a host reaping with waitpid(-1)" "ok r*
+ok r*" client reaper "$D/secret/allowed.txt"
+for fds in 0 1 2 012; do
+	check "fds $fds closed" "ok r*" client closed-fds "$D/secret/allowed.txt" "$fds"
+done
+check "no room for the socketpair: EMFILE, nothing leaked" "err EMFILE" \
+	client nofile "$D/secret/allowed.txt" 1
+check "no room for the received descriptor: EMFILE, nothing leaked, helper reaped" "err EMFILE" \
+	client nofile "$D/secret/allowed.txt" 2
+check "three descriptors to spare are enough" "ok r*" client nofile "$D/secret/allowed.txt" 3
+check "a 1 ms SIGALRM without SA_RESTART" "ok 50 calls*" client alarm "$D/secret/allowed.txt" 50
+check "16 threads, 400 mixed calls: no leak, no zombie" "ok 400 calls" \
+	client mixed "$D/secret/allowed.txt" "$D/secret/denied.txt" "$D/ro/missing" 16 25
+check "300 mixed calls in one thread" "ok 300 calls" \
+	client mixed "$D/secret/allowed.txt" "$D/secret/denied.txt" "$D/ro/missing" 1 300
+
+# --- the helper's process ---------------------------------------------------
+check "hostile environment: same grant" "exit 0 answer ok fd" \
+	client direct "$H" socket "$D/secret/allowed.txt" 0
+check "hostile environment: same refusal" "exit 13 answer EACCES" \
+	client direct "$H" socket "$D/secret/denied.txt" 0
+check "argc 0 is refused" "exit 200 no-answer" client direct "$H" socket x 1
+for what in file pipe dgram; do
+	check "descriptor 3 a $what: nothing written" "exit 202 wrote 0" \
+		client direct "$H" "$what" x 0
+done
+check "caller with no_new_privs: helper has no privilege" "err EPERM" \
+	setpriv --reuid="$U" --regid="$G" --clear-groups --no-new-privs -- \
+	"$P/bin/e2e-client" open "$D/secret/allowed.txt" r
+check "no privilege, SIGCHLD ignored: still EPERM (in-band)" "err EPERM" \
+	setpriv --reuid="$U" --regid="$G" --clear-groups --no-new-privs -- \
+	"$P/bin/e2e-client" sigchld-ignored "$D/secret/allowed.txt"
+check "a forking host does not delay an allowed open" "0 of 20 failed, none waited*" \
+	client forker "$D/secret/allowed.txt" 20 30
+mv "$H" "$H.real"
+printf '#!/bin/sh\nexit 203\n' > "$H"
+chmod 0755 "$H"
+check "a helper dying without an answer while children hold the socket: EIO, no hang" \
+	"err EIO*5 of 5 failed, none waited*" client forker "$D/secret/allowed.txt" 5 30
+mv "$H.real" "$H"
+unprivilege_helper
+check "helper without its privilege" "err EPERM" client open "$D/secret/allowed.txt" r
+privilege_helper
+mv "$H" "$H.away"
+check "helper missing" "err ENOSYS" client open "$D/secret/allowed.txt" r
+mv "$H.away" "$H"
+
+# --- the policy file ----------------------------------------------------------
+echo "allow * read $D/secret/denied.txt" >> "$POL"
+check "a new rule takes effect on the next call" "denied" client cat "$D/secret/denied.txt"
+write_policy
+unsafe() { # unsafe DESCRIPTION SETUP UNDO
+	eval "$2"
+	check "unsafe policy ($1): everything denied" "err EACCES" \
+		client open "$D/secret/allowed.txt" r
+	eval "$3"
+}
+unsafe "group-writable" "chmod 0664 '$POL'" "chmod 0644 '$POL'"
+unsafe "world-writable" "chmod 0646 '$POL'" "chmod 0644 '$POL'"
+unsafe "not owned by root" "chown nobody '$POL'" "chown root '$POL'"
+unsafe "a symlink" "mv '$POL' '$POL.real'; ln -s '$POL.real' '$POL'" "rm '$POL'; mv '$POL.real' '$POL'"
+unsafe "parent directory writable" "chmod 0775 '$P/etc'" "chmod 0755 '$P/etc'"
+unsafe "parent directory not root's" "chown nobody '$P/etc'" "chown root '$P/etc'"
+unsafe "missing" "mv '$POL' '$POL.away'" "mv '$POL.away' '$POL'"
+unsafe "a parse error" "echo 'allow * reed /x' >> '$POL'" "write_policy"
+unsafe "an unsafe drop-in" "echo 'allow * read /x' > '$P/etc/policy.d/x.conf'; chmod 0666 '$P/etc/policy.d/x.conf'" \
+	"rm '$P/etc/policy.d/x.conf'"
+check "the restored policy grants again" "allowed" client cat "$D/secret/allowed.txt"
+if command -v script >/dev/null; then
+	chmod 0664 "$POL"
+	check "the refusal says why on the caller's terminal" "*policy is writable by group or others*" \
+		as_nobody script -qec "$P/bin/e2e-client open $D/secret/allowed.txt r" /dev/null
+	chmod 0644 "$POL"
+else
+	skip "script(1) is not installed"
+fi
+
+# --- openfile-policy on the live policy: the helper's own view ----------------
+TOOL=$B/tests/openfile-policy-test
+check "openfile-policy compile writes the helper's cache" "$POL: compiled 16 rules into $P/cache/policy.cache" "$TOOL" compile
+check "... root's, not writable by others" "root 644" fstat '%U %a' "$P/cache/policy.cache"
+check "the helper decides with the cache as without" "allowed" client cat "$D/secret/allowed.txt"
+check "... through a directory the caller cannot search, only towards a grant" "err EACCES" client open "$D/secret/nokey" r
+check "openfile-policy check says the cache is current" "*$P/cache/policy.cache: current" "$TOOL" check
+echo "allow * read /nothing" > "$P/etc/policy.d/10-extra.conf"
+check "... and when a drop-in makes it stale" "*$P/cache/policy.cache: not used: it is stale*" "$TOOL" check
+"$TOOL" compile >/dev/null
+check "an edit that changes nothing leaves the cache current" "*$P/etc/policy.d/10-extra.conf: no changes*$P/cache/policy.cache: current" \
+	sh -c "EDITOR=true '$TOOL' edit '$P/etc/policy.d/10-extra.conf' && '$TOOL' check 2>/dev/null"
+check "an edit of a drop-in compiles the cache again" "*installed*compiled*$P/cache/policy.cache: current" \
+	sh -c "EDITOR='sed -i s/nothing/nothing-else/' '$TOOL' edit '$P/etc/policy.d/10-extra.conf' && '$TOOL' check 2>/dev/null"
+rm -f "$P/etc/policy.d/10-extra.conf" "$P/etc/policy.d/.10-extra.conf.lock"
+"$TOOL" compile >/dev/null
+check "openfile-policy check: the live policy with its drop-ins" "*$POL: 16 rules, 0 errors, * warnings: OK*" "$TOOL" check
+check "... warns about the grants in the caller-writable directories" "*this grant lies inside $D/userdir, which user nobody can change*" "$TOOL" check
+echo 'allow * read /x' > "$P/etc/policy.d/bad.conf"
+chmod 0666 "$P/etc/policy.d/bad.conf"
+check "openfile-policy check: an unsafe drop-in fails" "*$P/etc/policy.d/bad.conf: error: refusing policy: $P/etc/policy.d/bad.conf is writable by group or others*INVALID*" "$TOOL" check
+rm -f "$P/etc/policy.d/bad.conf"
+for req in "secret/allowed.txt read r" "secret/denied.txt read r" "ro/file write w" "ro/hidden read r" \
+	"rw/file read,write rw" "log/app.log append w,append" "drop/new read r" "link/to-secret read r"; do
+	set -- $req
+	tool=$("$TOOL" test nobody "$D/$1" "$2" | head -n 1 | sed 's/^(.*//')
+	[ -n "$tool" ] || tool=$("$TOOL" test nobody "$D/$1" "$2" | sed -n 2p)
+	helper=$(client open "$D/$1" "$3" | cut -d' ' -f1 | sed 's/^ok$/allow/; s/^err$/deny/')
+	check "openfile-policy test agrees with the helper: $1 $2" "$helper" echo "$tool"
+done
+
+# --- the audit record ----------------------------------------------------------
+# Without a syslog daemon, listen on /dev/log ourselves for a moment.
+if [ -e /dev/log ] || ! command -v python3 >/dev/null; then
+	skip "/dev/log is taken by a syslog daemon, or no python3"
+else
+	LOG=$P/syslog.out
+	python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+import os; os.chmod("/dev/log", 0o666)
+s.settimeout(0.2)
+end = time.time() + 20
+with open(sys.argv[1], "wb") as out:
+    while time.time() < end:
+        try:
+            out.write(s.recv(65536) + b"\n"); out.flush()
+        except socket.timeout:
+            pass
+' "$LOG" &
+	listener=$!
+	i=0
+	while [ ! -S /dev/log ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	write_policy
+	client open "$D/secret/allowed.txt" r >/dev/null
+	client open "$D/secret/x
+$(printf '\033')[31m%n" r >/dev/null
+	echo 'allow * reed /x' >> "$POL"
+	client open "$D/secret/allowed.txt" r >/dev/null
+	write_policy
+	echo "allow * read $D/secret/denied.txt" >> "$POL"
+	client open "$D/secret/allowed.txt" r >/dev/null
+	write_policy
+	sleep 0.5
+	kill "$listener" 2>/dev/null; wait "$listener" 2>/dev/null
+	rm -f /dev/log
+	check "an allow is logged to authpriv.info with the deciding rule" \
+		"*<86>*openfile[[]*]: allow: user=nobody uid=$U path=$D/secret/allowed.txt real=$D/secret/allowed.txt flags=O_RDONLY access=read rule=$POL:2*" \
+		cat "$LOG"
+	check "a deny is logged to authpriv.notice, control characters escaped" \
+		"*<85>*openfile[[]*]: deny: user=nobody uid=$U path=$D/secret/x\\\\x0a\\\\x1b[[]31m%n real=$D/secret/x\\\\x0a\\\\x1b[[]31m%n flags=O_RDONLY access=read rule=none error=Permission denied*" \
+		cat "$LOG"
+	check "a request under an unusable policy is logged as such" \
+		"*<85>*openfile[[]*]: deny: user=nobody uid=$U path=$D/secret/allowed.txt real=- flags=O_RDONLY access= rule=none error=Permission denied why=policy-unusable*" \
+		cat "$LOG"
+	check "a stale policy cache is not used, and the log says so" \
+		"*<85>*openfile[[]*]: policy cache $P/cache/policy.cache not used: it is stale: the policy changed since (run openfile-policy compile)*" \
+		cat "$LOG"
+	# Stale twice (the parse error, the appended rule), current otherwise.
+	check "a current cache is used silently" "2" sh -c "grep -c 'policy cache' '$LOG'"
+	check "a parse error is logged with file:line:column" \
+		"*<83>*openfile[[]*]: $POL:18:9: unknown access 'reed' (expected read, write, append, create, truncate or any, separated by commas) (denying everything)*" \
+		cat "$LOG"
+fi
+
