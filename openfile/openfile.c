@@ -11,12 +11,27 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "myopen.h"
 #include "openfile.h"
 
 #define SOCK_FD 3
+
+#ifdef OPENFILE_TEST_HOOKS
+/* Test builds only: requests that make the helper misbehave on purpose,
+ * to show what confines it.  Never in the installed helper. */
+static void test_hooks(const char *path)
+{
+	static char *const argv[] = { NULL };
+
+	if (strcmp(path, "/openfile-test/execve") == 0)
+		execve("/bin/true", argv, argv);
+	if (strcmp(path, "/openfile-test/socket") == 0)
+		(void)socket(AF_INET, SOCK_STREAM, 0);
+}
+#endif
 
 /* Loads the policy from its compiled-in paths with read-search rights,
  * through its compiled cache while that is current.  NULL when it is
@@ -96,6 +111,11 @@ int main(int argc, char *argv[])
 	}
 	/* 4: the policy, checked before parsing; unusable means deny. */
 	pol = policy_read();
+	/* Only the calls the rest needs, from here on. */
+	if (confine_syscalls() < 0) {
+		audit_error("cannot install the system call filter");
+		fail(HELPER_EXIT_SYSTEM);
+	}
 	/* 5: one bounded request. */
 	memset(&a, 0, sizeof a);
 	a.caller = &caller.pc;
@@ -105,6 +125,9 @@ int main(int argc, char *argv[])
 		_exit(HELPER_EXIT_PROTOCOL);
 	}
 	a.path = status == 0 ? req.path : "(invalid)";
+#ifdef OPENFILE_TEST_HOOKS
+	test_hooks(status == 0 ? req.path : "");
+#endif
 	/* 6-8: resolve, decide on the real object, open that object. */
 	if (status == 0 && pol == NULL) {
 		status = EACCES;

@@ -33,6 +33,9 @@ int priv_drop(const char **why);
 int priv_raise(int writing);
 void priv_lower(void);
 
+/* confine.c: the system call allowlist.  Returns 0 or -1. */
+int confine_syscalls(void);
+
 /* audit.c: diagnostics and the audit record. */
 void audit_init(uid_t caller);
 void audit_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

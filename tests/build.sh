@@ -36,5 +36,9 @@ check "the helper has a non-executable stack" sh -c \
 	"readelf -lW '$helper' | grep GNU_STACK | grep -qv RWE"
 check "the helper uses the stack protector" sh -c "readelf --dyn-syms -W '$helper' | grep -q __stack_chk_fail"
 check "the helper is fortified" sh -c "readelf --dyn-syms -W '$helper' | grep -q '__[a-z]*_chk'"
+check "the installed helper has no test hooks" sh -c "! grep -q openfile-test '$helper'"
+check "the test helper has them (so the check above means something)" \
+	sh -c "grep -q openfile-test '$B/tests/openfile-test' || test ! -e '$B/tests/openfile-test'"
+check "the helper installs a seccomp filter" sh -c "readelf --dyn-syms -W '$helper' | grep -q seccomp_load"
 echo "1..$n"
 exit $fail

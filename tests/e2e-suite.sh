@@ -206,6 +206,10 @@ done
 check "caller with no_new_privs: helper has no privilege" "err EPERM" \
 	setpriv --reuid="$U" --regid="$G" --clear-groups --no-new-privs -- \
 	"$P/bin/e2e-client" open "$D/secret/allowed.txt" r
+check "seccomp: a helper calling execve is killed, the caller gets EIO" "err EIO" \
+	client open /openfile-test/execve r
+check "seccomp: a helper opening a network socket is killed, the caller gets EIO" "err EIO" \
+	client open /openfile-test/socket r
 check "no privilege, SIGCHLD ignored: still EPERM (in-band)" "err EPERM" \
 	setpriv --reuid="$U" --regid="$G" --clear-groups --no-new-privs -- \
 	"$P/bin/e2e-client" sigchld-ignored "$D/secret/allowed.txt"
