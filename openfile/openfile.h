@@ -33,8 +33,12 @@ int priv_drop(const char **why);
 int priv_raise(int writing);
 void priv_lower(void);
 
-/* confine.c: the system call allowlist.  Returns 0 or -1. */
+/* confine.c: the system call allowlist; Landlock to the places below
+ * which the policy could grant caller something at path (nothing to do
+ * on a kernel without Landlock).  Each returns 0 or -1. */
 int confine_syscalls(void);
+int confine_paths(const struct policy *pol, const struct policy_caller *caller,
+		  const char *path);
 
 /* audit.c: diagnostics and the audit record. */
 void audit_init(uid_t caller);

@@ -313,6 +313,14 @@ static int decide(struct req_ctx *rc, const char *path, unsigned type,
 		  unsigned need, struct policy_decision *d)
 {
 	int ok = policy_decide(rc->pol, rc->caller, path, type, need, d);
+#ifdef OPENFILE_TEST_HOOKS
+	struct stat bug;
+
+	/* Test builds only: a matcher that allows everything, to show the
+	 * kernel refusing what the policy does not grant. */
+	if (stat(OPENFILE_POLICY_PATH "-matcher-bug", &bug) == 0)
+		ok = d->allow = 1;
+#endif
 
 	rc->a->rule = d->rule;
 	rc->a->access = need;
@@ -367,6 +375,10 @@ static int open_existing(struct req_ctx *rc, int pfd)
 								       -EACCES;
 	if (!decide(rc, rc->real, type, rc->need, &d))
 		return -EACCES;
+	if (confine_paths(rc->pol, rc->caller, rc->real) < 0) {
+		audit_error("cannot confine the helper with Landlock");
+		return -EACCES;
+	}
 	return reopen(pfd, &st, rc->flags);
 }
 
@@ -421,6 +433,10 @@ static int create_new(struct req_ctx *rc, const struct walk *w,
 	if (!decide(rc, rc->real, TYPE_FILE, need, &d))
 		return -EACCES;
 	limit = d.mode >= 0 ? d.mode : CREATE_MODE_DEFAULT;
+	if (confine_paths(rc->pol, rc->caller, rc->real) < 0) {
+		audit_error("cannot confine the helper with Landlock");
+		return -EACCES;
+	}
 	if (priv_raise(1) < 0)
 		return -EPERM;
 	/* O_EXCL: we create the file or fail, never open what was planted. */

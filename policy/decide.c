@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <string.h>
@@ -137,6 +138,30 @@ int policy_may_traverse(const struct policy *pol,
 		if (r->allow && subject_match(r, caller) &&
 		    pattern_match_below(&r->pat, caller, dir))
 			return 1;
+	}
+	return 0;
+}
+
+int policy_grant_roots(const struct policy *pol,
+		       const struct policy_caller *caller, const char *path,
+		       void (*fn)(void *ctx, const char *root, unsigned access),
+		       void *ctx)
+{
+	if (pol->cache != NULL &&
+	    (pol = cache_candidates(pol, caller, path, 0, NULL)) == NULL)
+		return -1;
+	for (size_t i = 0; i < pol->nrules; i++) {
+		const struct policy_rule *r = &pol->rules[i];
+		char root[PATH_MAX];
+		size_t n;
+
+		if (!r->allow || !subject_match(r, caller))
+			continue;
+		pattern_literal_prefix(&r->pat, root, sizeof root);
+		n = strlen(root);
+		if (n == 1 || (strncmp(path, root, n) == 0 &&
+			       (path[n] == '/' || path[n] == '\0')))
+			fn(ctx, root, r->access);
 	}
 	return 0;
 }

@@ -163,6 +163,18 @@ char *policy_read_all(int fd, size_t *len, const char **why);
 /* The enum policy_type bit of a file mode; 0 for what no rule can grant. */
 unsigned policy_type_of(mode_t mode);
 
+/*
+ * Calls fn for every allow rule for caller whose literal prefix (the
+ * directories before its first wildcard, or the whole path) is path or lies
+ * above it: the places below which the policy could grant this caller
+ * something at path, with the rule's access words.  An over-approximation
+ * of the decision for confinement.  Returns 0, or -1 when it cannot tell.
+ */
+int policy_grant_roots(const struct policy *pol,
+		       const struct policy_caller *caller, const char *path,
+		       void (*fn)(void *ctx, const char *root, unsigned access),
+		       void *ctx);
+
 /* Whether the rule's subject covers caller. */
 int policy_rule_applies(const struct policy_rule *r,
 			const struct policy_caller *caller);

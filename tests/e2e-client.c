@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -560,6 +561,21 @@ int main(int argc, char **argv)
 		return cmd_alarm(argv[2], atoi(argv[3]));
 	if (argc == 7 && strcmp(argv[1], "mixed") == 0)
 		return cmd_mixed(argv + 2, atoi(argv[5]), atoi(argv[6]));
+	if (argc == 3 && strcmp(argv[1], "ftruncate") == 0) {
+		int fd = my_open(argv[2], O_WRONLY);
+
+		if (fd < 0)
+			return report(fd);
+		fprintf(out, "ftruncate: %s\n", ftruncate(fd, 0) == 0 ? "ok" : ename(errno));
+		close(fd);
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "landlock-abi") == 0) {
+		long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, 1u);
+
+		fprintf(out, "%ld\n", abi < 0 ? 0 : abi);
+		return 0;
+	}
 	if (argc == 5 && strcmp(argv[1], "forker") == 0)
 		return cmd_forker(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 6 && strcmp(argv[1], "direct") == 0)

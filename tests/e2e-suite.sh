@@ -210,6 +210,20 @@ check "seccomp: a helper calling execve is killed, the caller gets EIO" "err EIO
 	client open /openfile-test/execve r
 check "seccomp: a helper opening a network socket is killed, the caller gets EIO" "err EIO" \
 	client open /openfile-test/socket r
+if [ "$(client landlock-abi)" -ge 1 ]; then
+	touch "$POL-matcher-bug"
+	check "Landlock: with a matcher that allows everything (test build), the kernel still refuses" \
+		"err EACCES" client open "$D/secret/denied.txt" r
+	check "... and allows only below what the policy grants: over-approximated, not exact" \
+		"ok r*" client open "$D/ro/hidden" r
+	rm -f "$POL-matcher-bug"
+	check "... a grant without truncate gives a descriptor the caller cannot truncate" "ftruncate: EACCES" \
+		client ftruncate "$D/rw/file"
+else
+	skip "Landlock: the kernel does not offer it"
+	skip "Landlock over-approximation: the kernel does not offer it"
+	skip "Landlock truncate: the kernel does not offer it"
+fi
 check "no privilege, SIGCHLD ignored: still EPERM (in-band)" "err EPERM" \
 	setpriv --reuid="$U" --regid="$G" --clear-groups --no-new-privs -- \
 	"$P/bin/e2e-client" sigchld-ignored "$D/secret/allowed.txt"
