@@ -65,7 +65,9 @@ int confine_syscalls(void)
 			goto out;
 	/* syslog(3) may reconnect to /dev/log: local sockets only. */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-			     SCMP_A0(SCMP_CMP_EQ, AF_UNIX)) < 0)
+			     (struct scmp_arg_cmp){ .arg = 0, .op = SCMP_CMP_EQ,
+						    .datum_a = AF_UNIX,
+						    .datum_b = 0 }) < 0)
 		goto out;
 	rc = seccomp_load(ctx);
 out:
