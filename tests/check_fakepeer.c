@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -14,19 +13,7 @@
 #include <unistd.h>
 
 #include "myopen.h"
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = -1;
-
-	while (d != NULL && (e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	if (d != NULL)
-		closedir(d);
-	return n;
-}
+#include "testutil.h"
 
 static const struct {
 	const char *path;
@@ -48,13 +35,13 @@ static const struct {
 
 START_TEST(wrong_answer_documented_errno_nothing_leaked)
 {
-	int before = count_fds();
+	int before = tu_count_fds();
 
 	errno = 0;
 	ck_assert_int_eq(my_open(cases[_i].path, O_RDONLY), -1);
 	ck_assert_msg(errno == cases[_i].err, "%s: errno %d, want %d",
 		      cases[_i].path, errno, cases[_i].err);
-	ck_assert_int_eq(count_fds(), before);
+	ck_assert_int_eq(tu_count_fds(), before);
 	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1); /* no child left */
 	ck_assert_int_eq(errno, ECHILD);
 }
@@ -90,17 +77,11 @@ int main(void)
 {
 	Suite *s = suite_create("fakepeer");
 	TCase *tc = tcase_create("hostile helper");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, wrong_answer_documented_errno_nothing_leaked, 0,
 			    (int)(sizeof cases / sizeof cases[0]));
 	tcase_add_test(tc, wrong_answers_with_sigchld_ignored);
 	tcase_add_test(tc, a_right_answer_still_works);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return tu_run(s);
 }

@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -15,6 +14,11 @@
 #include <unistd.h>
 
 #include "myopen.h"
+#include "testutil.h"
+
+/* A raw message, checked to have gone whole. */
+#define send_raw(sock, data, len, fd, n) \
+	ck_assert_int_eq(tu_send_fds(sock, data, len, fd, n), (ssize_t)(len))
 
 static int sv[2];
 
@@ -27,46 +31,6 @@ static void teardown(void)
 {
 	close(sv[0]);
 	close(sv[1]);
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n - 1; /* the directory's own descriptor */
-}
-
-/* Sends data with n copies of fd in one SCM_RIGHTS message. */
-static void send_raw(int sock, const void *data, size_t len, int fd, int n)
-{
-	char cbuf[CMSG_SPACE(sizeof(int) * 256)];
-	struct iovec iov = { (void *)(uintptr_t)data, len };
-	struct msghdr msg;
-	struct cmsghdr *c;
-	int fds[256];
-
-	memset(&msg, 0, sizeof msg);
-	memset(cbuf, 0, sizeof cbuf);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	if (n > 0) {
-		for (int i = 0; i < n; i++)
-			fds[i] = fd;
-		msg.msg_control = cbuf;
-		msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n);
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)n);
-	}
-	ck_assert_int_eq(sendmsg(sock, &msg, 0), (ssize_t)len);
 }
 
 START_TEST(passes_one_fd)
@@ -130,53 +94,53 @@ END_TEST
 START_TEST(two_fds_rejected_and_closed)
 {
 	char buf[4];
-	int got = 7, before = count_fds();
+	int got = 7, before = tu_count_fds();
 
 	send_raw(sv[0], "abcd", 4, 0, 2);
 	errno = 0;
 	ck_assert_int_eq(my_recv_fd(sv[1], &got, buf, 4, 0), -1);
 	ck_assert_int_eq(errno, EPROTO);
 	ck_assert_int_eq(got, -1);
-	ck_assert_int_eq(count_fds(), before);
+	ck_assert_int_eq(tu_count_fds(), before);
 }
 END_TEST
 
 START_TEST(fds_in_two_messages_rejected)
 {
 	char buf[4];
-	int got, before = count_fds();
+	int got, before = tu_count_fds();
 
 	send_raw(sv[0], "ab", 2, 0, 1);
 	send_raw(sv[0], "cd", 2, 0, 1);
 	ck_assert_int_eq(my_recv_fd(sv[1], &got, buf, 4, 0), -1);
 	ck_assert_int_eq(errno, EPROTO);
-	ck_assert_int_eq(count_fds(), before);
+	ck_assert_int_eq(tu_count_fds(), before);
 }
 END_TEST
 
 START_TEST(many_fds_truncated_and_closed)
 {
 	char buf[4];
-	int got, before = count_fds();
+	int got, before = tu_count_fds();
 
 	send_raw(sv[0], "abcd", 4, 0, 253);
 	ck_assert_int_eq(my_recv_fd(sv[1], &got, buf, 4, 0), -1);
 	ck_assert_int_eq(errno, EPROTO);
-	ck_assert_int_eq(count_fds(), before);
+	ck_assert_int_eq(tu_count_fds(), before);
 }
 END_TEST
 
 START_TEST(many_messages_of_fds_all_closed)
 {
 	char buf[4];
-	int got, before = count_fds();
+	int got, before = tu_count_fds();
 
 	send_raw(sv[0], "a", 1, 0, 16);
 	send_raw(sv[0], "b", 1, 0, 16);
 	send_raw(sv[0], "cd", 2, 0, 16);
 	ck_assert_int_eq(my_recv_fd(sv[1], &got, buf, 4, 0), -1);
 	ck_assert_int_eq(errno, EPROTO);
-	ck_assert_int_eq(count_fds(), before);
+	ck_assert_int_eq(tu_count_fds(), before);
 }
 END_TEST
 
@@ -207,14 +171,14 @@ END_TEST
 START_TEST(short_message_drops_fd)
 {
 	char buf[8];
-	int got = 7, before = count_fds();
+	int got = 7, before = tu_count_fds();
 
 	send_raw(sv[0], "abc", 3, 0, 1);
 	close(sv[0]);
 	sv[0] = -1;
 	ck_assert_int_eq(my_recv_fd(sv[1], &got, buf, 8, 0), 3);
 	ck_assert_int_eq(got, -1);
-	ck_assert_int_eq(count_fds(), before - 1);
+	ck_assert_int_eq(tu_count_fds(), before - 1);
 }
 END_TEST
 
@@ -226,7 +190,7 @@ START_TEST(descriptor_limit_is_emfile)
 
 	ck_assert_int_eq(my_send_fd(sv[0], 0, "abcd", 4), 0);
 	/* Fill every slot below the limit so the kernel must drop it. */
-	top = count_fds() + 3;
+	top = tu_count_fds() + 3;
 	rl.rlim_cur = rl.rlim_max = (rlim_t)top;
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
 	while (dup(0) >= 0)
@@ -265,8 +229,6 @@ int main(void)
 {
 	Suite *s = suite_create("fdpass");
 	TCase *tc = tcase_create("socketpair");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, passes_one_fd);
@@ -284,9 +246,5 @@ int main(void)
 	tcase_add_test(tc, bad_arguments);
 	tcase_add_test(tc, send_to_closed_peer_no_sigpipe);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return tu_run(s);
 }

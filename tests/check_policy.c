@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "testutil.h"
 
 /* Diagnostics collected as "file:line:col: msg\n" lines. */
 struct diags {
@@ -989,8 +990,6 @@ int main(void)
 	Suite *s = suite_create("policy");
 	TCase *fx = tcase_create("fixtures"), *m = tcase_create("match");
 	TCase *inc = tcase_create("include");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(fx, good_fixture_loads, 0,
 			    (int)(sizeof good / sizeof good[0]));
@@ -1027,9 +1026,5 @@ int main(void)
 	suite_add_tcase(s, fx);
 	suite_add_tcase(s, m);
 	suite_add_tcase(s, inc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return tu_run(s);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "protocol.h"
+#include "testutil.h"
 
 START_TEST(request_roundtrip)
 {
@@ -123,8 +124,6 @@ int main(void)
 {
 	Suite *s = suite_create("protocol");
 	TCase *tc = tcase_create("records");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, request_roundtrip);
 	tcase_add_test(tc, request_bad_magic_and_version);
@@ -134,9 +133,5 @@ int main(void)
 	tcase_add_test(tc, helper_failures_travel_in_band);
 	tcase_add_test(tc, reply_rejects_garbage);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return tu_run(s);
 }

@@ -27,6 +27,7 @@
 
 #include "myopen.h"
 #include "protocol.h"
+#include "testutil.h"
 
 static FILE *out;
 
@@ -85,20 +86,6 @@ static const char *ename(int e)
 		if (names[i].e == e)
 			return names[i].n;
 	return strerror(e);
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = -1;
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
 }
 
 /* Children of ours that are zombies (there must be none after a call). */
@@ -283,12 +270,12 @@ static int cmd_nofile(const char *path, int room)
 		last = fd;
 	for (int i = 0; i < room && last >= 0; i++)
 		close(last--);
-	before = count_fds();
+	before = tu_count_fds();
 	report(my_open(path, O_RDONLY));
 	zombies = count_zombies();
-	if (count_fds() != before || zombies != 0) {
+	if (tu_count_fds() != before || zombies != 0) {
 		fprintf(out, "fail: fds %d -> %d, zombies %d\n", before,
-			count_fds(), zombies);
+			tu_count_fds(), zombies);
 		return 1;
 	}
 	return 0;
@@ -367,7 +354,7 @@ static int cmd_mixed(char **argv, int threads, int iterations)
 {
 	struct mix m[64];
 	pthread_t t[64];
-	int before = count_fds(), failures = 0, zombies;
+	int before = tu_count_fds(), failures = 0, zombies;
 
 	if (threads < 1 || threads > 64)
 		return 2;
@@ -381,9 +368,9 @@ static int cmd_mixed(char **argv, int threads, int iterations)
 		failures += m[i].failures;
 	}
 	zombies = count_zombies();
-	if (failures || count_fds() != before || zombies) {
+	if (failures || tu_count_fds() != before || zombies) {
 		fprintf(out, "fail: %d wrong answers, fds %d -> %d, %d zombies\n",
-			failures, before, count_fds(), zombies);
+			failures, before, tu_count_fds(), zombies);
 		return 1;
 	}
 	fprintf(out, "ok %d calls\n", threads * iterations);

@@ -15,33 +15,11 @@
 
 #include "myopen.h"
 #include "protocol.h"
+#include "testutil.h"
+
+#define send_fds(data, len, fd, n) (void)tu_send_fds(SOCK, data, len, fd, n)
 
 #define SOCK 3
-
-/* Sends data with n copies of fd in one message. */
-static void send_fds(const void *data, size_t len, int fd, int n)
-{
-	char cbuf[CMSG_SPACE(sizeof(int) * 253)];
-	struct iovec iov = { (void *)(uintptr_t)data, len };
-	struct msghdr msg;
-	struct cmsghdr *c;
-	int fds[253];
-
-	memset(&msg, 0, sizeof msg);
-	memset(cbuf, 0, sizeof cbuf);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	for (int i = 0; i < n; i++)
-		fds[i] = fd;
-	msg.msg_control = cbuf;
-	msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n);
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
-	memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)n);
-	(void)sendmsg(SOCK, &msg, MSG_NOSIGNAL);
-}
 
 int main(void)
 {
