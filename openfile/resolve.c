@@ -88,6 +88,8 @@ struct stop {
 
 static int walk_to(struct walk *w, int fd, const char *path, size_t len)
 {
+	if (fd < 0)
+		return -EACCES; /* "/" or a parent that would not open */
 	if (len >= sizeof w->path) {
 		close(fd);
 		return -ENAMETOOLONG;
