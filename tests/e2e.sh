@@ -10,6 +10,8 @@ if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP end-to-end tests need root to install the setuid helper (running as uid $(id -u))"
 	exit 77
 fi
+# One end-to-end run at a time on a machine: they share /dev/log.
+exec 9>/run/lock/openfile-e2e.lock && flock 9
 B=$(cd "${top_builddir:-.}" && pwd)
 S=$(cd "${srcdir:-.}" && pwd)
 P=${TEST_PREFIX:?TEST_PREFIX is not set}
