@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,15 @@ static void test_hooks(const char *path)
 		execve("/bin/true", argv, argv);
 	if (strcmp(path, "/openfile-test/socket") == 0)
 		(void)socket(AF_INET, SOCK_STREAM, 0);
+	/* Inherited descriptors still open once the policy is read (the
+	 * tests pass them from 10 up; ours are below). */
+	if (strcmp(path, "/openfile-test/fds") == 0) {
+		int n = 0;
+
+		for (int fd = 10; fd < 1024; fd++)
+			n += fcntl(fd, F_GETFD) >= 0;
+		_exit(n > 255 ? 255 : n);
+	}
 }
 #endif
 
@@ -92,13 +102,19 @@ int main(int argc, char *argv[])
 	fds_sanitize(SOCK_FD);
 	/* 2: no environment, no signal state, no locale from the caller. */
 	env_sanitize();
-	if (argc != 2 || strcmp(argv[1], "3") != 0)
-		_exit(HELPER_EXIT_USAGE); /* argv[0] is never read */
+	/* argv[0] is never printed: only told apart from the empty string
+	 * that no caller but an attacker passes. */
+	if (argc != 2 || argv[0][0] == '\0' || strcmp(argv[1], "3") != 0)
+		_exit(HELPER_EXIT_USAGE);
 	audit_init(getuid());
 	/* Nothing is ever written to a descriptor 3 that is not our socket. */
 	if (!request_socket_ok(SOCK_FD)) {
 		audit_error("descriptor 3 is not a connected unix stream socket");
 		_exit(HELPER_EXIT_PROTOCOL);
+	}
+	if (!limits_ok()) {
+		audit_error("the caller's stack limit is below %d KiB", HELPER_STACK / 1024);
+		fail(HELPER_EXIT_SYSTEM);
 	}
 	/* 3: the caller's ids plus two capabilities, not effective. */
 	if (priv_drop(&why) < 0) {

@@ -20,11 +20,19 @@
 
 /* Seconds before a helper that got no answer from the kernel gives up, so
  * a stalled filesystem or a silent client never holds it for ever. */
+#ifndef HELPER_TIMEOUT /* the test build waits less for a stalled filesystem */
 #define HELPER_TIMEOUT 60
+#endif
 
-/* sanitize.c: steps 1 and 2. */
+/* The stack the helper's deepest frames (path buffers) fit in, with room
+ * to spare; a caller's lower hard limit is refused, not crashed into. */
+#define HELPER_STACK (256 * 1024)
+
+/* sanitize.c: steps 1 and 2.  limits_ok: whether the caller's limits
+ * leave the helper what it needs. */
 void fds_sanitize(int keep);
 void env_sanitize(void);
+int limits_ok(void);
 
 /* priv.c: step 3.  Returns 0, or -1 with *why. */
 int priv_drop(const char **why);

@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -82,6 +84,29 @@ static int verify(uid_t uid, gid_t gid)
 	return 0;
 }
 
+/*
+ * Whether we run in the initial user namespace.  In one a caller made,
+ * its "root" holds every capability over nothing it did not own already,
+ * getuid() is a uid it chose, and the policy files seem owned by nobody:
+ * a half-privileged run on a false identity.  Its uid_map tells.
+ */
+static int initial_userns(void)
+{
+	char map[128];
+	unsigned inner, outer, count;
+	int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, map, sizeof map - 1);
+	char end;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	map[n] = '\0';
+	return sscanf(map, " %u %u %u %c", &inner, &outer, &count, &end) == 3 &&
+	       inner == 0 && outer == 0 && count == 4294967295u;
+}
+
 int priv_drop(const char **why)
 {
 	uid_t uid = getuid();
@@ -92,6 +117,10 @@ int priv_drop(const char **why)
 	cap_free(caps);
 	if (!ok) {
 		*why = "helper has no privilege (not installed setuid root or with file capabilities, a nosuid mount, or the caller set no_new_privs)";
+		return -1;
+	}
+	if (!initial_userns()) {
+		*why = "helper has no privilege (it runs in a user namespace)";
 		return -1;
 	}
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||

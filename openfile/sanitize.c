@@ -55,7 +55,7 @@ void fds_sanitize(int keep)
  */
 void env_sanitize(void)
 {
-	struct rlimit nocore = { 0, 0 }, files;
+	struct rlimit nocore = { 0, 0 }, files, stack;
 	struct sigaction sa;
 	sigset_t none;
 
@@ -76,5 +76,18 @@ void env_sanitize(void)
 		files.rlim_cur = files.rlim_max < 64 ? files.rlim_max : 64;
 		(void)setrlimit(RLIMIT_NOFILE, &files);
 	}
+	/* Stack for our deepest frames, too, within what the caller may
+	 * raise; limits_ok() refuses when even that is too little. */
+	if (getrlimit(RLIMIT_STACK, &stack) == 0 && stack.rlim_cur < HELPER_STACK) {
+		stack.rlim_cur = stack.rlim_max < HELPER_STACK ? stack.rlim_max : HELPER_STACK;
+		(void)setrlimit(RLIMIT_STACK, &stack);
+	}
 	alarm(HELPER_TIMEOUT);
+}
+
+int limits_ok(void)
+{
+	struct rlimit stack;
+
+	return getrlimit(RLIMIT_STACK, &stack) == 0 && stack.rlim_cur >= HELPER_STACK;
 }

@@ -28,8 +28,9 @@
 #include "myopen.h"
 #include "protocol.h"
 #include "testutil.h"
+#include "e2e-client.h"
 
-static FILE *out;
+FILE *out;
 
 static const struct {
 	const char *name;
@@ -45,7 +46,7 @@ static const struct {
 };
 
 /* "rw,creat,excl" or a number to open(2) flags. */
-static int parse_flags(const char *s)
+int parse_flags(const char *s)
 {
 	char buf[256], *save = NULL;
 	int flags = 0;
@@ -68,7 +69,7 @@ static int parse_flags(const char *s)
 	return flags;
 }
 
-static const char *ename(int e)
+const char *ename(int e)
 {
 	static const struct {
 		int e;
@@ -80,6 +81,7 @@ static const char *ename(int e)
 		{ ELOOP, "ELOOP" }, { ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" },
 		{ ENAMETOOLONG, "ENAMETOOLONG" }, { ENXIO, "ENXIO" },
 		{ EFAULT, "EFAULT" }, { EAGAIN, "EAGAIN" }, { EBADF, "EBADF" },
+		{ ENOMEM, "ENOMEM" }, { ENOTTY, "ENOTTY" }, { EPIPE, "EPIPE" },
 	};
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -89,7 +91,7 @@ static const char *ename(int e)
 }
 
 /* Children of ours that are zombies (there must be none after a call). */
-static int count_zombies(void)
+int count_zombies(void)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
@@ -120,7 +122,7 @@ static int count_zombies(void)
 
 /* Prints the outcome of one open: the access mode the descriptor has and
  * whether it is close-on-exec, or the errno. */
-static int report(int fd)
+int report(int fd)
 {
 	if (fd < 0) {
 		fprintf(out, "err %s\n", ename(errno));
@@ -377,14 +379,47 @@ static int cmd_mixed(char **argv, int threads, int iterations)
 	return 0;
 }
 
+/* The argument vectors a hostile caller could exec the helper with. */
+static char **direct_argv(const char *spec)
+{
+	static char a0[] = "openfile", a1[] = "3", empty[] = "", extra[] = "x";
+	static char fmt[] = "%n%s%x%n", *huge;
+	static char *std[] = { a0, a1, NULL }, *none[] = { NULL },
+		    *empty0[] = { empty, a1, NULL }, *more[] = { a0, a1, extra, NULL },
+		    *fmts[] = { fmt, fmt, NULL }, *fmt1[] = { a0, fmt, NULL },
+		    *big[] = { a0, NULL, NULL };
+
+	if (strcmp(spec, "none") == 0)
+		return none;
+	if (strcmp(spec, "empty0") == 0)
+		return empty0;
+	if (strcmp(spec, "extra") == 0)
+		return more;
+	if (strcmp(spec, "fmt") == 0)
+		return fmts;
+	if (strcmp(spec, "fmt1") == 0)
+		return fmt1;
+	if (strcmp(spec, "huge") == 0) { /* 100 KiB of format directives */
+		huge = malloc(100001);
+		for (int i = 0; huge != NULL && i < 100000; i += 2)
+			memcpy(huge + i, "%n", 2);
+		if (huge != NULL)
+			huge[100000] = '\0';
+		big[1] = huge;
+		return big;
+	}
+	return std;
+}
+
 /*
- * Runs the helper directly, as a hostile caller could: with the given
- * argv (argc 0 when empty), a hostile environment, and on descriptor 3
- * either a socketpair or something else.  Prints the exit status, whether
- * anything was written on descriptor 3, and the answer.
+ * Runs the helper directly, as a hostile caller could: with the argv
+ * direct_argv names, a hostile environment, and on descriptor 3 a
+ * socketpair ("socket"; "fds" adds 500 inherited descriptors from 10 up)
+ * or something else (file, pipe, dgram, listen, closed).  Prints the exit
+ * status, whether anything was written on descriptor 3, and the answer.
  */
 static int cmd_direct(const char *helper, const char *what, const char *path,
-		      int argc0)
+		      const char *argspec)
 {
 	const char *env[] = { "LD_PRELOAD=/nonexistent/evil.so",
 			"LD_LIBRARY_PATH=/tmp", "GCONV_PATH=/tmp/evil",
@@ -393,13 +428,13 @@ static int cmd_direct(const char *helper, const char *what, const char *path,
 			"GLIBC_TUNABLES=glibc.malloc.check=3", "IFS=/",
 			"PATH=/tmp/evil", "USER=root", "LOGNAME=root",
 			"SUDO_USER=root", NULL };
-	char a0[] = "openfile", a1[] = "3";
-	char *args[] = { a0, a1, NULL }, *none[] = { NULL };
+	char **args = direct_argv(argspec);
 	char tmpl[] = "/tmp/e2e-direct.XXXXXX";
-	int sv[2] = { -1, -1 }, target, st;
+	int sv[2] = { -1, -1 }, target = -1, st;
+	int socket_like = strcmp(what, "socket") == 0 || strcmp(what, "fds") == 0;
 	pid_t pid;
 
-	if (strcmp(what, "socket") == 0) {
+	if (socket_like) {
 		socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
 		target = sv[1];
 	} else if (strcmp(what, "file") == 0) {
@@ -408,7 +443,10 @@ static int cmd_direct(const char *helper, const char *what, const char *path,
 	} else if (strcmp(what, "dgram") == 0) {
 		socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
 		target = sv[1];
-	} else {
+	} else if (strcmp(what, "listen") == 0) {
+		target = socket(AF_UNIX, SOCK_STREAM, 0);
+		listen(target, 1); /* autobinds an abstract name */
+	} else if (strcmp(what, "pipe") == 0) {
 		int p[2];
 
 		if (pipe(p) < 0)
@@ -418,16 +456,21 @@ static int cmd_direct(const char *helper, const char *what, const char *path,
 	}
 	pid = fork();
 	if (pid == 0) {
-		if (target != 3) {
+		if (target < 0)
+			close(3);
+		else if (target != 3) {
 			dup2(target, 3);
 			close(target);
 		}
-		execve(helper, argc0 ? none : args, (char *const *)env);
+		if (strcmp(what, "fds") == 0)
+			for (int fd = 10; fd < 510; fd++)
+				dup2(3, fd);
+		execve(helper, args, (char *const *)env);
 		_exit(127);
 	}
 	if (sv[1] >= 0)
 		close(sv[1]);
-	if (strcmp(what, "socket") == 0) {
+	if (socket_like) {
 		unsigned char hdr[PROTO_REQ_HDR], rep[PROTO_REPLY_LEN];
 		int fd = -1, status = -1;
 		ssize_t n;
@@ -458,7 +501,7 @@ static int cmd_direct(const char *helper, const char *what, const char *path,
 
 		if (strcmp(what, "file") == 0)
 			wrote = fstat(target, &sb) == 0 && sb.st_size > 0;
-		else {
+		else if (sv[0] >= 0) {
 			fcntl(sv[0], F_SETFL, O_NONBLOCK);
 			wrote = read(sv[0], &c, 1) > 0;
 		}
@@ -526,6 +569,8 @@ static int cmd_forker(const char *path, int n, int secs)
 
 int main(int argc, char **argv)
 {
+	int rc;
+
 	out = stdout;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc >= 4 && strcmp(argv[1], "open") == 0)
@@ -566,11 +611,15 @@ int main(int argc, char **argv)
 	if (argc == 5 && strcmp(argv[1], "forker") == 0)
 		return cmd_forker(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 6 && strcmp(argv[1], "direct") == 0)
-		return cmd_direct(argv[2], argv[3], argv[4], atoi(argv[5]));
+		return cmd_direct(argv[2], argv[3], argv[4], argv[5]);
+	if ((rc = attack_main(argc, argv)) >= 0)
+		return rc;
 	fprintf(stderr, "usage: e2e-client open PATH FLAGS [MODE [UMASK]] | cat PATH |\n"
 		"  write PATH FLAGS TEXT | fopen PATH MODE | sigchld-ignored PATH |\n"
 		"  reaper PATH | closed-fds PATH FDS | nofile PATH ROOM |\n"
 		"  alarm PATH N | mixed ALLOWED DENIED MISSING THREADS N |\n"
-		"  forker PATH N SECONDS | direct HELPER socket|file|pipe|dgram PATH ARGC0\n");
+		"  forker PATH N SECONDS |\n"
+		"  direct HELPER socket|fds|file|pipe|dgram|listen|closed PATH ARGV |\n"
+		"  %s\n", attack_usage);
 	return 2;
 }

@@ -1,68 +1,5 @@
-# e2e-suite.sh - the end-to-end cases, sourced by e2e.sh once for each way
-# the helper can hold its privilege ($MODE: setuid or caps).
-
-# --- set up the prefix: root's, reachable by everyone ----------------------
-rm -rf "$P"
-mkdir -m 0755 "$P" || { echo "Bail out! cannot create $P"; exit 1; }
-mkdir -m 0755 "$P/libexec" "$P/bin" "$P/etc" "$P/etc/policy.d" "$P/cache" "$D"
-install -o root -g root -m 0755 "$B/tests/openfile-test" "$H"
-privilege_helper
-install -o root -g root -m 0755 "$B/tests/e2e-client" "$P/bin/e2e-client"
-trap 'rm -rf "$P"' EXIT
-
-mk() { # mk MODE DIR...
-	m=$1; shift
-	for d; do mkdir -p "$D/$d" && chmod "$m" "$D/$d"; done
-}
-put() { printf '%s' "$2" > "$D/$1" && chmod 0600 "$D/$1"; }
-mk 0700 secret secret/sub ro ro/sub rw log trunc dir
-mk 0755 drop drop2 dev fifo link userdir userdrop
-put secret/allowed.txt allowed
-put secret/denied.txt denied
-put secret/by-name.txt by-name
-put secret/by-group.txt by-group
-put ro/file ro-content
-put ro/hidden hidden
-put ro/sub/deep.txt deep
-put rw/file rw-content
-put log/app.log line1
-put trunc/t.txt 0123456789
-put dir/inside x
-mknod "$D/ro/devnode" c 1 3
-mknod "$D/dev/null" c 1 3
-mkfifo -m 0600 "$D/ro/fifo" "$D/fifo/f"
-ln -s ../secret/denied.txt "$D/link/to-secret"
-ln -s ../secret/allowed.txt "$D/link/to-allowed"
-ln -s /proc/self/fd/0 "$D/link/to-proc"
-chown "$U:$G" "$D/userdir" "$D/userdrop"
-
-write_policy() {
-	cat > "$POL" <<POLICY
-# test policy
-allow * read $D/secret/allowed.txt
-allow * read $D/ro/**
-deny  * any $D/ro/hidden
-allow * read,write $D/rw/*
-allow * append $D/log/*
-allow * read,write,truncate $D/trunc/*
-allow * read,write,create $D/drop/* mode=0640
-allow * write,create $D/drop2/*
-allow * read $D/dev/* type=device
-allow * read,write $D/fifo/* type=fifo
-allow * read $D/dir type=dir
-allow * read $D/link/**
-allow * read $D/userdir/**
-allow * write,create $D/userdrop/*
-allow user nobody read $D/secret/by-name.txt
-allow group $(id -gn nobody) read $D/secret/by-group.txt
-POLICY
-	chmod 0644 "$POL"
-	# Most tests run with the compiled cache; changes after this make it
-	# stale, and those run on the policy files themselves.
-	"$B/tests/openfile-policy-test" compile >/dev/null
-}
-write_policy
-cd "$D" || exit 1
+# e2e-suite.sh - the end-to-end cases, sourced by e2e.sh after
+# e2e-setup.sh, once for each $MODE.
 
 # --- allow, deny, and no existence oracle -----------------------------------
 check "an allowed root-only file is read" "allowed" client cat "$D/secret/allowed.txt"
@@ -195,13 +132,13 @@ check "300 mixed calls in one thread" "ok 300 calls" \
 
 # --- the helper's process ---------------------------------------------------
 check "hostile environment: same grant" "exit 0 answer ok fd" \
-	client direct "$H" socket "$D/secret/allowed.txt" 0
+	client direct "$H" socket "$D/secret/allowed.txt" std
 check "hostile environment: same refusal" "exit 13 answer EACCES" \
-	client direct "$H" socket "$D/secret/denied.txt" 0
-check "argc 0 is refused" "exit 200 no-answer" client direct "$H" socket x 1
+	client direct "$H" socket "$D/secret/denied.txt" std
+check "argc 0 is refused" "exit 200 no-answer" client direct "$H" socket x none
 for what in file pipe dgram; do
 	check "descriptor 3 a $what: nothing written" "exit 202 wrote 0" \
-		client direct "$H" "$what" x 0
+		client direct "$H" "$what" x std
 done
 check "caller with no_new_privs: helper has no privilege" "err EPERM" \
 	setpriv --reuid="$U" --regid="$G" --clear-groups --no-new-privs -- \

@@ -3,6 +3,8 @@
 # $TEST_PREFIX with a test policy, clients run as nobody; the whole suite
 # (e2e-suite.sh) runs once with the helper setuid root and once with file
 # capabilities instead.  Speaks TAP.  Needs root; skips (exit 77) otherwise.
+# RACE=SECONDS sets how long each race runs (5); E2E_ONLY=races runs only
+# those (tests/races.sh does both, for as long as you like).
 set -u
 umask 022
 
@@ -23,6 +25,7 @@ if ! getent passwd nobody >/dev/null || ! command -v setpriv >/dev/null; then
 	echo "1..0 # SKIP the tests need the user nobody and setpriv(1)"
 	exit 77
 fi
+RACE=${RACE:-5}
 U=$(id -u nobody)
 G=$(id -g nobody)
 H=$P/libexec/openfile
@@ -63,7 +66,12 @@ for MODE in setuid caps; do
 		skip "file capabilities: setcap(8) is not installed"
 		continue
 	fi
-	. "$S/tests/e2e-suite.sh"
+	. "$S/tests/e2e-setup.sh"
+	if [ "${E2E_ONLY:-}" != races ]; then
+		. "$S/tests/e2e-suite.sh"
+		. "$S/tests/e2e-attacks.sh"
+	fi
+	. "$S/tests/e2e-races.sh"
 	cd /
 done
 tap_done

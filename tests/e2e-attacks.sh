@@ -1,0 +1,162 @@
+# e2e-attacks.sh - the attacks of THREATS.md that e2e-suite.sh does not
+# already cover, and its races; sourced by e2e.sh after e2e-suite.sh, once
+# for each $MODE, in the same prefix.  Numbers in the descriptions are
+# THREATS.md's; the races are in e2e-races.sh.
+
+write_policy
+cd "$D" || exit 1
+
+# --- 1, 2, 5, 6: what the helper is started with ----------------------------
+for spec in empty0 extra fmt fmt1 huge; do
+	check "1-2: argv '$spec' is a usage error, nothing echoed" "exit 200 no-answer" \
+		client direct "$H" socket "$D/secret/allowed.txt" "$spec"
+done
+check "5: descriptor 3 closed: refused" "exit 202 wrote 0" client direct "$H" closed x std
+check "5: descriptor 3 a listening socket: refused" "exit 202 wrote 0" client direct "$H" listen x std
+check "6: 500 inherited descriptors are all closed before the policy is read" "exit 0 no-answer" \
+	client direct "$H" fds /openfile-test/fds std
+
+# --- 7: no privilege on a nosuid mount ------------------------------------------
+if mount --bind "$P/libexec" "$P/libexec" 2>/dev/null; then
+	mount -o remount,bind,nosuid "$P/libexec"
+	check "7: helper on a nosuid mount: no privilege, never half-privileged" "err EPERM" \
+		client open "$D/secret/allowed.txt" r
+	umount "$P/libexec"
+else
+	skip "7: nosuid mount: cannot bind-mount here"
+fi
+
+# --- 10: tiny resource limits ---------------------------------------------------
+check "10: RLIMIT_FSIZE 0: answered" "ok r*" client limit fsize 0 "$D/secret/allowed.txt" r
+check "10: RLIMIT_CPU 1 s: answered" "ok r*" client limit cpu 1 "$D/secret/allowed.txt" r
+check "10: RLIMIT_STACK 256 KiB: answered" "ok r*" client limit stack 256K "$D/secret/allowed.txt" r
+check "10: RLIMIT_STACK 64 KiB: refused cleanly (EIO, logged), never a crash" "err EIO" \
+	client limit stack 64K "$D/secret/allowed.txt" r
+check "10: RLIMIT_AS 16 MiB: answered" "ok r*" client limit as 16M "$D/secret/allowed.txt" r
+for as in 1M 4M 8M; do
+	check "10: RLIMIT_AS $as: a clean error or a refusal, never a grant of a denied file" "err E*" \
+		client limit as $as "$D/secret/denied.txt" r
+done
+check "10: RLIMIT_NPROC 0: the helper cannot start: EAGAIN" "err EAGAIN" \
+	client limit nproc 0 "$D/secret/allowed.txt" r
+
+# --- 11: the running helper against its caller ------------------------------------
+check "11: ptrace, /proc/PID/mem, process_vm_readv refused; no core dump" \
+	"ptrace EPERM mem EACCES vm EPERM signal 11 core none" client probe "$H"
+
+# --- 14: hard links -------------------------------------------------------------------
+mk 0755 hl
+put hl/secret hard-linked-secret
+check "14: fs.protected_hardlinks is on (what keeps callers from linking secrets)" "1" \
+	cat /proc/sys/fs/protected_hardlinks
+check "14: the caller cannot hard-link a secret into a granted directory it writes" \
+	"*Operation not permitted*" as_nobody ln "$D/hl/secret" "$D/userdir/hl"
+ln "$D/hl/secret" "$D/userdir/hl-by-root"
+check "14: a hard link root made under a granted name is served: the policy grants names" \
+	"hard-linked-secret" client cat "$D/userdir/hl-by-root"
+rm -f "$D/userdir/hl-by-root"
+
+# --- 15, 22: namespaces and mounts ------------------------------------------------------
+as_nobody touch "$D/userdir/bound"
+if as_nobody unshare -Urm true 2>/dev/null; then
+	check "15: a caller in its own user namespace binds a secret over a granted name: no privilege there" \
+		"err EPERM" as_nobody unshare -Urm sh -c \
+		"mount --bind /etc/shadow '$D/userdir/bound' && exec '$P/bin/e2e-client' open '$D/userdir/bound' r"
+else
+	skip "15: unprivileged user namespaces are disabled here"
+fi
+mk 0755 ro/mnt
+mount --bind "$D/secret" "$D/ro/mnt"
+check "22: a bind mount root made inside a grant is served under the granted name" \
+	"denied" client cat "$D/ro/mnt/denied.txt"
+umount "$D/ro/mnt"
+mk 0755 ro/stall
+"$P/bin/e2e-client" stallfs "$D/ro/stall" 30 > "$P/stall.out" 2>&1 &
+stall=$!
+i=0
+while ! grep -q mounted "$P/stall.out" && kill -0 $stall 2>/dev/null && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if grep -q mounted "$P/stall.out"; then
+	t0=$(date +%s)
+	check "22: a stalled FUSE file system inside a grant: the helper gives up, EIO" \
+		"err EIO" client open "$D/ro/stall/x" r
+	check "22: ... after its timeout (5 s in the test build, 60 s installed)" "yes" \
+		sh -c "[ \$((\$(date +%s) - $t0)) -ge 4 ] && [ \$((\$(date +%s) - $t0)) -le 20 ] && echo yes"
+	kill $stall
+	wait $stall 2>/dev/null
+	umount "$D/ro/stall" 2>/dev/null || umount -l "$D/ro/stall"
+else
+	skip "22: stalled FUSE file system: $(cat "$P/stall.out")"
+	kill $stall 2>/dev/null
+	wait $stall 2>/dev/null
+fi
+
+# --- 18: path lengths ----------------------------------------------------------------
+# A path of exactly $1 bytes naming $D/secret/allowed.txt through "./".
+sized() {
+	k=$(($1 - ${#D} - 19))
+	dots=$(printf "%$((k / 2))s" "" | sed 's| |./|g')
+	[ $((k % 2)) = 1 ] && dots="$dots/"
+	printf '%s/secret/%sallowed.txt' "$D" "$dots"
+}
+check "18: the path helper makes paths of the size asked" "4095" sh -c "printf %s '$(sized 4095)' | wc -c"
+check "18: 4095 bytes: answered on the whole path" "allowed" client cat "$(sized 4095)"
+for len in 4096 4097 100000; do
+	check "18: $len bytes: ENAMETOOLONG, never truncated and matched" "err ENAMETOOLONG" \
+		client open "$(sized $len)" r
+done
+
+# --- 20: terminals -------------------------------------------------------------------
+check "20: /dev/ptmx without a rule: refused" "err EACCES" client open /dev/ptmx rw
+cat > "$P/etc/policy.d/50-terminals.conf" <<POLICY
+allow * read,write /dev/pts/* type=device
+allow * read,write /dev/ptmx type=device
+POLICY
+check "20: a pty's terminal side through my_open never becomes the controlling terminal" \
+	"my_open ok, controlling terminal no; open(2): yes" client ctty
+check "20: with a rule, /dev/ptmx opens" "ok rw*" client open /dev/ptmx rw
+rm -f "$P/etc/policy.d/50-terminals.conf"
+
+# --- 21: every flag bit alone, on a read grant ------------------------------------------
+# Each bit has a defined answer: a write bit needs a write grant; O_TRUNC
+# a truncate grant; bits that change what is opened or how it can be
+# used later are EINVAL; the rest are honoured.
+flag_answers=$(client flags "$D/ro/file" | tr '\n' ';')
+check "21: the answer to each of the 32 flag bits" \
+"0 err EACCES;1 err EACCES;2 err EINVAL;3 err EINVAL;4 err EINVAL;5 err EINVAL;\
+6 ok r cloexec=0 append=0;7 ok r cloexec=0 append=0;8 ok r cloexec=0 append=0;\
+9 err EACCES;10 ok r cloexec=0 append=1;11 ok r cloexec=0 append=0;\
+12 ok r cloexec=0 append=0;13 err EINVAL;14 ok r cloexec=0 append=0;\
+15 ok r cloexec=0 append=0;16 err ENOTDIR;17 ok r cloexec=0 append=0;\
+18 err EINVAL;19 ok r cloexec=1 append=0;20 ok r cloexec=0 append=0;\
+21 err EINVAL;22 err EINVAL;23 err EINVAL;24 err EINVAL;25 err EINVAL;\
+26 err EINVAL;27 err EINVAL;28 err EINVAL;29 err EINVAL;30 err EINVAL;31 err EINVAL;" \
+	echo "$flag_answers"
+
+# --- 25: a read-only descriptor reopened through /proc/self/fd ------------------------------
+mk 0700 hidden
+printf 'world' > "$D/hidden/w" && chmod 0666 "$D/hidden/w"
+echo "allow * read $D/hidden/w" > "$P/etc/policy.d/50-hidden.conf"
+check "25: a read grant to a 0666 file in a 0700 directory can be reopened for writing (documented limit)" \
+	"reopened for writing" client reopen "$D/hidden/w"
+rm -f "$P/etc/policy.d/50-hidden.conf"
+
+# --- 34, 35: the library in busy and unlucky hosts --------------------------------------------
+check "34: 64 threads call my_open while two others fork and exec: no child holds a socket" \
+	"640 calls, 0 wrong, [1-9]* children, 0 held a socket, fds unchanged, 0 zombies" \
+	client socket-leak "$D/secret/allowed.txt" 64 10
+touch "$P/chaos.run"
+(while [ -e "$P/chaos.run" ]; do
+	mv "$H" "$H.away"
+	sleep 0.02
+	mv "$H.away" "$H"
+	sleep 0.2
+done) &
+chaos=$!
+check "35: 10,000 calls: allow, deny, missing, EMFILE, the helper taken away now and then" \
+	"10000 calls, 0 wrong, [1-9]* without a helper, 2500 EMFILE, fds unchanged, 0 zombies" \
+	as_nobody timeout 120 "$P/bin/e2e-client" chaos "$D/secret/allowed.txt" "$D/secret/denied.txt" "$D/ro/missing" 10000
+rm -f "$P/chaos.run"
+wait $chaos

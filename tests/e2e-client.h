@@ -1,0 +1,23 @@
+/* e2e-client.h - what the parts of e2e-client share. */
+#ifndef OPENFILE_E2E_CLIENT_H
+#define OPENFILE_E2E_CLIENT_H
+
+#include <stdio.h>
+
+extern FILE *out;
+
+/* "rw,creat,excl" or a number to open(2) flags. */
+int parse_flags(const char *s);
+/* An errno's name, as the tests expect it. */
+const char *ename(int e);
+/* Zombie children of this process. */
+int count_zombies(void);
+/* Prints "ok ACCMODE cloexec=.. append=.." or "err ENAME"; closes fd. */
+int report(int fd);
+
+/* e2e-attacks.c: the attacks and races.  Returns -1 when argv names none
+ * of them, else the exit status. */
+int attack_main(int argc, char **argv);
+extern const char attack_usage[];
+
+#endif

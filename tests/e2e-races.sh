@@ -1,0 +1,56 @@
+# e2e-races.sh - the races of THREATS.md (8, 9, 13, 27), each run for $RACE
+# seconds; sourced by e2e.sh after e2e-setup.sh, once for each $MODE.
+# Each reports how many requests ran and how many escaped (none may).
+
+race_client() { as_nobody timeout $((RACE + 60)) "$P/bin/e2e-client" "$@"; }
+write_policy
+cd "$D" || exit 1
+
+# --- 8, 9, 13, 27: races, each for $RACE seconds ------------------------------------------------
+as_nobody mkdir -p "$D/userdir/race"
+check "13: a racer swaps a directory and a file with symlinks to secrets: no escape" \
+	"*[1-9]* public, [1-9]* refused, 0 other, 0 escapes" \
+	race_client race-flip "$D/userdir/race" "$D/secret" "$RACE"
+check "8: the helper stopped at random points while the component is swapped: no escape" \
+	"*[1-9]* public, [1-9]* refused, 0 other, 0 escapes" \
+	race_client race-stop "$H" "$D/userdir/race" "$D/secret" "$RACE"
+printf 0123456789 > "$D/rw/file"
+check "9: helpers killed at random points of truncate and create requests: no hang" \
+	"* calls, [1-9]* helpers killed, * answered EIO, 0 wrong, 0 zombies" \
+	race_client race-kill "$D" "$RACE"
+check "9: ... the write grant without truncate never truncated" "10" fstat %s "$D/rw/file"
+check "9: ... nothing created where create is not granted" "absent" \
+	sh -c "test -e '$D/ro/newfile' || echo absent"
+
+mk 0700 pol
+policy_version() { # policy_version MODE FIRST: the grant first or last
+	[ "$2" = first ] && echo "allow * write,create $D/pol/* mode=$1"
+	i=0
+	while [ $i -lt 3000 ]; do
+		echo "deny user root read /filler/$i/*.padding-to-make-the-file-long"
+		i=$((i + 1))
+	done
+	[ "$2" = last ] && echo "allow * write,create $D/pol/* mode=$1"
+}
+policy_version 0600 first > "$P/policy.old"
+policy_version 0640 last > "$P/policy.new"
+cp "$P/policy.old" "$POL"
+(end=$(($(date +%s) + RACE))
+n=0
+while [ "$(date +%s)" -lt $end ]; do
+	for v in old new; do
+		cp "$P/policy.$v" "$POL.tmp" && mv "$POL.tmp" "$POL"
+		# every other swap with a freshly compiled cache, too
+		[ $((n % 4)) = 0 ] && "$B/tests/openfile-policy-test" compile >/dev/null 2>&1
+		n=$((n + 1))
+	done
+done) &
+swapper=$!
+check "27: the policy replaced while requests run: each decision is the old or the new policy's" \
+	"* creates: [1-9]* old, [1-9]* new, 0 other, 0 refused" \
+	race_client create-loop "$D/pol" "$RACE"
+wait $swapper
+printf 'allow * write,create %s/pol/* mode=0600\nallow * wri' "$D" > "$POL"
+check "27: a policy left truncated mid-rule denies everything" "err EACCES" \
+	client open "$D/pol/late" w,creat
+write_policy
