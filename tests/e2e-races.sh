@@ -3,6 +3,8 @@
 # Each reports how many requests ran and how many escaped (none may).
 
 race_client() { as_nobody timeout $((RACE + 60)) "$P/bin/e2e-client" "$@"; }
+# The figures of a race, whatever its outcome.
+figures() { echo "#   $got"; }
 write_policy
 cd "$D" || exit 1
 
@@ -11,13 +13,16 @@ as_nobody mkdir -p "$D/userdir/race"
 check "13: a racer swaps a directory and a file with symlinks to secrets: no escape" \
 	"*[1-9]* public, [1-9]* refused, 0 other, 0 escapes" \
 	race_client race-flip "$D/userdir/race" "$D/secret" "$RACE"
+figures
 check "8: the helper stopped at random points while the component is swapped: no escape" \
 	"*[1-9]* public, [1-9]* refused, 0 other, 0 escapes" \
 	race_client race-stop "$H" "$D/userdir/race" "$D/secret" "$RACE"
+figures
 printf 0123456789 > "$D/rw/file"
 check "9: helpers killed at random points of truncate and create requests: no hang" \
 	"* calls, [1-9]* helpers killed, * answered EIO, 0 wrong, 0 zombies" \
 	race_client race-kill "$D" "$RACE"
+figures
 check "9: ... the write grant without truncate never truncated" "10" fstat %s "$D/rw/file"
 check "9: ... nothing created where create is not granted" "absent" \
 	sh -c "test -e '$D/ro/newfile' || echo absent"
@@ -49,6 +54,7 @@ swapper=$!
 check "27: the policy replaced while requests run: each decision is the old or the new policy's" \
 	"* creates: [1-9]* old, [1-9]* new, 0 other, 0 refused" \
 	race_client create-loop "$D/pol" "$RACE"
+figures
 wait $swapper
 printf 'allow * write,create %s/pol/* mode=0600\nallow * wri' "$D" > "$POL"
 check "27: a policy left truncated mid-rule denies everything" "err EACCES" \
