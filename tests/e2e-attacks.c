@@ -74,7 +74,7 @@ static pid_t spawn_helper(const char *helper, int *sock)
 	return pid;
 }
 
-static int send_request(int sock, const char *path, int flags)
+int send_request(int sock, const char *path, int flags)
 {
 	unsigned char hdr[PROTO_REQ_HDR];
 

@@ -471,15 +471,11 @@ static int cmd_direct(const char *helper, const char *what, const char *path,
 	if (sv[1] >= 0)
 		close(sv[1]);
 	if (socket_like) {
-		unsigned char hdr[PROTO_REQ_HDR], rep[PROTO_REPLY_LEN];
+		unsigned char rep[PROTO_REPLY_LEN];
 		int fd = -1, status = -1;
 		ssize_t n;
 
-		proto_request_header(hdr, O_RDONLY, 0, (uint32_t)strlen(path));
-		if (write(sv[0], hdr, sizeof hdr) < 0 ||
-		    write(sv[0], path, strlen(path)) < 0) {
-			/* the helper may have refused already */
-		}
+		(void)send_request(sv[0], path, O_RDONLY); /* it may have refused already */
 		n = my_recv_fd(sv[0], &fd, rep, sizeof rep, 0);
 		waitpid(pid, &st, 0);
 		if (n == (ssize_t)sizeof rep && proto_reply_decode(rep, &status) == 0)

@@ -15,6 +15,10 @@ int count_zombies(void);
 /* Prints "ok ACCMODE cloexec=.. append=.." or "err ENAME"; closes fd. */
 int report(int fd);
 
+/* Sends a request for path, without SIGPIPE when the helper is gone:
+ * 0, or -1. */
+int send_request(int sock, const char *path, int flags);
+
 /* e2e-attacks.c: the attacks and races.  Returns -1 when argv names none
  * of them, else the exit status. */
 int attack_main(int argc, char **argv);
