@@ -108,6 +108,15 @@ for len in 4096 4097 100000; do
 		client open "$(sized $len)" r
 done
 
+# --- 16: the same path spelled otherwise ----------------------------------------
+check "16: '/' itself: no rule grants it" "err EACCES" client open / r
+check "16: '//' and '/./' inside a path resolve as the kernel does" "allowed" \
+	client cat "/$D/./secret//allowed.txt"
+check "16: a trailing '/' on a granted file: ENOTDIR" "err ENOTDIR" \
+	client open "$D/secret/allowed.txt/" r
+check "16: a trailing '/' on a refused file: EACCES, no oracle" "err EACCES" \
+	client open "$D/secret/denied.txt/" r
+
 # --- 20: terminals -------------------------------------------------------------------
 check "20: /dev/ptmx without a rule: refused" "err EACCES" client open /dev/ptmx rw
 cat > "$P/etc/policy.d/50-terminals.conf" <<POLICY

@@ -266,7 +266,7 @@ with open(sys.argv[1], "wb") as out:
 	write_policy
 	client open "$D/secret/allowed.txt" r >/dev/null
 	client open "$D/secret/x
-$(printf '\033')[31m%n" r >/dev/null
+$(printf '\033')[31m%n$(printf '\377')" r >/dev/null
 	echo 'allow * reed /x' >> "$POL"
 	client open "$D/secret/allowed.txt" r >/dev/null
 	write_policy
@@ -279,8 +279,8 @@ $(printf '\033')[31m%n" r >/dev/null
 	check "an allow is logged to authpriv.info with the deciding rule" \
 		"*<86>*openfile[[]*]: allow: user=nobody uid=$U path=$D/secret/allowed.txt real=$D/secret/allowed.txt flags=O_RDONLY access=read rule=$POL:2*" \
 		cat "$LOG"
-	check "a deny is logged to authpriv.notice, control characters escaped" \
-		"*<85>*openfile[[]*]: deny: user=nobody uid=$U path=$D/secret/x\\\\x0a\\\\x1b[[]31m%n real=$D/secret/x\\\\x0a\\\\x1b[[]31m%n flags=O_RDONLY access=read rule=none error=Permission denied*" \
+	check "a deny is logged to authpriv.notice, control characters and invalid UTF-8 escaped" \
+		"*<85>*openfile[[]*]: deny: user=nobody uid=$U path=$D/secret/x\\\\x0a\\\\x1b[[]31m%n\\\\xff real=$D/secret/x\\\\x0a\\\\x1b[[]31m%n\\\\xff flags=O_RDONLY access=read rule=none error=Permission denied*" \
 		cat "$LOG"
 	check "a request under an unusable policy is logged as such" \
 		"*<85>*openfile[[]*]: deny: user=nobody uid=$U path=$D/secret/allowed.txt real=- flags=O_RDONLY access= rule=none error=Permission denied why=policy-unusable*" \
