@@ -723,7 +723,10 @@ static int edit_lock(const char *dir, const char *base, const char *target)
 	struct stat st;
 	int lock;
 
-	snprintf(lockpath, sizeof lockpath, "%s/.%s.lock", dir, base);
+	/* A truncated name would be another file's lock. */
+	if (snprintf(lockpath, sizeof lockpath, "%s/.%s.lock", dir, base) >=
+	    (int)sizeof lockpath)
+		die("%s: the name is too long for a lock beside it", target);
 	lock = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (lock < 0)
 		die("cannot create the lock %s: %s", lockpath, strerror(errno));
@@ -761,7 +764,10 @@ static int edit_file(const char *target, const char *dir, const char *base)
 		if (old == NULL)
 			return edit_fail(2, "cannot read %s: %s", target, why);
 	}
-	snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, base);
+	if (snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, base) >=
+	    (int)sizeof tmp)
+		return edit_fail(2, "%s: the name is too long for a copy beside it",
+				 target);
 	tfd = mkstemp(tmp);
 	if (tfd < 0)
 		return edit_fail(2, "cannot create a temporary file in %s: %s", dir,
