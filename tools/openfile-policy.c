@@ -313,7 +313,9 @@ static const char *writer(const struct stat *st, char *buf, size_t len)
  */
 static void warn_places(const struct policy_rule *r, struct report *rep)
 {
-	char prefix[PATH_MAX], path[PATH_MAX], bait[PATH_MAX], who[128];
+	/* bait holds "PATH, which WHO" whole. */
+	char prefix[PATH_MAX], path[PATH_MAX], who[128],
+	     bait[PATH_MAX + sizeof ", which " + sizeof who];
 	size_t lit = pattern_literal_prefix(&r->pat, prefix, sizeof prefix);
 	const char *p = prefix, *w;
 	int sticky = 0;
