@@ -5,6 +5,7 @@
 rm -rf "$P"
 mkdir -m 0755 "$P" || { echo "Bail out! cannot create $P"; exit 1; }
 mkdir -m 0755 "$P/libexec" "$P/bin" "$P/etc" "$P/etc/policy.d" "$P/cache" "$D"
+mkdir -m 1777 "$R"
 install -o root -g root -m 0755 "$B/tests/openfile-test" "$H"
 privilege_helper
 install -o root -g root -m 0755 "$B/tests/e2e-client" "$P/bin/e2e-client"
@@ -210,6 +211,16 @@ check "seccomp: a helper calling execve is killed, the caller gets EIO" "err EIO
 	client open /openfile-test/execve r
 check "seccomp: a helper opening a network socket is killed, the caller gets EIO" "err EIO" \
 	client open /openfile-test/socket r
+# Sanitizer builds only: a bug on purpose in the test helper, under its
+# seccomp filter, and for a granted file under Landlock too.
+if [ -n "${OPENFILE_SANITIZER:-}" ]; then
+	put ro/openfile-test-asan x
+	check "sanitizer: an ASan report from the helper under Landlock reaches the caller, with EIO" \
+		"*ERROR: AddressSanitizer: heap-buffer-overflow*err EIO" client open "$D/ro/openfile-test-asan" r
+	rm -f "$D/ro/openfile-test-asan"
+	check "sanitizer: a UBSan report from the helper reaches the caller, with EIO" \
+		"*runtime error: signed integer overflow*err EIO" client open "$D/secret/openfile-test-ubsan" r
+fi
 if [ "$(client landlock-abi)" -ge 1 ]; then
 	touch "$POL-matcher-bug"
 	check "Landlock: with a matcher that allows everything (test build), the kernel still refuses" \

@@ -3,6 +3,10 @@
 # $TEST_PREFIX with a test policy, clients run as nobody; the whole suite
 # (e2e-suite.sh) runs once with the helper setuid root and once with file
 # capabilities instead.  Speaks TAP.  Needs root; skips (exit 77) otherwise.
+#
+# In a sanitizer build (OPENFILE_SANITIZER set by make check) the clients
+# and the helper are sanitized.  A report fails the case it happened in;
+# the helper's reports kill it, so its caller gets EIO.
 set -u
 umask 022
 
@@ -28,6 +32,13 @@ G=$(id -g nobody)
 H=$P/libexec/openfile
 D=$P/data
 POL=$P/etc/policy
+# What sanitizers say about the clients: a file a process.
+R=$P/reports
+if [ -n "${OPENFILE_SANITIZER:-}" ]; then
+	ASAN_OPTIONS=log_path=$R/asan${ASAN_OPTIONS:+:$ASAN_OPTIONS}
+	UBSAN_OPTIONS=log_path=$R/ubsan${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}
+	export ASAN_OPTIONS UBSAN_OPTIONS
+fi
 
 . "$S/tests/tap.sh"
 # check DESCRIPTION PATTERN COMMAND...: the output must match the pattern.
@@ -36,6 +47,9 @@ check() {
 	shift 2
 	got=$("$@" 2>&1)
 	desc="[$MODE] $desc"
+	reports=$(find "$R" -type f -size +0 -exec cat {} + 2>/dev/null)
+	rm -f "$R"/*
+	[ -z "$reports" ] || { notok "$desc" "$reports"; return; }
 	case $got in
 	$want) ok "$desc" ;;
 	*) notok "$desc" "expected: $want
