@@ -514,6 +514,7 @@ static struct policy *load_or_die(const char *file)
 	if (rep.errors) {
 		fprintf(stderr, "%s: the policy is invalid, so the helper denies every request\n",
 			prog);
+		policy_free(pol);
 		exit(1);
 	}
 	return pol;
