@@ -222,7 +222,8 @@ if [ -n "${OPENFILE_SANITIZER:-}" ]; then
 	check "sanitizer: a UBSan report from the helper reaches the caller, with EIO" \
 		"*runtime error: signed integer overflow*err EIO" client open "$D/secret/openfile-test-ubsan" r
 fi
-if [ "$(client landlock-abi)" -ge 1 ]; then
+# Asked natively: valgrind 3.19 does not know the Landlock calls.
+if [ "$(as_nobody "$P/bin/e2e-client" landlock-abi)" -ge 1 ]; then
 	touch "$POL-matcher-bug"
 	check "Landlock: with a matcher that allows everything (test build), the kernel still refuses" \
 		"err EACCES" client open "$D/secret/denied.txt" r
