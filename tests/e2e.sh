@@ -66,17 +66,22 @@ check_native() {
 		check "$@"
 	fi
 }
-# check DESCRIPTION PATTERN COMMAND...: the output must match the pattern.
+# reports: what the sanitizers and valgrind said since the last call.  Not a
+# report: valgrind's notes about itself ("--PID-- WARNING: unhandled
+# syscall"); its errors are "==PID==" lines.
+reports() {
+	cat "$R"/* 2>/dev/null | grep -v '^--[0-9]*-- '
+	rm -f "$R"/*
+}
+# check DESCRIPTION PATTERN COMMAND...: the output must match the pattern,
+# and nothing may have been reported meanwhile.
 check() {
 	desc=$1 want=$2
 	shift 2
 	got=$("$@" 2>&1)
 	desc="[$MODE] $desc"
-	# Not a report: valgrind's notes about itself ("--PID-- WARNING:
-	# unhandled syscall"); its errors are "==PID==" lines.
-	reports=$(cat "$R"/* 2>/dev/null | grep -v '^--[0-9]*-- ')
-	rm -f "$R"/*
-	[ -z "$reports" ] || { notok "$desc" "$reports"; return; }
+	said=$(reports)
+	[ -z "$said" ] || { notok "$desc" "$said"; return; }
 	case $got in
 	$want) ok "$desc" ;;
 	*) notok "$desc" "expected: $want
@@ -105,6 +110,8 @@ for MODE in setuid caps; do
 		continue
 	fi
 	. "$S/tests/e2e-suite.sh"
+	said=$(reports)
+	[ -z "$said" ] || notok "[$MODE] nothing reported after the last case" "$said"
 	cd /
 done
 tap_done
