@@ -22,7 +22,8 @@
 
 #ifdef OPENFILE_TEST_HOOKS
 /* Test builds only: requests that make the helper misbehave on purpose,
- * to show what confines it.  Never in the installed helper. */
+ * to show what confines it.  Never in the installed helper.  They run
+ * after the open, where the helper is confined the most. */
 static void test_hooks(const char *path)
 {
 	static char *const argv[] = { NULL };
@@ -40,6 +41,23 @@ static void test_hooks(const char *path)
 			n += fcntl(fd, F_GETFD) >= 0;
 		_exit(n > 255 ? 255 : n);
 	}
+#ifdef OPENFILE_SANITIZER
+	/* Bugs on purpose (under Landlock too when the request named a
+	 * granted file): their reports must reach the caller. */
+	const char *name = strrchr(path, '/');
+	volatile size_t n = 1;
+	volatile int big = INT_MAX;
+
+	if (name != NULL && strcmp(name, "/openfile-test-asan") == 0) {
+		char *p = malloc(n);
+
+		if (p != NULL)
+			p[n] = 0;
+		free(p);
+	}
+	if (name != NULL && strcmp(name, "/openfile-test-ubsan") == 0)
+		big = big + 1;
+#endif
 }
 #endif
 
@@ -141,9 +159,6 @@ int main(int argc, char *argv[])
 		_exit(HELPER_EXIT_PROTOCOL);
 	}
 	a.path = status == 0 ? req.path : "(invalid)";
-#ifdef OPENFILE_TEST_HOOKS
-	test_hooks(status == 0 ? req.path : "");
-#endif
 	/* 6-8: resolve, decide on the real object, open that object. */
 	if (status == 0 && pol == NULL) {
 		status = EACCES;
@@ -153,6 +168,9 @@ int main(int argc, char *argv[])
 		fd = open_request(pol, &req, &a, real, sizeof real);
 		status = fd < 0 ? -fd : 0;
 	}
+#ifdef OPENFILE_TEST_HOOKS
+	test_hooks(a.path);
+#endif
 	/* 9: log (first, so a caller killing us at the answer cannot skip
 	 * the record), answer, exit with the same answer. */
 	a.status = status;

@@ -40,5 +40,24 @@ check "the installed helper has no test hooks" sh -c "! grep -q openfile-test '$
 check "the test helper has them (so the check above means something)" \
 	sh -c "grep -q openfile-test '$B/tests/openfile-test' || test ! -e '$B/tests/openfile-test'"
 check "the helper installs a seccomp filter" sh -c "readelf --dyn-syms -W '$helper' | grep -q seccomp_load"
+# A sanitizer or coverage build is never installed setuid: its install fails and leaves
+# no helper, or with --disable-setuid-install leaves it without the bit.
+never_setuid() {
+	d=$(mktemp -d) || return 1
+	out=$( (cd "$B" && env -u MAKEFLAGS make -s install-pkglibexecPROGRAMS DESTDIR="$d" &&
+		env -u MAKEFLAGS make -s install-exec-hook DESTDIR="$d") 2>&1)
+	rc=$?
+	left=$(find "$d" -type f -name openfile -exec ls -l {} +)
+	rm -rf "$d"
+	printf '%s\n%s\n' "$out" "$left"
+	case $rc:$left:$out in
+	[1-9]*::*"refusing to install a sanitizer"*) ;;
+	0:-rwxr-xr-x*:*"never make"*) ;;
+	*) return 1 ;;
+	esac
+}
+if [ -n "${OPENFILE_SANITIZER:-}${COVERAGE_DIR:-}" ]; then
+	check "a sanitizer or coverage build is never installed setuid" never_setuid
+fi
 echo "1..$n"
 exit $fail

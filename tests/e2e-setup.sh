@@ -6,6 +6,7 @@
 rm -rf "$P"
 mkdir -m 0755 "$P" || { echo "Bail out! cannot create $P"; exit 1; }
 mkdir -m 0755 "$P/libexec" "$P/bin" "$P/etc" "$P/etc/policy.d" "$P/cache" "$D"
+mkdir -m 1777 "$R"
 install -o root -g root -m 0755 "$B/tests/openfile-test" "$H"
 privilege_helper
 install -o root -g root -m 0755 "$B/tests/e2e-client" "$P/bin/e2e-client"

@@ -139,5 +139,14 @@ check "edit: a policy changed meanwhile is not overwritten" 1 "*$P was changed b
 check "... their change is kept" 0 "*allow * read /theirs" cat "$P"
 check "... and nothing half-written is left as policy" 0 "$P" sh -c "ls '$W'/edited* | tr '\n' ' ' | sed 's/ \$//'"
 check "edit: a new file" 0 "$W/new: installed" env EDITOR="$W/add" "$T" edit "$W/new"
+# Names near PATH_MAX: the lock (NAME + 6) or the copy (NAME + 8) would not fit.
+long=$W/$(printf '%0250d/' 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+mkdir -p "$long"
+for len in 4095 4089; do
+	base=$(printf "%0$((len - ${#long}))d" 0)
+	check "edit: a $len-byte name is refused, not truncated" 2 "*$long$base: the name is too long for a * beside it" \
+		env EDITOR="$W/add" "$T" edit "$long$base"
+done
+check "... leaving only the lock that fitted" 0 ".$base.lock" ls -A "$long"
 
 tap_done

@@ -313,7 +313,9 @@ static const char *writer(const struct stat *st, char *buf, size_t len)
  */
 static void warn_places(const struct policy_rule *r, struct report *rep)
 {
-	char prefix[PATH_MAX], path[PATH_MAX], bait[PATH_MAX + 160], who[128];
+	/* bait holds "PATH, which WHO" whole. */
+	char prefix[PATH_MAX], path[PATH_MAX], who[128],
+	     bait[PATH_MAX + sizeof ", which " + sizeof who];
 	size_t lit = pattern_literal_prefix(&r->pat, prefix, sizeof prefix);
 	const char *p = prefix, *w;
 	int sticky = 0;
@@ -453,6 +455,13 @@ static void user_load(const char *who, struct user *u)
 	u->pc.group_names = (const char *const *)u->names;
 }
 
+static void user_free(struct user *u)
+{
+	for (size_t i = 0; i < u->pc.ngroups; i++)
+		free(u->names[i]);
+	free(u->name);
+}
+
 /* The path the helper would decide on: the real path of what exists, or
  * of the existing directory plus the name. */
 static unsigned real_target(const char *path, char *out)
@@ -505,6 +514,7 @@ static struct policy *load_or_die(const char *file)
 	if (rep.errors) {
 		fprintf(stderr, "%s: the policy is invalid, so the helper denies every request\n",
 			prog);
+		policy_free(pol);
 		exit(1);
 	}
 	return pol;
@@ -537,6 +547,7 @@ static int cmd_test(int argc, char **argv)
 		printf("no rule matched (%s for user %s)\n",
 		       policy_access_str(access, acc, sizeof acc), u.name);
 	policy_free(pol);
+	user_free(&u);
 	return d.allow ? 0 : 1;
 }
 
@@ -562,6 +573,7 @@ static int cmd_list(int argc, char **argv)
 	if (shown == 0)
 		printf("no rule applies to %s: every request is denied\n", u.name);
 	policy_free(pol);
+	user_free(&u);
 	return 0;
 }
 
@@ -723,7 +735,10 @@ static int edit_lock(const char *dir, const char *base, const char *target)
 	struct stat st;
 	int lock;
 
-	snprintf(lockpath, sizeof lockpath, "%s/.%s.lock", dir, base);
+	/* A truncated name would be another file's lock. */
+	if (snprintf(lockpath, sizeof lockpath, "%s/.%s.lock", dir, base) >=
+	    (int)sizeof lockpath)
+		die("%s: the name is too long for a lock beside it", target);
 	lock = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (lock < 0)
 		die("cannot create the lock %s: %s", lockpath, strerror(errno));
@@ -761,14 +776,22 @@ static int edit_file(const char *target, const char *dir, const char *base)
 		if (old == NULL)
 			return edit_fail(2, "cannot read %s: %s", target, why);
 	}
-	snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, base);
+	if (snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, base) >=
+	    (int)sizeof tmp) {
+		rc = edit_fail(2, "%s: the name is too long for a copy beside it",
+			       target);
+		goto out_old;
+	}
 	tfd = mkstemp(tmp);
-	if (tfd < 0)
-		return edit_fail(2, "cannot create a temporary file in %s: %s", dir,
-				 strerror(errno));
+	if (tfd < 0) {
+		rc = edit_fail(2, "cannot create a temporary file in %s: %s", dir,
+			       strerror(errno));
+		goto out_old;
+	}
 	if ((old != NULL && write_all(tfd, old, oldlen) < 0) || fsync(tfd) < 0) {
 		unlink(tmp);
-		return edit_fail(2, "cannot write %s: %s", tmp, strerror(errno));
+		rc = edit_fail(2, "cannot write %s: %s", tmp, strerror(errno));
+		goto out_old;
 	}
 	for (;;) {
 		struct report rep = { 0, 0, tmp, target };
@@ -776,20 +799,24 @@ static int edit_file(const char *target, const char *dir, const char *base)
 
 		if ((rc = run_editor(tmp)) != 0) {
 			unlink(tmp);
-			return edit_fail(2, "the editor exited with status %d; %s is unchanged",
-					 rc, target);
+			rc = edit_fail(2, "the editor exited with status %d; %s is unchanged",
+				       rc, target);
+			goto out_old;
 		}
 		/* Editors often replace the file: read it back by name. */
 		close(tfd);
 		tfd = open(tmp, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 		if (tfd < 0 || (new = policy_read_all(tfd, &newlen, &why)) == NULL) {
 			unlink(tmp);
-			return edit_fail(2, "cannot read back %s", tmp);
+			rc = edit_fail(2, "cannot read back %s", tmp);
+			goto out_old;
 		}
 		if (exists && newlen == oldlen && memcmp(new, old, oldlen) == 0) {
 			unlink(tmp);
 			printf("%s: no changes\n", target);
-			return 0;
+			free(new);
+			rc = 0;
+			goto out_old;
 		}
 		pol = policy_new();
 		policy_parse(pol, target, new, newlen, 0, on_error, &rep);
@@ -802,7 +829,8 @@ static int edit_file(const char *target, const char *dir, const char *base)
 			continue;
 		if (rc != 'Q') {
 			unlink(tmp);
-			return edit_fail(1, "%s is unchanged", target);
+			rc = edit_fail(1, "%s is unchanged", target);
+			goto out_old;
 		}
 		fprintf(stderr, "%s: WARNING: installing a policy with errors: the helper denies every request until it is fixed\n",
 			prog);
@@ -810,14 +838,18 @@ static int edit_file(const char *target, const char *dir, const char *base)
 	}
 	/* Someone may have changed it without this tool meanwhile. */
 	if (exists ? (lstat(target, &now) < 0 || !same_file(&before, &now)) :
-		     lstat(target, &now) == 0)
-		return edit_fail(1, "%s was changed by someone else while you edited it; nothing installed.\n"
-				 "Your version is in %s: merge it by hand and run this again.",
-				 target, tmp);
+		     lstat(target, &now) == 0) {
+		rc = edit_fail(1, "%s was changed by someone else while you edited it; nothing installed.\n"
+			       "Your version is in %s: merge it by hand and run this again.",
+			       target, tmp);
+		goto out_old;
+	}
 	if ((getuid() == 0 && fchown(tfd, 0, group) < 0) || fchmod(tfd, mode) < 0 ||
-	    fsync(tfd) < 0 || rename(tmp, target) < 0)
-		return edit_fail(1, "cannot install %s: %s; your version is in %s",
-				 target, strerror(errno), tmp);
+	    fsync(tfd) < 0 || rename(tmp, target) < 0) {
+		rc = edit_fail(1, "cannot install %s: %s; your version is in %s",
+			       target, strerror(errno), tmp);
+		goto out_old;
+	}
 	close(tfd);
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -825,7 +857,10 @@ static int edit_file(const char *target, const char *dir, const char *base)
 		close(fd);
 	}
 	printf("%s: installed\n", target);
-	return 0;
+	rc = 0;
+out_old:
+	free(old);
+	return rc;
 }
 
 static int cmd_edit(int argc, char **argv)

@@ -62,6 +62,7 @@ int main(int argc, char **argv)
 		LLVMFuzzerTestOneInput(buf, (size_t)len);
 		printf("ok %zu - %s seed %s\n", i + 1, name, names[i]);
 		free(buf);
+		free(names[i]);
 	}
 	printf("1..%zu\n", n);
 	return 0;
