@@ -2,7 +2,7 @@
 # seconds; sourced by e2e.sh after e2e-setup.sh, once for each $MODE.
 # Each reports how many requests ran and how many escaped (none may).
 
-race_client() { as_nobody timeout $((RACE + 60)) "$P/bin/e2e-client" "$@"; }
+race_client() { native_client $((RACE + 60)) "$@"; }
 # The figures of a race, whatever its outcome.
 figures() { echo "#   $got"; }
 write_policy

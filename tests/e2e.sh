@@ -60,12 +60,18 @@ fi
 . "$S/tests/tap.sh"
 # check_native WHY DESCRIPTION PATTERN COMMAND...: check, except under
 # valgrind, where the case cannot hold for the reason WHY: a visible skip.
+# check_unsanitized: the same for a sanitizer build.
 check_native() {
-	why=$1
-	shift
-	if [ "${VALGRIND:-0}" != 0 ]; then
-		skip "[$MODE] $1: not under valgrind: $why"
+	check_unless "${VALGRIND:-0}" "under valgrind" "$@"
+}
+check_unsanitized() {
+	check_unless "$([ -n "${OPENFILE_SANITIZER:-}" ] && echo 1 || echo 0)" "in a sanitizer build" "$@"
+}
+check_unless() { # check_unless 0|1 WHERE WHY DESCRIPTION PATTERN COMMAND...
+	if [ "$1" != 0 ]; then
+		skip "[$MODE] $4: not $2: $3"
 	else
+		shift 3
 		check "$@"
 	fi
 }
@@ -93,6 +99,14 @@ got:      $got" ;;
 }
 as_nobody() { setpriv --reuid="$U" --regid="$G" --clear-groups -- "$@"; }
 client() { as_nobody timeout 60 $CLIENT "$@"; }
+# native_client SECONDS ARGS...: never under valgrind, for cases about the
+# host process's own limits, threads or /proc/self/exe, which valgrind
+# virtualises, and for the long ones.
+native_client() {
+	t=$1
+	shift
+	as_nobody timeout "$t" "$P/bin/e2e-client" "$@"
+}
 fstat() { stat -c "$1" "$2" 2>&1; }
 
 # The two ways to give the helper its privilege.
