@@ -5,18 +5,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "paths.h"
 #include "policy.h"
 #include "protocol.h"
-
-#ifndef OPENFILE_POLICY_PATH
-#error "OPENFILE_POLICY_PATH must be defined by the build"
-#endif
-#ifndef OPENFILE_POLICY_DIR
-#error "OPENFILE_POLICY_DIR must be defined by the build"
-#endif
-#ifndef OPENFILE_POLICY_CACHE
-#error "OPENFILE_POLICY_CACHE must be defined by the build"
-#endif
 
 /* Seconds before a helper that got no answer from the kernel gives up, so
  * a stalled filesystem or a silent client never holds it for ever. */

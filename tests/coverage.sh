@@ -9,9 +9,17 @@ src=$(cd "$(sed -n 's/^srcdir = //p' Makefile)" && pwd)
 # -fprofile-dir wrote the counts as one flat directory of mangled paths
 # (so that the helper, running as its caller, could reach it); put each
 # back beside its object for gcov.
+# The directory is world-writable: take only regular files that name a
+# place in this build.
 for f in "$dir"/*.gcda; do
-	[ -e "$f" ] || continue
-	cp "$f" "$(basename "$f" | tr '#' '/')"
+	[ -f "$f" ] && [ ! -L "$f" ] || continue
+	to=$(basename "$f" | tr '#' '/')
+	case $to in
+	*/../* | *'^'*) continue ;;
+	"$PWD"/*) ;;
+	*) continue ;;
+	esac
+	cp "$f" "$to"
 done
 total=0 hit=0 path_total=0 path_hit=0
 printf '%-26s %7s %7s %7s\n' "file" "lines" "run" "cover"

@@ -4,7 +4,7 @@
 # (e2e-suite.sh) runs once with the helper setuid root and once with file
 # capabilities instead.  Speaks TAP.  Needs root; skips (exit 77) otherwise.
 # RACE=SECONDS sets how long each race runs (5); E2E_ONLY=races runs only
-# those (tests/races.sh does both, for as long as you like).
+# those (./quickstart races SECONDS does both).
 #
 # VALGRIND=1 runs every client under valgrind's memcheck; the helper they
 # start runs natively (valgrind cannot run a setuid or capability binary,

@@ -19,17 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "paths.h"
 #include "policy.h"
-
-#ifndef OPENFILE_POLICY_PATH
-#error "OPENFILE_POLICY_PATH must be defined by the build"
-#endif
-#ifndef OPENFILE_POLICY_DIR
-#error "OPENFILE_POLICY_DIR must be defined by the build"
-#endif
-#ifndef OPENFILE_POLICY_CACHE
-#error "OPENFILE_POLICY_CACHE must be defined by the build"
-#endif
 
 #define EXIT_USAGE 2
 
