@@ -65,6 +65,21 @@ int proto_request_path(struct proto_request *req, const char *path,
 	return 0;
 }
 
+void proto_hello_encode(unsigned char buf[PROTO_HELLO_LEN])
+{
+	put32(buf, PROTO_HELLO_MAGIC);
+	put32(buf + 4, PROTOCOL_VERSION);
+}
+
+int proto_hello_check(const unsigned char buf[PROTO_HELLO_LEN])
+{
+	if (get32(buf) != PROTO_HELLO_MAGIC || get32(buf + 4) != PROTOCOL_VERSION) {
+		errno = EPROTO;
+		return -1;
+	}
+	return 0;
+}
+
 void proto_reply_encode(unsigned char buf[PROTO_REPLY_LEN], int status)
 {
 	put32(buf, PROTO_REPLY_MAGIC);

@@ -24,6 +24,15 @@
  * The helper's exit status is the same number, for clients that can still
  * collect it; the in-band status is what counts when the host program
  * ignores SIGCHLD or reaps children itself.
+ *
+ * To openfiled, a connection starts with a hello (PROTO_HELLO_LEN bytes,
+ * the client's root directory attached), which gets a reply: 0, or EXDEV
+ * when that root is not the broker's (another mount namespace or chroot:
+ * the client must use the helper), or an error.  Then requests and
+ * replies as above, any number; a request with a relative path carries
+ * the client's working directory as a descriptor, any other none.
+ *   u32 magic      PROTO_HELLO_MAGIC
+ *   u32 version    PROTOCOL_VERSION
  */
 #ifndef OPENFILE_PROTOCOL_H
 #define OPENFILE_PROTOCOL_H
@@ -34,9 +43,11 @@
 #define PROTOCOL_VERSION 1u
 #define PROTO_REQ_MAGIC 0x4f504652u   /* "OPFR" */
 #define PROTO_REPLY_MAGIC 0x4f504641u /* "OPFA" */
+#define PROTO_HELLO_MAGIC 0x4f504648u /* "OPFH" */
 
 #define PROTO_REQ_HDR 20u
 #define PROTO_REPLY_LEN 12u
+#define PROTO_HELLO_LEN 8u
 /* PATH_MAX counts the terminating NUL, which does not travel. */
 #define PROTO_PATH_MAX 4095u
 
@@ -76,6 +87,10 @@ long proto_request_check(const unsigned char hdr[PROTO_REQ_HDR],
  */
 int proto_request_path(struct proto_request *req, const char *path,
 		       size_t pathlen);
+
+void proto_hello_encode(unsigned char buf[PROTO_HELLO_LEN]);
+/* Returns 0, or -1 and sets errno to EPROTO. */
+int proto_hello_check(const unsigned char buf[PROTO_HELLO_LEN]);
 
 void proto_reply_encode(unsigned char buf[PROTO_REPLY_LEN], int status);
 

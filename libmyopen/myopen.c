@@ -1,6 +1,7 @@
 /*
- * myopen.c - my_open() and my_fopen(): spawn the helper, send the request,
- * receive the descriptor, reap the helper.
+ * myopen.c - my_open() and my_fopen(): through openfiled when it is there
+ * (broker.c), else spawn the helper, send the request, receive the
+ * descriptor, reap the helper.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/socket.h>
@@ -21,6 +23,7 @@
 
 #include "myopen.h"
 #include "protocol.h"
+#include "transport.h"
 
 #ifndef OPENFILE_HELPER_PATH
 #error "OPENFILE_HELPER_PATH must be defined by the build"
@@ -119,9 +122,13 @@ static int await_helper(int sock, int pidfd)
 	}
 }
 
-static int send_request(int sock, const char *path, size_t pathlen,
-			int flags, mode_t mode)
+int request_send(int sock, const char *path, size_t pathlen, int flags,
+		 mode_t mode, int fd)
 {
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} cm;
 	unsigned char hdr[PROTO_REQ_HDR];
 	struct iovec iov[2] = { { hdr, sizeof hdr }, { (void *)path, pathlen } };
 	struct msghdr msg;
@@ -132,6 +139,15 @@ static int send_request(int sock, const char *path, size_t pathlen,
 	memset(&msg, 0, sizeof msg);
 	msg.msg_iov = iov;
 	msg.msg_iovlen = 2;
+	if (fd >= 0) {
+		memset(&cm, 0, sizeof cm);
+		msg.msg_control = cm.buf;
+		msg.msg_controllen = sizeof cm.buf;
+		cm.h.cmsg_level = SOL_SOCKET;
+		cm.h.cmsg_type = SCM_RIGHTS;
+		cm.h.cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(&cm.h), &fd, sizeof fd);
+	}
 	while (left > 0) {
 		ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
 
@@ -140,6 +156,9 @@ static int send_request(int sock, const char *path, size_t pathlen,
 				continue;
 			return -1;
 		}
+		/* The descriptor went with the first byte sent. */
+		msg.msg_control = NULL;
+		msg.msg_controllen = 0;
 		left -= (size_t)n;
 		while (msg.msg_iovlen > 0 && (size_t)n >= msg.msg_iov->iov_len) {
 			n -= (ssize_t)msg.msg_iov->iov_len;
@@ -191,33 +210,12 @@ static int receive_answer(int sock, pid_t pid, int pidfd, int cloexec)
 	return fd;
 }
 
-int my_open(const char *path, int flags, ...)
+/* The request through a helper of its own. */
+static int helper_open(const char *path, size_t pathlen, int flags, mode_t mode)
 {
-	mode_t mode = 0;
-	size_t pathlen;
 	int sv[2], fd, err, pidfd;
 	pid_t pid;
 
-	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
-		va_list ap;
-
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	if (path == NULL) {
-		errno = EFAULT;
-		return -1;
-	}
-	pathlen = strlen(path);
-	if (pathlen == 0) {
-		errno = ENOENT;
-		return -1;
-	}
-	if (pathlen > PROTO_PATH_MAX) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
 	/* posix_spawn's dup2 onto itself would keep close-on-exec set. */
@@ -242,7 +240,7 @@ int my_open(const char *path, int flags, ...)
 	 * end of file is the only sign of a helper that died. */
 	pidfd = pidfd_open(pid, 0);
 	/* A helper that refuses early closes its end: the answer explains. */
-	(void)send_request(sv[0], path, pathlen, flags & ~O_CLOEXEC, mode);
+	(void)request_send(sv[0], path, pathlen, flags & ~O_CLOEXEC, mode, -1);
 	fd = receive_answer(sv[0], pid, pidfd, (flags & O_CLOEXEC) != 0);
 	err = errno;
 	if (pidfd >= 0)
@@ -257,6 +255,58 @@ fail:
 		close(sv[1]);
 	errno = err;
 	return -1;
+}
+
+/* Which transport OPENFILE_TRANSPORT asks for (see my_open(3)). */
+enum transport { ANY, BROKER, HELPER };
+
+static enum transport transport(void)
+{
+	const char *t = secure_getenv("OPENFILE_TRANSPORT");
+
+	if (t != NULL && strcmp(t, "broker") == 0)
+		return BROKER;
+	if (t != NULL && strcmp(t, "helper") == 0)
+		return HELPER;
+	return ANY;
+}
+
+int my_open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	size_t pathlen;
+	enum transport t;
+	int fd;
+
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
+		va_list ap;
+
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	if (path == NULL) {
+		errno = EFAULT;
+		return -1;
+	}
+	pathlen = strlen(path);
+	if (pathlen == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (pathlen > PROTO_PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	/* The broker when there is a trustworthy one, else the helper; never
+	 * the helper once the broker was sent the request. */
+	t = transport();
+	if (t != HELPER) {
+		fd = broker_open(path, pathlen, flags, mode, t == BROKER);
+		if (fd != BROKER_UNAVAILABLE || t == BROKER)
+			return fd == BROKER_UNAVAILABLE ? -1 : fd;
+	}
+	return helper_open(path, pathlen, flags, mode);
 }
 
 /* Maps an fopen(3) mode to open(2) flags.  Returns -1 for a bad mode. */

@@ -1,7 +1,7 @@
 /*
- * audit.c - what the helper says: one audit record per request to syslog's
- * authpriv facility, and diagnostics to syslog and, only when it is a
- * terminal the caller owns, to stderr (never to a file the caller chose).
+ * audit.c - what the helper and openfiled say: one audit record per request
+ * to syslog's authpriv facility, and diagnostics to syslog and, when asked
+ * (the helper: only a terminal the caller owns), to stderr.
  */
 #include "config.h"
 
@@ -11,21 +11,26 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "openfile.h"
 
-static int tty_ok;
+static int to_stderr, admin;
+static const char *me = "openfile";
 
-void audit_init(uid_t caller)
+void audit_init(const char *ident, int stderr_too, int for_admin)
 {
-	struct stat st;
-
-	tty_ok = isatty(2) && fstat(2, &st) == 0 && st.st_uid == caller;
+	me = ident;
+	to_stderr = stderr_too;
+	admin = for_admin;
 	/* Connect now, while the caller cannot yet have changed anything. */
-	openlog("openfile", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+	audit_reopen();
+}
+
+void audit_reopen(void)
+{
+	openlog(me, LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 }
 
 char *audit_escape(const char *in, char *out, size_t outlen)
@@ -68,8 +73,8 @@ static void say(int prio, const char *msg)
 
 	audit_escape(msg, esc, sizeof esc);
 	syslog(prio, "%s", esc);
-	if (tty_ok)
-		dprintf(2, "openfile: %s\n", esc);
+	if (to_stderr)
+		dprintf(2, "%s: %s\n", me, esc);
 }
 
 void audit_error(const char *fmt, ...)
@@ -92,6 +97,9 @@ void audit_notice(const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	syslog(LOG_NOTICE, "%s", audit_escape(msg, esc, sizeof esc));
+	/* The helper's stderr is its caller's; openfiled's, an administrator's. */
+	if (to_stderr && admin)
+		dprintf(2, "%s: %s\n", me, esc);
 }
 
 void audit_policy_diag(void *ctx, const char *file, unsigned line,
@@ -107,7 +115,7 @@ void audit_policy_diag(void *ctx, const char *file, unsigned line,
 	snprintf(full, sizeof full, "%s: %s (denying everything)", where, msg);
 	audit_escape(full, esc, sizeof esc);
 	syslog(LOG_ERR, "%s", esc);
-	if (!tty_ok)
+	if (!to_stderr)
 		return;
 	/* The caller sees the policy's words only if it may read them. */
 	if (line != 0 && access(file, R_OK) != 0) {
@@ -116,7 +124,7 @@ void audit_policy_diag(void *ctx, const char *file, unsigned line,
 			 where);
 		audit_escape(full, esc, sizeof esc);
 	}
-	dprintf(2, "openfile: %s\n", esc);
+	dprintf(2, "%s: %s\n", me, esc);
 }
 
 /* open(2) flags by name, for administrators reading the log. */

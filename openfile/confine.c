@@ -63,16 +63,32 @@ static int allow_arg0(scmp_filter_ctx ctx, int sys, scmp_datum_t value)
 						       .datum_b = 0 });
 }
 
-int confine_syscalls(void)
+/* What an openfiled worker calls besides: waiting for the next request,
+ * its timer, ending its connection. */
+static const int worker_allowed[] = {
+	SCMP_SYS(ppoll), SCMP_SYS(poll), SCMP_SYS(alarm), SCMP_SYS(setitimer),
+	SCMP_SYS(shutdown),
+};
+
+static int allow_all(scmp_filter_ctx ctx, const int *sys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sys[i], 0) < 0)
+			return -1;
+	return 0;
+}
+
+int confine_syscalls(int worker)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	int rc = -1;
 
 	if (ctx == NULL)
 		return -1;
-	for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
-		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0) < 0)
-			goto out;
+	if (allow_all(ctx, allowed, sizeof allowed / sizeof allowed[0]) < 0 ||
+	    (worker && allow_all(ctx, worker_allowed,
+				 sizeof worker_allowed / sizeof worker_allowed[0]) < 0))
+		goto out;
 	/* syslog(3) may reconnect to /dev/log: local sockets only. */
 	if (allow_arg0(ctx, SCMP_SYS(socket), AF_UNIX) < 0)
 		goto out;

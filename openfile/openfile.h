@@ -1,4 +1,5 @@
-/* openfile.h - the helper's parts, in the order main() uses them. */
+/* openfile.h - the parts of the helper and of openfiled's workers, in the
+ * order the helper's main() uses them. */
 #ifndef OPENFILE_OPENFILE_H
 #define OPENFILE_OPENFILE_H
 
@@ -28,27 +29,45 @@ void __gcov_dump(void);
 /* sanitize.c: steps 1 and 2.  limits_ok: whether the caller's limits
  * leave the helper what it needs. */
 void fds_sanitize(int keep);
+/* Closes every descriptor from first up. */
+void fds_close_from(int first);
 void env_sanitize(void);
 int limits_ok(void);
 
-/* priv.c: step 3.  Returns 0, or -1 with *why. */
-int priv_drop(const char **why);
+/* priv.c: step 3.  Becomes the caller: uid, gid and, when groups is not
+ * NULL, the ngroups supplementary groups (else the inherited ones stay).
+ * Returns 0, or -1 with *why. */
+int priv_drop(uid_t uid, gid_t gid, size_t ngroups, const gid_t *groups,
+	      const char **why);
 /* Raises the capability for opening (writing: DAC_OVERRIDE, else
- * DAC_READ_SEARCH) into the effective set.  Returns 0 or -1. */
+ * DAC_READ_SEARCH) into the effective set.  Returns 0 or -1.  Before
+ * priv_drop (openfiled's main process) both are no-ops: it has them all. */
 int priv_raise(int writing);
 void priv_lower(void);
+/* openfiled's main process keeps only what its workers need (the two
+ * capabilities an open needs, and those to become the caller), in its
+ * bounding set too.  Returns 0, or -1 with *why. */
+int priv_broker(const char **why);
 
 /* confine.c: the system call allowlist; Landlock to the places below
  * which the policy could grant caller something at path (nothing to do
  * on a kernel without Landlock).  Each returns 0 or -1. */
-int confine_syscalls(void);
+int confine_syscalls(int worker);
+/* path NULL: below every place the policy could grant this caller
+ * anything (a worker, for its whole connection; needs a policy read in
+ * full, not from the cache). */
 int confine_paths(const struct policy *pol, const struct policy_caller *caller,
 		  const char *path);
 
-/* audit.c: diagnostics and the audit record. */
-void audit_init(uid_t caller);
+/* audit.c: diagnostics and the audit record.  ident names us in syslog
+ * and on stderr, which gets errors only when to_stderr, and notices too
+ * when it is an administrator's (openfiled's), not a caller's. */
+void audit_init(const char *ident, int to_stderr, int admin);
+/* Connects to syslog again, as audit_init did (after closelog). */
+void audit_reopen(void);
 void audit_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* To syslog only: news for the administrator, not the caller. */
+/* News for the administrator, not the caller: syslog, and stderr only
+ * when audit_init said it is an administrator's. */
 void audit_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 policy_diag_fn audit_policy_diag;
 /* Escapes control characters, backslash and non-ASCII bytes as \xHH into
@@ -79,11 +98,39 @@ int caller_load(struct caller_id *c);
 /* request.c: step 5. */
 int request_socket_ok(int fd);
 /* Reads one request.  Returns 0, an errno value for a request that gets an
- * answer, or -1 for a malformed one (no answer). */
-int request_read(int sock, struct proto_request *req);
+ * answer, or -1 for a malformed one (no answer).  A descriptor sent with
+ * it goes to *cwdfd when cwdfd is not NULL (and *cwdfd was -1); any other
+ * is closed. */
+int request_read(int sock, struct proto_request *req, int *cwdfd);
+/* Reads openfiled's hello, the client's root directory into *rootfd.
+ * Returns 0, EPROTO for a wrong one, or -1 when there was none. */
+int request_read_hello(int sock, int *rootfd);
+
+/* What a request is served with: the same for both transports but for
+ * where a relative path starts and when Landlock is applied. */
+struct request_env {
+	const struct policy *pol; /* NULL: unusable, everything is denied */
+	int cwd;                  /* the caller's working directory as the
+				   * client sent it, or -1: our own */
+	int confined;             /* Landlock was applied for the whole
+				   * connection, not per request */
+};
 
 /* resolve.c: steps 6 to 8.  Returns the descriptor or -errno; fills a. */
-int open_request(const struct policy *pol, const struct proto_request *req,
+int open_request(const struct request_env *env, const struct proto_request *req,
 		 struct audit_rec *a, char *real, size_t reallen);
+
+/* serve.c: the one request handler of both transports. */
+/* The policy from its compiled-in paths (through the compiled cache when
+ * cached and current), or NULL when it is unusable, which denies all. */
+struct policy *policy_read(int cached);
+/* Sends a reply: status, and fd when status is 0. */
+void serve_reply(int sock, int status, int fd);
+/* Reads one request from sock and answers it (steps 5 to 9).  With
+ * cwd_from_client, a relative path must come with the caller's working
+ * directory as a descriptor.  Returns the status answered, or -1 for a
+ * malformed request, which gets no answer. */
+int serve_request(int sock, const struct request_env *env,
+		  const struct policy_caller *caller, int cwd_from_client);
 
 #endif /* OPENFILE_OPENFILE_H */

@@ -11,12 +11,23 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include "openfile.h"
+
+/* Set by priv_drop: before it (openfiled's main process) we hold every
+ * capability we need already. */
+static int dropped;
+
+/* The most supplementary groups a caller of ours may have (the kernel
+ * allows 65536; SO_PEERGROUPS reports as many). */
+#define NGROUPS_MAX_CHECK 65536
 
 static const cap_value_t kept[] = { CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE };
 #define NKEPT (sizeof kept / sizeof kept[0])
@@ -60,9 +71,32 @@ static int set_caps(cap_value_t eff)
 	return rc;
 }
 
+static int gid_cmp(const void *a, const void *b)
+{
+	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Whether our supplementary groups are exactly groups, as sets. */
+static int groups_are(size_t n, const gid_t *groups)
+{
+	int k = getgroups(0, NULL), same = 0;
+	gid_t *now = k < 0 || (size_t)k != n ? NULL : calloc(2 * n + 1, sizeof *now);
+
+	if (now != NULL && getgroups(k, now) == k) {
+		memcpy(now + n, groups, n * sizeof *now);
+		qsort(now, n, sizeof *now, gid_cmp);
+		qsort(now + n, n, sizeof *now, gid_cmp);
+		same = memcmp(now, now + n, n * sizeof *now) == 0;
+	}
+	free(now);
+	return same;
+}
+
 /* Checks that the drop took: ids all the caller's, capabilities exactly
  * the kept ones, and no way back to root.  It's better to just fail. */
-static int verify(uid_t uid, gid_t gid)
+static int verify(uid_t uid, gid_t gid, size_t ngroups, const gid_t *groups)
 {
 	uid_t r, e, s;
 	gid_t rg, eg, sg;
@@ -71,6 +105,8 @@ static int verify(uid_t uid, gid_t gid)
 
 	if (getresuid(&r, &e, &s) < 0 || r != uid || e != uid || s != uid ||
 	    getresgid(&rg, &eg, &sg) < 0 || rg != gid || eg != gid || sg != gid)
+		return -1;
+	if (groups != NULL && !groups_are(ngroups, groups))
 		return -1;
 	now = cap_get_proc();
 	want = make_caps(-1);
@@ -107,10 +143,9 @@ static int initial_userns(void)
 	       inner == 0 && outer == 0 && count == 4294967295u;
 }
 
-int priv_drop(const char **why)
+int priv_drop(uid_t uid, gid_t gid, size_t ngroups, const gid_t *groups,
+	      const char **why)
 {
-	uid_t uid = getuid();
-	gid_t gid = getgid();
 	cap_t caps = cap_get_proc();
 	int ok = caps != NULL && have_kept(caps);
 
@@ -121,6 +156,11 @@ int priv_drop(const char **why)
 	}
 	if (!initial_userns()) {
 		*why = "helper has no privilege (it runs in a user namespace)";
+		return -1;
+	}
+	if (groups != NULL && (ngroups > NGROUPS_MAX_CHECK ||
+			       setgroups(ngroups, groups) < 0)) {
+		*why = "cannot take the caller's groups";
 		return -1;
 	}
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
@@ -138,21 +178,65 @@ int priv_drop(const char **why)
 		*why = "cannot set no_new_privs or clear dumpable";
 		return -1;
 	}
-	if (verify(uid, gid) < 0) {
+	if (verify(uid, gid, ngroups, groups) < 0) {
 		*why = "privilege drop could not be verified";
 		return -1;
 	}
+	dropped = 1;
 	return 0;
 }
 
 int priv_raise(int writing)
 {
+	if (!dropped)
+		return 0;
 	return set_caps(writing ? CAP_DAC_OVERRIDE : CAP_DAC_READ_SEARCH);
 }
 
 void priv_lower(void)
 {
 	/* Fail safe: if the effective set cannot be emptied, stop here. */
-	if (set_caps(-1) < 0)
+	if (dropped && set_caps(-1) < 0)
 		_exit(HELPER_EXIT_SYSTEM);
+}
+
+int priv_broker(const char **why)
+{
+	static const cap_value_t need[] = { CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE,
+					    CAP_SETUID, CAP_SETGID };
+	cap_t caps = cap_get_proc();
+	int ok = caps != NULL;
+
+	for (size_t i = 0; ok && i < sizeof need / sizeof need[0]; i++) {
+		cap_flag_value_t v;
+
+		ok = cap_get_flag(caps, need[i], CAP_EFFECTIVE, &v) == 0 && v == CAP_SET;
+	}
+	cap_free(caps);
+	if (!ok || geteuid() != 0) {
+		*why = "must run as root with CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE, CAP_SETUID and CAP_SETGID";
+		return -1;
+	}
+	for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++) {
+		int keep = 0;
+
+		for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+			keep |= need[i] == c;
+		if (!keep && cap_drop_bound(c) < 0 && errno != EINVAL) {
+			*why = "cannot reduce the capability bounding set";
+			return -1;
+		}
+	}
+	caps = cap_init();
+	ok = caps != NULL &&
+	     cap_set_flag(caps, CAP_PERMITTED, 4, need, CAP_SET) == 0 &&
+	     cap_set_flag(caps, CAP_EFFECTIVE, 4, need, CAP_SET) == 0 &&
+	     cap_set_proc(caps) == 0 && cap_reset_ambient() == 0 &&
+	     prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0;
+	cap_free(caps);
+	if (!ok) {
+		*why = "cannot reduce capabilities";
+		return -1;
+	}
+	return 0;
 }

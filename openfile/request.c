@@ -10,6 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "myopen.h"
 #include "openfile.h"
 
 int request_socket_ok(int fd)
@@ -33,39 +34,51 @@ int request_socket_ok(int fd)
 	return getpeername(fd, (struct sockaddr *)&peer, &plen) == 0;
 }
 
-/* Reads exactly len bytes.  Control data (descriptors the client sent) is
- * never received: the kernel discards it.  Returns 0 or -1. */
-static int read_exact(int fd, void *buf, size_t len)
+/*
+ * Reads exactly len bytes.  A descriptor the client attached is kept in
+ * *fd when fd is not NULL and none was kept yet, else closed; more than
+ * one at once makes the request malformed (my_recv_fd closes them all),
+ * so a client can never fill our table.  Returns 0 or -1.
+ */
+static int read_exact(int sock, void *buf, size_t len, int *fd)
 {
-	char *p = buf;
+	int got = -1;
 
-	while (len > 0) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
+	if (my_recv_fd(sock, &got, buf, len, MSG_CMSG_CLOEXEC) != (ssize_t)len) {
+		if (got >= 0)
+			close(got);
+		return -1;
 	}
+	if (got >= 0 && fd != NULL && *fd < 0)
+		*fd = got;
+	else if (got >= 0)
+		close(got);
 	return 0;
 }
 
-int request_read(int sock, struct proto_request *req)
+int request_read(int sock, struct proto_request *req, int *cwdfd)
 {
 	unsigned char hdr[PROTO_REQ_HDR];
 	char path[PROTO_PATH_MAX];
 	long len;
 
-	if (read_exact(sock, hdr, sizeof hdr) < 0)
+	if (read_exact(sock, hdr, sizeof hdr, cwdfd) < 0)
 		return -1;
 	len = proto_request_check(hdr, req);
 	if (len < 0)
 		return errno == EPROTO ? -1 : errno;
-	if (read_exact(sock, path, (size_t)len) < 0)
+	if (read_exact(sock, path, (size_t)len, cwdfd) < 0)
 		return -1;
 	if (proto_request_path(req, path, (size_t)len) < 0)
 		return errno;
 	return 0;
+}
+
+int request_read_hello(int sock, int *rootfd)
+{
+	unsigned char hello[PROTO_HELLO_LEN];
+
+	if (read_exact(sock, hello, sizeof hello, rootfd) < 0)
+		return -1;
+	return proto_hello_check(hello) < 0 ? EPROTO : 0;
 }

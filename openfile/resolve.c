@@ -48,6 +48,7 @@
 
 struct req_ctx {
 	const struct policy *pol;
+	const struct request_env *env;
 	const struct policy_caller *caller;
 	int flags;
 	unsigned need;
@@ -122,39 +123,57 @@ static int walk_into(struct walk *w, int fd, const char *name)
 				    walk_to(w, fd, path, len);
 }
 
-/* Starts a walk at "/" or, for a relative path, at the caller's working
- * directory, whose path the kernel gives and must confirm. */
-static int walk_start(struct walk *w, int absolute)
+/*
+ * Starts a walk at "/" or, for a relative path, at the caller's working
+ * directory cwd (the helper's own when cwd is -1).  The walk never stands
+ * on a descriptor the client gave: that may come from another mount
+ * namespace, where the names below it lead elsewhere.  It stands on the
+ * directory our own lookup of the kernel's path for cwd finds, and only
+ * when that is the same directory.
+ */
+static int walk_start(struct walk *w, int absolute, int cwd)
 {
-	char path[PATH_MAX];
+	char proc[32], path[PATH_MAX];
 	struct stat a, b;
 	ssize_t n;
-	int fd, vfd;
+	int own = -1, vfd;
 
 	w->fd = -1;
 	if (absolute)
 		return walk_to(w, open("/", O_PATH | O_CLOEXEC), "/", 1);
-	n = readlink("/proc/self/cwd", path, sizeof path);
-	if (n <= 0 || (size_t)n >= sizeof path || path[0] != '/')
-		return -EACCES;
-	path[n] = '\0';
-	/* The caller stands there already, whether or not it may search it. */
-	if (priv_raise(0) < 0)
-		return -EPERM;
-	fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	vfd = sys_openat2(AT_FDCWD, path, O_PATH | O_DIRECTORY, 0,
-			  RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-	priv_lower();
-	if (fd < 0 || vfd < 0 || fstat(fd, &a) < 0 || fstat(vfd, &b) < 0 ||
-	    a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
-		if (vfd >= 0)
-			close(vfd);
-		if (fd >= 0)
-			close(fd);
-		return -EACCES; /* a removed or unreachable directory */
+	if (cwd < 0) {
+		/* The caller stands there already, whether or not it may
+		 * search it. */
+		if (priv_raise(0) < 0)
+			return -EPERM;
+		own = cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		priv_lower();
+		if (cwd < 0)
+			return -EACCES;
 	}
-	close(vfd);
-	return walk_to(w, fd, path, (size_t)n);
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", cwd);
+	n = readlink(proc, path, sizeof path);
+	vfd = -EACCES;
+	if (n > 0 && (size_t)n < sizeof path && path[0] == '/') {
+		path[n] = '\0';
+		if (priv_raise(0) < 0) {
+			vfd = -EPERM;
+		} else {
+			vfd = sys_openat2(AT_FDCWD, path, O_PATH | O_DIRECTORY, 0,
+					  RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+			priv_lower();
+		}
+	}
+	if (vfd >= 0 && (fstat(cwd, &a) < 0 || fstat(vfd, &b) < 0 ||
+			 a.st_dev != b.st_dev || a.st_ino != b.st_ino)) {
+		close(vfd);
+		vfd = -EACCES; /* a removed, moved or unreachable directory */
+	}
+	if (own >= 0)
+		close(own);
+	if (vfd < 0)
+		return vfd == -EPERM ? -EPERM : -EACCES;
+	return walk_to(w, vfd, path, (size_t)n);
 }
 
 /*
@@ -219,7 +238,7 @@ static int resolve(struct req_ctx *rc, const char *path, int nofollow,
 
 	snprintf(st->buf, sizeof st->buf, "%s", path);
 	p = st->buf;
-	if ((r = walk_start(w, path[0] == '/')) < 0)
+	if ((r = walk_start(w, path[0] == '/', rc->env->cwd)) < 0)
 		return r;
 	for (;;) {
 		struct stat sb;
@@ -359,6 +378,19 @@ static int reopen(int fd, const struct stat *st, int flags)
 	return nfd;
 }
 
+/* Landlock to what the policy could grant at the decided path, unless the
+ * transport confined us for the whole connection already. */
+static int confine(struct req_ctx *rc)
+{
+	if (rc->env->confined)
+		return 0;
+	if (confine_paths(rc->pol, rc->caller, rc->real) < 0) {
+		audit_error("cannot confine the helper with Landlock");
+		return -1;
+	}
+	return 0;
+}
+
 static int open_existing(struct req_ctx *rc, int pfd)
 {
 	struct policy_decision d;
@@ -377,10 +409,8 @@ static int open_existing(struct req_ctx *rc, int pfd)
 								       -EACCES;
 	if (!decide(rc, rc->real, type, rc->need, &d))
 		return -EACCES;
-	if (confine_paths(rc->pol, rc->caller, rc->real) < 0) {
-		audit_error("cannot confine the helper with Landlock");
+	if (confine(rc) < 0)
 		return -EACCES;
-	}
 	return reopen(pfd, &st, rc->flags);
 }
 
@@ -435,10 +465,8 @@ static int create_new(struct req_ctx *rc, const struct walk *w,
 	if (!decide(rc, rc->real, TYPE_FILE, need, &d))
 		return -EACCES;
 	limit = d.mode >= 0 ? d.mode : CREATE_MODE_DEFAULT;
-	if (confine_paths(rc->pol, rc->caller, rc->real) < 0) {
-		audit_error("cannot confine the helper with Landlock");
+	if (confine(rc) < 0)
 		return -EACCES;
-	}
 	if (priv_raise(1) < 0)
 		return -EPERM;
 	/* O_EXCL: we create the file or fail, never open what was planted. */
@@ -452,11 +480,11 @@ static int create_new(struct req_ctx *rc, const struct walk *w,
 	return fd;
 }
 
-int open_request(const struct policy *pol, const struct proto_request *req,
+int open_request(const struct request_env *env, const struct proto_request *req,
 		 struct audit_rec *a, char *real, size_t reallen)
 {
-	struct req_ctx rc = { pol, a->caller, (int)req->flags, 0, a, real,
-			      reallen };
+	struct req_ctx rc = { env->pol, env, a->caller, (int)req->flags, 0, a,
+			      real, reallen };
 	static struct stop st;
 	int r = -EEXIST;
 

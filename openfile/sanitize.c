@@ -38,13 +38,18 @@ void fds_sanitize(int keep)
 	}
 	if (keep > 3 && close_range(3, (unsigned)keep - 1, 0) < 0)
 		_exit(HELPER_EXIT_SYSTEM);
-	if (close_range((unsigned)keep + 1, ~0u, 0) < 0) {
+	fds_close_from(keep + 1);
+}
+
+void fds_close_from(int first)
+{
+	if (close_range((unsigned)first, ~0u, 0) < 0) {
 		/* Old kernels: fall back to closing one by one. */
 		struct rlimit rl;
 
 		if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 			_exit(HELPER_EXIT_SYSTEM);
-		for (rlim_t fd = (rlim_t)keep + 1; fd < rl.rlim_cur && fd < 65536; fd++)
+		for (rlim_t fd = (rlim_t)first; fd < rl.rlim_cur && fd < 65536; fd++)
 			close((int)fd);
 	}
 }

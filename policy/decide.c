@@ -148,7 +148,7 @@ int policy_grant_roots(const struct policy *pol,
 		       void *ctx)
 {
 	if (pol->cache != NULL &&
-	    (pol = cache_candidates(pol, caller, path, 0, NULL)) == NULL)
+	    (path == NULL || (pol = cache_candidates(pol, caller, path, 0, NULL)) == NULL))
 		return -1;
 	for (size_t i = 0; i < pol->nrules; i++) {
 		const struct policy_rule *r = &pol->rules[i];
@@ -159,7 +159,7 @@ int policy_grant_roots(const struct policy *pol,
 			continue;
 		pattern_literal_prefix(&r->pat, root, sizeof root);
 		n = strlen(root);
-		if (n == 1 || (strncmp(path, root, n) == 0 &&
+		if (path == NULL || n == 1 || (strncmp(path, root, n) == 0 &&
 			       (path[n] == '/' || path[n] == '\0')))
 			fn(ctx, root, r->access);
 	}

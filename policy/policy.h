@@ -168,7 +168,9 @@ unsigned policy_type_of(mode_t mode);
  * directories before its first wildcard, or the whole path) is path or lies
  * above it: the places below which the policy could grant this caller
  * something at path, with the rule's access words.  An over-approximation
- * of the decision for confinement.  Returns 0, or -1 when it cannot tell.
+ * of the decision for confinement.  path NULL: every allow rule for caller
+ * (a policy from the cache cannot tell those).  Returns 0, or -1 when it
+ * cannot tell.
  */
 int policy_grant_roots(const struct policy *pol,
 		       const struct policy_caller *caller, const char *path,

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -560,24 +561,60 @@ static int cmd_race_stop(const char *helper, const char *dir,
 struct killer {
 	volatile int stop;
 	long kills;
+	int broker;
 };
 
-/* Kills each helper this process spawns at a random point of its work. */
+/* Through the broker: our worker, the openfiled process running as us
+ * (the only one there is: e2e runs one client at a time).  0 if none. */
+static int our_worker(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int found = 0;
+
+	while (d != NULL && found == 0 && (e = readdir(d)) != NULL) {
+		char path[300], line[256], comm[64] = "";
+		unsigned uid = ~0u;
+		FILE *f;
+
+		snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		while (fgets(line, sizeof line, f) != NULL) {
+			if (sscanf(line, "Name: %63s", comm) == 1)
+				continue;
+			if (sscanf(line, "Uid: %u", &uid) == 1)
+				break;
+		}
+		fclose(f);
+		if (strcmp(comm, "openfiled") == 0 && uid == (unsigned)getuid())
+			found = atoi(e->d_name);
+	}
+	if (d != NULL)
+		closedir(d);
+	return found;
+}
+
+/* Kills each helper this process spawns, or its broker worker, at a
+ * random point of its work. */
 static void *kill_helpers(void *arg)
 {
 	struct killer *k = arg;
 	unsigned seed = (unsigned)getpid();
 	char path[64];
+	int broker = k->broker;
 
 	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
 	while (!k->stop) {
-		FILE *f = fopen(path, "r");
-		int pid = 0, pfd = -1;
+		FILE *f = broker ? NULL : fopen(path, "r");
+		int pid = broker ? our_worker() : 0, pfd = -1;
 
 		if (f != NULL) {
 			if (fscanf(f, "%d", &pid) == 1)
 				pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 			fclose(f);
+		} else if (pid > 0) {
+			pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 		}
 		if (pfd < 0) {
 			usleep(100);
@@ -600,9 +637,11 @@ static void *kill_helpers(void *arg)
  */
 static int cmd_race_kill(const char *data, double secs)
 {
-	struct killer k = { 0, 0 };
+	const char *t = getenv("OPENFILE_TRANSPORT");
+	struct killer k = { 0, 0, t != NULL && strcmp(t, "broker") == 0 };
 	char refused[2][4096], allowed[4096];
 	long calls = 0, wrong = 0, killed = 0;
+	int why = 0;
 	pthread_t th;
 	double end = now() + secs;
 
@@ -617,15 +656,21 @@ static int cmd_race_kill(const char *data, double secs)
 
 		if (fd >= 0)
 			close(fd);
-		if (fd < 0 && errno == EIO)
+		/* Through the broker, a worker killed while it greeted a new
+		 * connection fails that connection. */
+		if (fd < 0 && (errno == EIO || (k.broker && (errno == ECONNRESET ||
+							      errno == EPIPE))))
 			killed++;
-		else if (which < 2 ? !(fd < 0 && errno == EACCES) : fd < 0)
+		else if (which < 2 ? !(fd < 0 && errno == EACCES) : fd < 0) {
+			why = fd < 0 ? errno : 0;
 			wrong++;
+		}
 	}
 	k.stop = 1;
 	pthread_join(th, NULL);
-	fprintf(out, "%ld calls, %ld helpers killed, %ld answered EIO, %ld wrong, %d zombies\n",
-		calls, k.kills, killed, wrong, count_zombies());
+	fprintf(out, "%ld calls, %ld helpers killed, %ld answered EIO, %ld wrong, %d zombies%s%s\n",
+		calls, k.kills, killed, wrong, count_zombies(), why ? " " : "",
+		why ? ename(why) : "");
 	return 0;
 }
 

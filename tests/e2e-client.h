@@ -24,4 +24,8 @@ int send_request(int sock, const char *path, int flags);
 int attack_main(int argc, char **argv);
 extern const char attack_usage[];
 
+/* e2e-broker.c: the broker's cases, the same way. */
+int broker_main(int argc, char **argv);
+extern const char broker_usage[];
+
 #endif

@@ -14,10 +14,14 @@ check "13: a racer swaps a directory and a file with symlinks to secrets: no esc
 	"*[1-9]* public, [1-9]* refused, 0 other, 0 escapes" \
 	race_client race-flip "$D/userdir/race" "$D/secret" "$RACE"
 figures
-check "8: the helper stopped at random points while the component is swapped: no escape" \
-	"*[1-9]* public, [1-9]* refused, 0 other, 0 escapes" \
-	race_client race-stop "$H" "$D/userdir/race" "$D/secret" "$RACE"
-figures
+if [ "$MODE" = broker ]; then
+	skip "[$MODE] 8: the helper stopped mid-request: not through the broker: it spawns the helper itself"
+else
+	check "8: the helper stopped at random points while the component is swapped: no escape" \
+		"*[1-9]* public, [1-9]* refused, 0 other, 0 escapes" \
+		race_client race-stop "$H" "$D/userdir/race" "$D/secret" "$RACE"
+	figures
+fi
 printf 0123456789 > "$D/rw/file"
 check "9: helpers killed at random points of truncate and create requests: no hang" \
 	"* calls, [1-9]* helpers killed, * answered EIO, 0 wrong, 0 zombies" \
@@ -40,6 +44,7 @@ policy_version() { # policy_version MODE FIRST: the grant first or last
 policy_version 0600 first > "$P/policy.old"
 policy_version 0640 last > "$P/policy.new"
 cp "$P/policy.old" "$POL"
+policy_changed
 (end=$(($(date +%s) + RACE))
 n=0
 while [ "$(date +%s)" -lt $end ]; do
@@ -57,6 +62,7 @@ check "27: the policy replaced while requests run: each decision is the old or t
 figures
 wait $swapper
 printf 'allow * write,create %s/pol/* mode=0600\nallow * wri' "$D" > "$POL"
+policy_changed
 check "27: a policy left truncated mid-rule denies everything" "err EACCES" \
 	client open "$D/pol/late" w,creat
 write_policy

@@ -10,7 +10,7 @@ mkdir -m 1777 "$R"
 install -o root -g root -m 0755 "$B/tests/openfile-test" "$H"
 privilege_helper
 install -o root -g root -m 0755 "$B/tests/e2e-client" "$P/bin/e2e-client"
-[ -n "${E2E_KEEP:-}" ] || trap 'rm -rf "$P"' EXIT
+[ -n "${E2E_KEEP:-}" ] || trap 'stop_broker; rm -rf "$P"' EXIT
 
 mk() { # mk MODE DIR...
 	m=$1; shift
@@ -39,6 +39,10 @@ ln -s /proc/self/fd/0 "$D/link/to-proc"
 chown "$U:$G" "$D/userdir" "$D/userdrop"
 
 write_policy() {
+	write_policy_files
+	policy_changed
+}
+write_policy_files() {
 	cat > "$POL" <<POLICY
 # test policy
 allow * read $D/secret/allowed.txt

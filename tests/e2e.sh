@@ -1,10 +1,13 @@
 #!/bin/sh
 # e2e.sh - the end-to-end tests, for real: the test helper installed under
 # $TEST_PREFIX with a test policy, clients run as nobody; the whole suite
-# (e2e-suite.sh) runs once with the helper setuid root and once with file
-# capabilities instead.  Speaks TAP.  Needs root; skips (exit 77) otherwise.
+# (e2e-suite.sh, the attacks and the races) runs with the helper setuid
+# root, then with file capabilities instead, then through the broker
+# openfiled (OPENFILE_TRANSPORT=broker), whose own cases follow
+# (e2e-broker.sh).  Speaks TAP.  Needs root; skips (exit 77) otherwise.
 # RACE=SECONDS sets how long each race runs (5); E2E_ONLY=races runs only
-# those (./quickstart races SECONDS does both).
+# those (./quickstart races SECONDS does both); E2E_MODES="broker" runs
+# only the modes named.
 #
 # VALGRIND=1 runs every client under valgrind's memcheck; the helper they
 # start runs natively (valgrind cannot run a setuid or capability binary,
@@ -109,7 +112,8 @@ native_client() {
 }
 fstat() { stat -c "$1" "$2" 2>&1; }
 
-# The two ways to give the helper its privilege.
+# The two ways to give the helper its privilege (the broker mode keeps the
+# helper setuid, for the library to fall back to).
 privilege_helper() {
 	if [ "$MODE" = caps ]; then
 		chmod 0755 "$H" && setcap cap_dac_override,cap_dac_read_search+p "$H"
@@ -121,19 +125,75 @@ unprivilege_helper() {
 	if [ "$MODE" = caps ]; then setcap -r "$H"; else chmod 0755 "$H"; fi
 }
 
-for MODE in setuid caps; do
+# The broker: the test build of openfiled, on the test prefix's socket.
+SOCK=$P/run/openfile/openfiled.sock
+BLOG=$P/openfiled.log
+BPID=
+start_broker() {
+	install -o root -g root -m 0755 "$B/tests/openfiled-test" "$P/sbin/openfiled"
+	"$P/sbin/openfiled" --stderr "$@" >>"$BLOG" 2>&1 &
+	BPID=$!
+	i=0
+	while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+}
+stop_broker() {
+	[ -n "$BPID" ] || return 0
+	kill -TERM "$BPID" 2>/dev/null
+	wait "$BPID" 2>/dev/null
+	BPID=
+}
+# policy_changed: after a change to the policy's files, the broker must
+# have read them before the next case (it would within 200 ms anyway).
+policy_changed() {
+	[ "$MODE" = broker ] && [ -n "$BPID" ] || return 0
+	n=$(grep -c "policy .* read: \|is unusable" "$BLOG")
+	kill -HUP "$BPID"
+	i=0
+	while [ "$(grep -c "policy .* read: \|is unusable" "$BLOG")" -le "$n" ] && [ $i -lt 200 ]; do
+		sleep 0.02
+		i=$((i + 1))
+	done
+}
+# through_broker A B: A in broker mode, else B.
+through_broker() { if [ "$MODE" = broker ]; then echo "$1"; else echo "$2"; fi; }
+# helper_only DESCRIPTION PATTERN COMMAND...: a case about the helper
+# process itself (its arguments, descriptor 3, its limits or exit status),
+# which the broker has not: a visible skip in broker mode.
+helper_only() {
+	check_unless "$([ "$MODE" = broker ] && echo 1 || echo 0)" "through the broker" \
+		"it is about the helper process" "$@"
+}
+
+for MODE in ${E2E_MODES:-setuid caps broker}; do
 	if [ "$MODE" = caps ] && ! command -v setcap >/dev/null; then
 		skip "file capabilities: setcap(8) is not installed"
 		continue
 	fi
+	unset OPENFILE_TRANSPORT
 	. "$S/tests/e2e-setup.sh"
+	if [ "$MODE" = broker ]; then
+		mkdir -m 0755 "$P/sbin" "$P/run"
+		start_broker
+		OPENFILE_TRANSPORT=broker
+		export OPENFILE_TRANSPORT
+	fi
 	if [ "${E2E_ONLY:-}" != races ]; then
 		. "$S/tests/e2e-suite.sh"
 		. "$S/tests/e2e-attacks.sh"
 	fi
 	. "$S/tests/e2e-races.sh"
+	if [ "$MODE" = broker ]; then
+		[ "${E2E_ONLY:-}" = races ] || . "$S/tests/e2e-broker.sh"
+		stop_broker
+		# Killed on purpose: SIGKILL (race 9), SIGSYS (the seccomp
+		# cases), SIGABRT (the sanitizer cases).
+		check "no worker died of a signal it should not have" "" \
+			sh -c "grep 'killed by signal' '$BLOG' | grep -v 'signal \(9\|31\|6\) '"
+	fi
 	said=$(reports)
 	[ -z "$said" ] || notok "[$MODE] nothing reported after the last case" "$said"
 	cd /
 done
+stop_broker
+unset OPENFILE_TRANSPORT
 tap_done

@@ -1,0 +1,389 @@
+/*
+ * broker.c - my_open() through openfiled: one connection per process, made
+ * at the first call and kept.
+ *
+ * The broker knows us by the credentials the kernel captured at connect,
+ * so the connection is only used by the process that made it and while
+ * its uid, gid and groups are still those: after fork() the child
+ * reconnects, and so does a process that changed its ids.  The socket is
+ * trusted only when it is root's, in a directory only root may write, and
+ * the process listening on it was root (SO_PEERCRED).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "myopen.h"
+#include "protocol.h"
+#include "socket-path.h"
+#include "transport.h"
+
+
+/* After a failed connect, the helper serves for this long before we try
+ * again: no broker should not cost every call a connect. */
+#define RETRY_NS 1000000000LL
+/* A broker that accepted but does not greet us in time is not used. */
+#define HELLO_MS 5000
+/* Groups checked without allocating. */
+#define SMALL_GROUPS 64
+
+struct ids {
+	uid_t uid;
+	gid_t gid;
+	size_t ngroups;
+	gid_t *groups; /* small, or allocated */
+	gid_t small[SMALL_GROUPS];
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static struct {
+	int fd;             /* the connection, or -1 */
+	pid_t pid;          /* the process that made it */
+	dev_t dev;          /* the socket, to notice a descriptor the */
+	ino_t ino;          /* program closed and reused */
+	uid_t uid;
+	gid_t gid;
+	size_t ngroups;
+	gid_t *groups;
+	long long failed;   /* when connecting last failed, or 0 */
+} conn = { .fd = -1 };
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Our ids now.  Returns 0, or -1 when real and effective ids differ: the
+ * broker would see the effective ones, the helper sees the real ones, and
+ * only the helper's answer is the one my_open(3) documents. */
+static int ids_now(struct ids *id)
+{
+	uid_t r, e, s;
+	gid_t rg, eg, sg;
+	int n;
+
+	if (getresuid(&r, &e, &s) < 0 || getresgid(&rg, &eg, &sg) < 0 ||
+	    r != e || rg != eg) {
+		errno = EPERM;
+		return -1;
+	}
+	id->uid = r;
+	id->gid = rg;
+	id->groups = id->small;
+	n = getgroups(SMALL_GROUPS, id->small);
+	if (n < 0 && errno == EINVAL) {
+		n = getgroups(0, NULL);
+		id->groups = n < 0 ? NULL : malloc(((size_t)n + 1) * sizeof(gid_t));
+		if (id->groups == NULL)
+			return -1;
+		n = getgroups(n, id->groups);
+	}
+	if (n < 0) {
+		if (id->groups != id->small)
+			free(id->groups);
+		return -1;
+	}
+	id->ngroups = (size_t)n;
+	return 0;
+}
+
+static void ids_free(struct ids *id)
+{
+	if (id->groups != id->small)
+		free(id->groups);
+}
+
+static int ids_same(const struct ids *id)
+{
+	return conn.uid == id->uid && conn.gid == id->gid &&
+	       conn.ngroups == id->ngroups &&
+	       memcmp(conn.groups, id->groups, id->ngroups * sizeof(gid_t)) == 0;
+}
+
+/* Whether conn.fd is still the socket we connected. */
+static int still_ours(void)
+{
+	struct stat st;
+
+	return fstat(conn.fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	       st.st_dev == conn.dev && st.st_ino == conn.ino;
+}
+
+/* Drops the connection; closes the descriptor only if it is still ours. */
+static void forget(int close_it)
+{
+	if (conn.fd >= 0 && close_it && still_ours())
+		close(conn.fd);
+	conn.fd = -1;
+	free(conn.groups);
+	conn.groups = NULL;
+}
+
+/* fork(): the child must not share the parent's connection (it would get
+ * the parent's answers), nor find the lock held by a thread it lacks. */
+static void before_fork(void)
+{
+	pthread_mutex_lock(&lock);
+}
+
+static void after_fork_parent(void)
+{
+	pthread_mutex_unlock(&lock);
+}
+
+static void after_fork_child(void)
+{
+	pthread_mutex_init(&lock, NULL);
+	forget(1);
+	conn.failed = 0;
+}
+
+static void setup(void)
+{
+	(void)pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+}
+
+/* Whether the broker's directory and socket are root's: anything else was
+ * not made by openfiled (the peer check after connect is what proves it). */
+static int socket_trusted(void)
+{
+	struct stat d, s;
+
+	if (lstat(OPENFILE_SOCKET_DIR, &d) < 0 || lstat(OPENFILE_SOCKET_PATH, &s) < 0)
+		return -1; /* errno: no broker */
+	if (!S_ISDIR(d.st_mode) || d.st_uid != 0 || (d.st_mode & 022) != 0 ||
+	    !S_ISSOCK(s.st_mode) || s.st_uid != 0) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+/* The hello: our root directory goes along, so that a broker in another
+ * mount namespace refuses us (EXDEV) rather than open its own files under
+ * our names. */
+static int hello(int fd)
+{
+	unsigned char msg[PROTO_HELLO_LEN], rep[PROTO_REPLY_LEN];
+	struct pollfd p = { fd, POLLIN, 0 };
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), got = -1, status;
+	ssize_t n;
+
+	proto_hello_encode(msg);
+	if (root < 0 || my_send_fd(fd, root, msg, sizeof msg) < 0) {
+		if (root >= 0)
+			close(root);
+		return -1;
+	}
+	close(root);
+	for (long long end = now_ns() + HELLO_MS * 1000000LL;;) {
+		long long left = (end - now_ns()) / 1000000;
+		int r = poll(&p, 1, left > 0 ? (int)left : 0);
+
+		if (r == 1)
+			break;
+		if (r == 0 || errno != EINTR || left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+	}
+	n = my_recv_fd(fd, &got, rep, sizeof rep, MSG_CMSG_CLOEXEC);
+	if (got >= 0) {
+		close(got);
+		errno = EPROTO;
+		return -1;
+	}
+	if (n != (ssize_t)sizeof rep) {
+		errno = n < 0 ? errno : ECONNREFUSED; /* turned away */
+		return -1;
+	}
+	if (proto_reply_decode(rep, &status) < 0)
+		return -1;
+	if (status != 0) {
+		errno = proto_status_errno(status);
+		return -1;
+	}
+	return 0;
+}
+
+/* Connects, checks who listens, says hello.  Returns 0 or -1 with errno. */
+static int connect_broker(const struct ids *id)
+{
+	struct sockaddr_un sa;
+	struct ucred peer;
+	socklen_t len = sizeof peer;
+	struct stat st;
+	int fd, err;
+
+	if (socket_trusted() < 0)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	if (sizeof OPENFILE_SOCKET_PATH > sizeof sa.sun_path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(sa.sun_path, OPENFILE_SOCKET_PATH, sizeof OPENFILE_SOCKET_PATH);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+		goto fail;
+	/* Whoever listens was root when it did: only root's openfiled. */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) < 0)
+		goto fail;
+	if (len != sizeof peer || peer.uid != 0) {
+		errno = EPERM;
+		goto fail;
+	}
+	if (hello(fd) < 0 || fstat(fd, &st) < 0)
+		goto fail;
+	conn.groups = malloc((id->ngroups + 1) * sizeof(gid_t));
+	if (conn.groups == NULL)
+		goto fail;
+	memcpy(conn.groups, id->groups, id->ngroups * sizeof(gid_t));
+	conn.ngroups = id->ngroups;
+	conn.uid = id->uid;
+	conn.gid = id->gid;
+	conn.dev = st.st_dev;
+	conn.ino = st.st_ino;
+	conn.pid = getpid();
+	conn.fd = fd;
+	conn.failed = 0;
+	return 0;
+fail:
+	err = errno;
+	close(fd);
+	errno = err;
+	return -1;
+}
+
+/* Sends the request on our connection, connecting first when there is
+ * none.  A connection the broker ended while we were idle (its worker
+ * retired: the policy changed, or it restarted) refuses the send, so
+ * nothing was done: connect again and send it again.  Returns 0, or
+ * BROKER_UNAVAILABLE with errno. */
+static int send_on_connection(const struct ids *id, const char *path,
+			      size_t pathlen, int flags, mode_t mode, int cwd,
+			      int retry_soon)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (conn.fd < 0) {
+			if (!retry_soon && conn.failed != 0 &&
+			    now_ns() - conn.failed < RETRY_NS) {
+				errno = ECONNREFUSED;
+				return BROKER_UNAVAILABLE;
+			}
+			if (connect_broker(id) < 0) {
+				conn.failed = now_ns();
+				return BROKER_UNAVAILABLE;
+			}
+		}
+		if (request_send(conn.fd, path, pathlen, flags, mode, cwd) == 0)
+			return 0;
+		forget(1);
+		if (errno != EPIPE && errno != ECONNRESET)
+			break;
+	}
+	return BROKER_UNAVAILABLE;
+}
+
+/* The process's umask, which the broker cannot see (the helper inherits
+ * it): from /proc, else the strictest, never by setting it (that would
+ * race with other threads creating files). */
+static mode_t current_umask(void)
+{
+	char buf[1024];
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	const char *u;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 077;
+	buf[n] = '\0';
+	u = strstr(buf, "\nUmask:");
+	return u == NULL ? 077 : (mode_t)strtoul(u + 7, NULL, 8) & 0777;
+}
+
+static int ask(const struct ids *id, const char *path, size_t pathlen,
+	       int flags, mode_t mode, int retry_soon)
+{
+	unsigned char rep[PROTO_REPLY_LEN];
+	int cwd = -1, fd = -1, status, r;
+	ssize_t n;
+
+	if (conn.fd >= 0 && (conn.pid != getpid() || !ids_same(id) || !still_ours()))
+		forget(conn.pid == getpid());
+	/* A relative path goes with our working directory: through /proc
+	 * even where we may not search it, as the helper would stand in it. */
+	if (path[0] != '/' &&
+	    (cwd = open("/proc/self/cwd", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 &&
+	    (cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return BROKER_UNAVAILABLE;
+	if (flags & O_CREAT)
+		mode &= ~current_umask();
+	r = send_on_connection(id, path, pathlen, flags & ~O_CLOEXEC, mode, cwd,
+			       retry_soon);
+	if (cwd >= 0)
+		close(cwd);
+	if (r < 0)
+		return r;
+	n = my_recv_fd(conn.fd, &fd, rep, sizeof rep,
+		       (flags & O_CLOEXEC) ? MSG_CMSG_CLOEXEC : 0);
+	/* No room for the descriptor: the kernel dropped it with the whole
+	 * answer read, so the connection is still in step. */
+	if (n < 0 && errno == EMFILE)
+		return -1;
+	if (n != (ssize_t)sizeof rep || proto_reply_decode(rep, &status) < 0 ||
+	    (status == 0) != (fd >= 0)) {
+		/* The worker died mid-request (EIO, as a helper that died),
+		 * or the stream is out of step: never use it again. */
+		int err = n < 0 && errno != ECONNRESET ? errno :
+			  n == (ssize_t)sizeof rep ? EPROTO : EIO;
+
+		if (fd >= 0)
+			close(fd);
+		forget(1);
+		errno = err;
+		return -1;
+	}
+	if (status != 0) {
+		errno = proto_status_errno(status);
+		return -1;
+	}
+	return fd;
+}
+
+int broker_open(const char *path, size_t pathlen, int flags, mode_t mode,
+		int retry_soon)
+{
+	struct ids id;
+	int r, err;
+
+	(void)pthread_once(&once, setup);
+	if (ids_now(&id) < 0)
+		return BROKER_UNAVAILABLE;
+	pthread_mutex_lock(&lock);
+	r = ask(&id, path, pathlen, flags, mode, retry_soon);
+	err = errno;
+	pthread_mutex_unlock(&lock);
+	ids_free(&id);
+	errno = err;
+	return r;
+}

@@ -1,0 +1,26 @@
+/* transport.h - the library's two ways to the same request handler: the
+ * setuid helper, spawned per call (myopen.c), and the openfiled broker,
+ * over one connection per process (broker.c). */
+#ifndef MYOPEN_TRANSPORT_H
+#define MYOPEN_TRANSPORT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* broker_open's "no broker to ask, nothing was sent": errno says why, and
+ * the caller may use the helper instead. */
+#define BROKER_UNAVAILABLE (-2)
+
+/* Sends one request (header and path) on sock, with fd attached when it is
+ * not -1.  Returns 0, or -1 and sets errno. */
+int request_send(int sock, const char *path, size_t pathlen, int flags,
+		 mode_t mode, int fd);
+
+/* The request through openfiled.  Returns the descriptor, -1 with errno
+ * (the answer, or the connection failed once the request was sent), or
+ * BROKER_UNAVAILABLE.  retry_soon: try to connect even if that failed
+ * less than a second ago. */
+int broker_open(const char *path, size_t pathlen, int flags, mode_t mode,
+		int retry_soon);
+
+#endif /* MYOPEN_TRANSPORT_H */

@@ -1,0 +1,486 @@
+/*
+ * openfiled - the broker behind my_open(3): the helper's requests, policy
+ * and answers over a long-lived unix socket instead of a process per open.
+ *
+ * The main process never reads what a client sends.  It accepts, takes the
+ * caller's identity from the kernel (SO_PEERCRED, SO_PEERGROUPS), and forks
+ * a worker per connection (worker.c) that becomes that caller and serves it
+ * with the helper's request handler; so one slow, silent or hostile client,
+ * or a stalled filesystem, holds only its own worker.  The main process
+ * reads the policy, and reads it again on SIGHUP or when a file in its
+ * directories changes; workers of the old policy then retire and their
+ * clients reconnect.  See openfiled(8).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "openfiled.h"
+
+/* Wait this long after a change to the policy's files before reading
+ * them (an editor's rename, a package's several files), however often
+ * they change meanwhile. */
+#define RELOAD_QUIET_MS 200
+
+struct opts {
+	int to_stderr;
+	long max_conn;  /* workers at once */
+	long max_user;  /* workers at once for one uid */
+	long idle;      /* seconds a worker waits for a request; 0: for ever */
+};
+
+struct worker {
+	pid_t pid;
+	uid_t uid;
+};
+
+static struct worker *workers;
+static long nworkers;
+
+static void __attribute__((noreturn)) usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+		"usage: openfiled [--stderr] [--max-connections N] [--max-per-user N]\n"
+		"                 [--idle-timeout SECONDS]\n"
+		"Serves my_open(3) requests on " OPENFILE_SOCKET_PATH ".  See openfiled(8).\n");
+	exit(status);
+}
+
+static long number(const char *opt, const char *arg, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < min || v > max) {
+		fprintf(stderr, "openfiled: %s: expected a number from %ld to %ld, got '%s'\n",
+			opt, min, max, arg);
+		exit(2);
+	}
+	return v;
+}
+
+static void parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "stderr", no_argument, NULL, 'e' },
+		{ "max-connections", required_argument, NULL, 'c' },
+		{ "max-per-user", required_argument, NULL, 'u' },
+		{ "idle-timeout", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->to_stderr = 0;
+	o->max_conn = 1024;
+	o->max_user = 128;
+	o->idle = 300;
+	while ((c = getopt_long(argc, argv, "ec:u:i:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			o->to_stderr = 1;
+			break;
+		case 'c':
+			o->max_conn = number("--max-connections", optarg, 1, 65536);
+			break;
+		case 'u':
+			o->max_user = number("--max-per-user", optarg, 1, 65536);
+			break;
+		case 'i':
+			o->idle = number("--idle-timeout", optarg, 0, 86400);
+			break;
+		case 'h':
+			usage(0);
+		case 'V':
+			printf("openfiled %s\n", PACKAGE_VERSION);
+			exit(0);
+		default:
+			usage(2);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "openfiled: unexpected argument '%s'\n", argv[optind]);
+		usage(2);
+	}
+}
+
+static int is_listening_unix(int fd)
+{
+	int v;
+	socklen_t len = sizeof v;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode) ||
+	    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len) < 0 || v != AF_UNIX)
+		return 0;
+	len = sizeof v;
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len) < 0 || v != SOCK_STREAM)
+		return 0;
+	len = sizeof v;
+	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 && v == 1;
+}
+
+/* The socket systemd passed (LISTEN_FDS, one socket on fd 3), -1 when it
+ * passed none, or exits when it passed something else. */
+static int inherited_socket(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	int fd = 3;
+
+	if (pid == NULL || fds == NULL || strtol(pid, NULL, 10) != (long)getpid())
+		return -1;
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	if (strcmp(fds, "1") != 0 || !is_listening_unix(fd)) {
+		audit_error("socket activation: expected one listening unix stream socket on descriptor 3 (LISTEN_FDS=%s)",
+			    fds);
+		exit(1);
+	}
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+		exit(1);
+	return fd;
+}
+
+/* Creates the socket's directory (root's, 0755) as far as it is missing,
+ * and checks that it is root's and writable by root alone. */
+static int socket_dir(void)
+{
+	char path[] = OPENFILE_SOCKET_DIR;
+	struct stat st;
+	int fd;
+
+	for (char *p = path + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+				audit_error("cannot create %s: %s", path, strerror(errno));
+				exit(1);
+			}
+			*p = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	fd = open(OPENFILE_SOCKET_DIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_uid != 0 ||
+	    (st.st_mode & 022) != 0) {
+		audit_error("%s must be a directory owned by root and writable by root alone",
+			    OPENFILE_SOCKET_DIR);
+		exit(1);
+	}
+	return fd;
+}
+
+/* Our own listening socket, with a lock that keeps a second openfiled off
+ * it.  Sets *ino to the socket's inode, to remove only ours at the end. */
+static int own_socket(ino_t *ino)
+{
+	struct sockaddr_un sa;
+	struct stat st;
+	int dfd = socket_dir(), lock, fd;
+	mode_t old;
+
+	lock = openat(dfd, "openfiled.lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) < 0) {
+		audit_error("%s/openfiled.lock: %s", OPENFILE_SOCKET_DIR,
+			    errno == EWOULDBLOCK ? "another openfiled is running" : strerror(errno));
+		exit(1);
+	}
+	close(dfd);
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	if (strlen(OPENFILE_SOCKET_PATH) >= sizeof sa.sun_path) {
+		audit_error("%s: the path is too long for a unix socket", OPENFILE_SOCKET_PATH);
+		exit(1);
+	}
+	strcpy(sa.sun_path, OPENFILE_SOCKET_PATH);
+	/* A socket left by an openfiled that ended without removing it. */
+	if (unlink(OPENFILE_SOCKET_PATH) < 0 && errno != ENOENT) {
+		audit_error("cannot remove the old %s: %s", OPENFILE_SOCKET_PATH, strerror(errno));
+		exit(1);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	/* Anyone may connect: the policy decides what they get. */
+	old = umask(0111);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+	    listen(fd, SOMAXCONN) < 0 || fstat(fd, &st) < 0) {
+		audit_error("cannot listen on %s: %s", OPENFILE_SOCKET_PATH, strerror(errno));
+		exit(1);
+	}
+	umask(old);
+	if (stat(OPENFILE_SOCKET_PATH, &st) < 0) {
+		audit_error("%s vanished: %s", OPENFILE_SOCKET_PATH, strerror(errno));
+		exit(1);
+	}
+	*ino = st.st_ino;
+	return fd; /* the lock stays open, and held, until we exit */
+}
+
+/* The caller's identity from the kernel, as it was at connect(2). */
+static int peer_of(int conn, struct peer *who)
+{
+	struct ucred uc;
+	socklen_t len = sizeof uc;
+	gid_t *g = NULL;
+
+	memset(who, 0, sizeof *who);
+	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &uc, &len) < 0 || len != sizeof uc)
+		return -1;
+	len = 64 * sizeof *g;
+	for (int tries = 0; tries < 4; tries++) {
+		gid_t *ng = realloc(g, len ? len : sizeof *g);
+
+		if (ng == NULL)
+			break;
+		g = ng;
+		if (getsockopt(conn, SOL_SOCKET, SO_PEERGROUPS, g, &len) == 0) {
+			who->pid = uc.pid;
+			who->uid = uc.uid;
+			who->gid = uc.gid;
+			who->ngroups = len / sizeof *g;
+			who->groups = g;
+			return 0;
+		}
+		if (errno != ERANGE)
+			break;
+	}
+	free(g);
+	return -1;
+}
+
+static long count_uid(uid_t uid)
+{
+	long n = 0;
+
+	for (long i = 0; i < nworkers; i++)
+		n += workers[i].uid == uid;
+	return n;
+}
+
+/* Says how many connections were turned away, at most every 10 s. */
+static void refused(const struct peer *who, const char *why)
+{
+	static time_t last;
+	static long count;
+	time_t now = time(NULL);
+
+	count++;
+	if (now - last < 10)
+		return;
+	audit_notice("refused %ld connection(s), the last from uid %u pid %d: %s (clients use the helper meanwhile)",
+		     count, (unsigned)who->uid, (int)who->pid, why);
+	last = now;
+	count = 0;
+}
+
+static void accept_one(int lfd, int retire_fd, const struct policy *pol,
+		       const struct opts *o)
+{
+	int conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	struct peer who;
+	pid_t pid;
+
+	if (conn < 0) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			audit_error("accept: %s", strerror(errno));
+		return;
+	}
+	if (peer_of(conn, &who) < 0) {
+		audit_error("cannot learn who connected: %s", strerror(errno));
+		close(conn);
+		return;
+	}
+	if (nworkers >= o->max_conn)
+		refused(&who, "--max-connections reached");
+	else if (count_uid(who.uid) >= o->max_user)
+		refused(&who, "--max-per-user reached for this uid");
+	else if ((pid = fork()) == 0)
+		worker_run(conn, retire_fd, &who, pol, (int)o->idle);
+	else if (pid < 0)
+		audit_error("cannot start a worker: %s", strerror(errno));
+	else {
+		workers[nworkers].pid = pid;
+		workers[nworkers].uid = who.uid;
+		nworkers++;
+	}
+	free(who.groups);
+	close(conn);
+}
+
+/* Reaps workers, and tells of those that did not end well. */
+static void reap(void)
+{
+	int st;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (long i = 0; i < nworkers; i++) {
+			if (workers[i].pid != pid)
+				continue;
+			if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+				audit_notice("worker %d for uid %u: a request took longer than %d s; its client got EIO",
+					     (int)pid, (unsigned)workers[i].uid, HELPER_TIMEOUT);
+			else if (WIFSIGNALED(st))
+				audit_error("worker %d for uid %u killed by signal %d (%s)",
+					    (int)pid, (unsigned)workers[i].uid, WTERMSIG(st),
+					    strsignal(WTERMSIG(st)));
+			workers[i] = workers[--nworkers];
+			break;
+		}
+	}
+}
+
+static void watch_policy(int ino)
+{
+	const uint32_t ev = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE |
+			    IN_DELETE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
+	char dir[] = OPENFILE_POLICY_PATH;
+	char *slash = strrchr(dir, '/');
+
+	if (ino < 0)
+		return;
+	if (slash != NULL && slash != dir)
+		*slash = '\0';
+	/* policy.d may come later: its creation shows in dir. */
+	if (inotify_add_watch(ino, dir, ev) < 0)
+		audit_notice("cannot watch %s (%s): only SIGHUP reloads the policy", dir,
+			     strerror(errno));
+	(void)inotify_add_watch(ino, OPENFILE_POLICY_DIR, ev);
+}
+
+/* Reads the policy (all of it: a worker confines itself to every place it
+ * could grant its caller, which the compiled cache cannot tell). */
+static struct policy *load(void)
+{
+	struct policy *pol = policy_read(0);
+
+	if (pol == NULL)
+		audit_error("the policy %s is unusable: denying every request until it is fixed",
+			    OPENFILE_POLICY_PATH);
+	else
+		audit_notice("policy %s read: %zu rules", OPENFILE_POLICY_PATH,
+			     policy_rule_count(pol));
+	return pol;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct policy *pol;
+	sigset_t sigs;
+	int lfd, sfd, ino, gen[2];
+	ino_t sock_ino = 0;
+	long long reload_at = 0;
+	const char *why;
+
+	parse_args(argc, argv, &o);
+	umask(022);
+	audit_init("openfiled", o.to_stderr, 1);
+	if (priv_broker(&why) < 0) {
+		audit_error("%s", why);
+		return 1;
+	}
+	lfd = inherited_socket();
+	if (lfd < 0)
+		lfd = own_socket(&sock_ino);
+	workers = calloc((size_t)o.max_conn, sizeof *workers);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGCHLD);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	signal(SIGPIPE, SIG_IGN);
+	if (workers == NULL || sigprocmask(SIG_BLOCK, &sigs, NULL) < 0 ||
+	    (sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 ||
+	    pipe2(gen, O_CLOEXEC) < 0) {
+		audit_error("cannot set up: %s", strerror(errno));
+		return 1;
+	}
+	ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	watch_policy(ino);
+	pol = load();
+	audit_notice("listening on %s%s", OPENFILE_SOCKET_PATH,
+		     sock_ino ? "" : " (socket activation)");
+	for (;;) {
+		struct pollfd p[3] = { { lfd, POLLIN, 0 }, { sfd, POLLIN, 0 },
+				       { ino, POLLIN, 0 } };
+		long long wait = reload_at ? reload_at - now_ms() : -1;
+		struct signalfd_siginfo si;
+		char buf[4096];
+
+		if (reload_at && wait < 0)
+			wait = 0;
+		if (poll(p, 3, (int)wait) < 0 && errno != EINTR) {
+			audit_error("poll: %s", strerror(errno));
+			return 1;
+		}
+		while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+			if (si.ssi_signo == SIGCHLD)
+				reap();
+			else if (si.ssi_signo == SIGHUP)
+				reload_at = now_ms();
+			else
+				goto stop;
+		}
+		while (ino >= 0 && read(ino, buf, sizeof buf) > 0)
+			if (reload_at == 0)
+				reload_at = now_ms() + RELOAD_QUIET_MS;
+		if (reload_at && now_ms() >= reload_at) {
+			reload_at = 0;
+			policy_free(pol);
+			pol = load();
+			watch_policy(ino);
+			/* Workers of the old policy see their pipe hang up. */
+			close(gen[0]);
+			close(gen[1]);
+			if (pipe2(gen, O_CLOEXEC) < 0) {
+				audit_error("cannot set up: %s", strerror(errno));
+				return 1;
+			}
+		}
+		if (p[0].revents & POLLIN)
+			accept_one(lfd, gen[0], pol, &o);
+	}
+stop:
+	/* Remove the socket only if it is still the one we made. */
+	if (sock_ino != 0) {
+		struct stat st;
+
+		if (stat(OPENFILE_SOCKET_PATH, &st) == 0 && st.st_ino == sock_ino)
+			unlink(OPENFILE_SOCKET_PATH);
+	}
+	audit_notice("stopping; %ld worker(s) finish their requests and end", nworkers);
+	return 0;
+}

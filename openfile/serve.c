@@ -1,0 +1,153 @@
+/*
+ * serve.c - the one request handler behind both transports: the setuid
+ * helper serves one request on its socketpair, each of openfiled's workers
+ * serves every request on its connection, with the same code from reading
+ * the request to logging and answering it, so the decisions are the same.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "myopen.h"
+#include "openfile.h"
+
+#ifdef OPENFILE_TEST_HOOKS
+/* Test builds only: requests that make the helper misbehave on purpose,
+ * to show what confines it.  Never in the installed helper.  They run
+ * after the open, where the helper is confined the most. */
+static void test_hooks(const char *path)
+{
+	static char *const argv[] = { NULL };
+
+	if (strcmp(path, "/openfile-test/execve") == 0)
+		execve("/bin/true", argv, argv);
+	if (strcmp(path, "/openfile-test/socket") == 0)
+		(void)socket(AF_INET, SOCK_STREAM, 0);
+	/* Inherited descriptors still open once the policy is read (the
+	 * tests pass them from 10 up; ours are below). */
+	if (strcmp(path, "/openfile-test/fds") == 0) {
+		int n = 0;
+
+		for (int fd = 10; fd < 1024; fd++)
+			n += fcntl(fd, F_GETFD) >= 0;
+		_exit(n > 255 ? 255 : n);
+	}
+#ifdef OPENFILE_SANITIZER
+	/* Bugs on purpose (under Landlock too when the request named a
+	 * granted file): their reports must reach the caller. */
+	const char *name = strrchr(path, '/');
+	volatile size_t n = 1;
+	volatile int big = INT_MAX;
+
+	if (name != NULL && strcmp(name, "/openfile-test-asan") == 0) {
+		char *p = malloc(n);
+
+		if (p != NULL)
+			p[n] = 0;
+		free(p);
+	}
+	if (name != NULL && strcmp(name, "/openfile-test-ubsan") == 0)
+		big = big + 1;
+#endif
+}
+#endif
+
+struct policy *policy_read(int cached)
+{
+	struct policy *pol = policy_new();
+	const char *stale = NULL;
+	int rc;
+
+	if (pol == NULL || priv_raise(0) < 0) {
+		policy_free(pol);
+		return NULL;
+	}
+	if (cached)
+		rc = policy_load_cached(pol, OPENFILE_POLICY_CACHE,
+					OPENFILE_POLICY_PATH, OPENFILE_POLICY_DIR,
+					POLICY_LOAD_SECURE, audit_policy_diag,
+					NULL, &stale);
+	else
+		rc = policy_load(pol, OPENFILE_POLICY_PATH, OPENFILE_POLICY_DIR,
+				 POLICY_LOAD_SECURE, audit_policy_diag, NULL);
+	priv_lower();
+	/* No cache at all is a choice; one that cannot be used is news. */
+	if (stale != NULL && stale != policy_cache_absent)
+		audit_notice("policy cache %s not used: it %s",
+			     OPENFILE_POLICY_CACHE, stale);
+	if (rc < 0) {
+		policy_free(pol);
+		return NULL;
+	}
+	return pol;
+}
+
+void serve_reply(int sock, int status, int fd)
+{
+	unsigned char rep[PROTO_REPLY_LEN];
+
+	proto_reply_encode(rep, status);
+	/* The client may be gone: the helper's exit status still tells. */
+	(void)my_send_fd(sock, status == 0 ? fd : -1, rep, sizeof rep);
+}
+
+int serve_request(int sock, const struct request_env *env,
+		  const struct policy_caller *caller, int cwd_from_client)
+{
+	static char real[PATH_MAX];
+	struct request_env e = *env;
+	struct proto_request req;
+	struct audit_rec a;
+	int status, fd = -1, cwd = -1;
+
+	/* 5: one bounded request. */
+	memset(&a, 0, sizeof a);
+	a.caller = caller;
+	status = request_read(sock, &req, cwd_from_client ? &cwd : NULL);
+	if (status < 0) {
+		if (cwd >= 0)
+			close(cwd);
+		audit_error("malformed request");
+		return -1;
+	}
+	a.path = status == 0 ? req.path : "(invalid)";
+	/* A descriptor goes with a relative path, and only with one. */
+	if (cwd >= 0 && (status != 0 || req.path[0] == '/')) {
+		close(cwd);
+		cwd = -1;
+	}
+	e.cwd = cwd_from_client ? cwd : -1;
+	if (status == 0 && cwd_from_client && req.path[0] != '/' && cwd < 0) {
+		status = EBADF;
+		a.flags = req.flags;
+		a.why = "relative-path-without-directory";
+	}
+	/* 6-8: resolve, decide on the real object, open that object. */
+	if (status == 0 && e.pol == NULL) {
+		status = EACCES;
+		a.flags = req.flags;
+		a.why = "policy-unusable";
+	} else if (status == 0) {
+		fd = open_request(&e, &req, &a, real, sizeof real);
+		status = fd < 0 ? -fd : 0;
+	}
+	if (cwd >= 0)
+		close(cwd);
+#ifdef OPENFILE_TEST_HOOKS
+	test_hooks(a.path);
+#endif
+	/* 9: log (first, so a caller killing us at the answer cannot skip
+	 * the record), then answer. */
+	a.status = status;
+	audit_log(&a);
+	serve_reply(sock, status, fd);
+	if (fd >= 0)
+		close(fd);
+	return status;
+}

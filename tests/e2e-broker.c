@@ -1,0 +1,199 @@
+/*
+ * e2e-broker.c - e2e-client's commands about openfiled: what one
+ * connection per process must survive (a restart, fork, a change of ids,
+ * many calls) and what a raw client may try on the socket.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "myopen.h"
+#include "protocol.h"
+#include "e2e-client.h"
+
+/* Opens path and checks that it reads want.  Returns 0, or the errno (or
+ * -1 for other content). */
+static int open_check(const char *path, const char *want)
+{
+	char buf[256];
+	int fd = my_open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return errno;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	buf[n < 0 ? 0 : n] = '\0';
+	return strcmp(buf, want) == 0 ? 0 : -1;
+}
+
+/* loop PATH WANT N: N opens; prints "ok N", or the first failure and how
+ * many went well. */
+static int cmd_loop(const char *path, const char *want, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int r = open_check(path, want);
+
+		if (r != 0) {
+			fprintf(out, "fail at %d of %d: %s\n", i, n,
+				r < 0 ? "wrong content" : ename(r));
+			return 1;
+		}
+	}
+	fprintf(out, "ok %d\n", n);
+	return 0;
+}
+
+/* forked A WANT_A B WANT_B N: one call (the connection), then fork; parent
+ * and child each make N calls at once, the child for B, the parent for A.
+ * A shared connection would cross their answers. */
+static int cmd_forked(char **argv, int n)
+{
+	int st, bad = 0;
+	pid_t pid;
+
+	if (open_check(argv[0], argv[1]) != 0) {
+		fprintf(out, "fail: the first call\n");
+		return 1;
+	}
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	for (int i = 0; i < n; i++)
+		bad += pid == 0 ? open_check(argv[2], argv[3]) != 0 :
+				  open_check(argv[0], argv[1]) != 0;
+	if (pid == 0)
+		_exit(bad != 0);
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		bad++;
+	fprintf(out, bad ? "fail: %d wrong answers\n" : "ok\n", bad);
+	return bad != 0;
+}
+
+/* drop PATH UID GID: as root, one call; then become UID:GID (no groups) and
+ * call again: the second answer must be UID's. */
+static int cmd_drop(const char *path, uid_t uid, gid_t gid)
+{
+	int fd = my_open(path, O_RDONLY | O_CLOEXEC);
+
+	fprintf(out, "before: %s, ", fd >= 0 ? "ok" : ename(errno));
+	if (fd >= 0)
+		close(fd);
+	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
+	    setresuid(uid, uid, uid) < 0) {
+		fprintf(out, "fail: cannot drop\n");
+		return 1;
+	}
+	return report(my_open(path, O_RDONLY | O_CLOEXEC));
+}
+
+static int connect_raw(const char *sock)
+{
+	struct sockaddr_un sa;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		fprintf(out, "fail: connect: %s\n", ename(errno));
+		exit(1);
+	}
+	return fd;
+}
+
+/* stall SOCKET SECONDS: connects, sends half a hello, and waits: what
+ * became of the connection after SECONDS ("closed" or "open"). */
+static int cmd_stall(const char *sock, int secs)
+{
+	int fd = connect_raw(sock);
+	char c;
+	ssize_t n;
+
+	if (write(fd, "OPF", 3) != 3)
+		return 1;
+	sleep((unsigned)secs);
+	n = recv(fd, &c, 1, MSG_DONTWAIT);
+	fprintf(out, "%s\n", n == 0 || (n < 0 && errno == ECONNRESET) ? "closed" : "open");
+	return 0;
+}
+
+/* inject SOCKET PATH N: a raw client's hello, then a request for the
+ * absolute PATH with N (1 to 8) descriptors attached: "closed" when the
+ * broker ended the connection without an answer. */
+static int cmd_inject(const char *sock, const char *path, int nfds)
+{
+	unsigned char hello[PROTO_HELLO_LEN], hdr[PROTO_REQ_HDR], rep[PROTO_REPLY_LEN];
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(8 * sizeof(int))];
+	} cm;
+	struct iovec iov[2];
+	struct msghdr msg;
+	int fd = connect_raw(sock), root = open("/", O_PATH | O_CLOEXEC), fds[8], got;
+	ssize_t n;
+
+	proto_hello_encode(hello);
+	if (my_send_fd(fd, root, hello, sizeof hello) < 0 ||
+	    my_recv_fd(fd, &got, rep, sizeof rep, 0) != (ssize_t)sizeof rep) {
+		fprintf(out, "fail: hello\n");
+		return 1;
+	}
+	for (int i = 0; i < 8; i++)
+		fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	proto_request_header(hdr, O_RDONLY, 0, (uint32_t)strlen(path));
+	iov[0] = (struct iovec){ hdr, sizeof hdr };
+	iov[1] = (struct iovec){ (void *)path, strlen(path) };
+	memset(&msg, 0, sizeof msg);
+	memset(&cm, 0, sizeof cm);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = 2;
+	msg.msg_control = cm.buf;
+	msg.msg_controllen = sizeof cm.buf;
+	cm.h.cmsg_level = SOL_SOCKET;
+	cm.h.cmsg_type = SCM_RIGHTS;
+	if (nfds < 1 || nfds > 8)
+		return 2;
+	msg.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
+	cm.h.cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
+	memcpy(CMSG_DATA(&cm.h), fds, (size_t)nfds * sizeof(int));
+	if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0) {
+		fprintf(out, "fail: send: %s\n", ename(errno));
+		return 1;
+	}
+	n = my_recv_fd(fd, &got, rep, sizeof rep, 0);
+	if (n != (ssize_t)sizeof rep) {
+		fprintf(out, "closed\n");
+		return 0;
+	}
+	return report(got);
+}
+
+int broker_main(int argc, char **argv)
+{
+	if (argc == 5 && strcmp(argv[1], "loop") == 0)
+		return cmd_loop(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 7 && strcmp(argv[1], "forked") == 0)
+		return cmd_forked(argv + 2, atoi(argv[6]));
+	if (argc == 5 && strcmp(argv[1], "drop") == 0)
+		return cmd_drop(argv[2], (uid_t)atoi(argv[3]), (gid_t)atoi(argv[4]));
+	if (argc == 4 && strcmp(argv[1], "stall") == 0)
+		return cmd_stall(argv[2], atoi(argv[3]));
+	if (argc == 5 && strcmp(argv[1], "inject") == 0)
+		return cmd_inject(argv[2], argv[3], atoi(argv[4]));
+	return -1;
+}
+
+const char broker_usage[] =
+	"loop PATH WANT N | forked A WANT_A B WANT_B N | drop PATH UID GID |\n"
+	"  stall SOCKET SECONDS | inject SOCKET PATH N";

@@ -1,0 +1,107 @@
+# e2e-broker.sh - openfiled's own cases, sourced by e2e.sh in its broker
+# mode, after the whole suite ran through the broker: a connection per
+# process that must survive restarts, fork and changes of ids; many and
+# slow clients; a socket that is not root's; no leaks after thousands of
+# requests.
+
+ok_file=$D/secret/allowed.txt
+workers() { ps -o pid= --ppid "$BPID" | wc -l; }
+fds() { ls "/proc/$BPID/fd" | wc -l; }
+threads() { ls "/proc/$BPID/task" | wc -l; }
+write_policy
+echo "allow user root read $D/secret/root-only.txt" >> "$POL"
+policy_changed
+put secret/root-only.txt root-only
+fds0=$(fds)
+
+# --- 36: who the broker serves --------------------------------------------------
+check "36: a client's identity comes from the kernel: root connects, drops to nobody, is answered as nobody" \
+	"before: ok, err EACCES" $CLIENT drop "$D/secret/root-only.txt" "$U" "$G"
+check "36: fork after connect: parent and child each get their own answers" "ok" \
+	client forked "$D/secret/allowed.txt" allowed "$D/ro/file" ro-content 300
+check "36: a descriptor a client attaches unasked is closed; the answer comes" "ok r*" \
+	client inject "$SOCK" "$D/secret/allowed.txt" 1
+check "36: several at once: the request is malformed, the connection closed unanswered" "closed" \
+	client inject "$SOCK" "$D/secret/allowed.txt" 8
+check "36: a relative path is resolved in the caller's directory, sent as a descriptor" "allowed" \
+	sh -c "cd '$D' && exec setpriv --reuid=$U --regid=$G --clear-groups -- $CLIENT cat secret/allowed.txt"
+
+# --- many and slow clients ------------------------------------------------------------
+client stall "$SOCK" 7 > "$P/stall.out" 2>&1 &
+stall_pid=$!
+sleep 1
+check "a client stalls mid-hello: meanwhile others are served at once" "ok 200" \
+	client loop "$ok_file" allowed 200
+wait $stall_pid
+check "... and it is cut off after the request timeout (5 s in the test build)" "closed" \
+	cat "$P/stall.out"
+many=$(for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do client loop "$ok_file" allowed 300 & done; wait)
+check "16 clients at once, 300 calls each: all answered" "16" sh -c "echo '$many' | grep -c '^ok 300$'"
+check "... and their workers are gone once they are" "0" sh -c "sleep 1; ps -o pid= --ppid $BPID | wc -l"
+
+# --- restarts and policy changes mid-use ----------------------------------------------
+( sleep 1; stop_broker; sleep 1; start_broker ) &
+restarter=$!
+check "the broker restarted mid-use: every call answered (the helper stands in meanwhile)" "ok 3000" \
+	env OPENFILE_TRANSPORT= setpriv --reuid="$U" --regid="$G" --clear-groups -- $CLIENT loop "$ok_file" allowed 3000
+wait $restarter
+BPID=$(pgrep -o -f "^$P/sbin/openfiled")
+check "... and the new broker serves" "allowed" client cat "$ok_file"
+fds0=$(fds)
+( for i in 1 2 3 4 5; do sleep 0.3; kill -HUP "$BPID"; done ) &
+check "the policy read again five times mid-use: every call answered" "ok 2000" \
+	client loop "$ok_file" allowed 2000
+wait
+
+# --- no leaks ---------------------------------------------------------------------------
+check "after thousands of requests the broker holds as many descriptors as before" "$fds0" fds
+check "... runs one thread" "1" threads
+check "... and has no zombie workers" "0" sh -c "ps -o stat= --ppid $BPID | grep -c Z"
+
+# --- a socket that is not root's ------------------------------------------------------------
+stop_broker
+if command -v python3 >/dev/null; then
+	python3 -c '
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o666)
+os.setgid(int(sys.argv[3])); os.setuid(int(sys.argv[2]))
+s.listen(8)
+s.settimeout(8)
+try:
+    while True:
+        c, _ = s.accept(); c.close()
+except Exception:
+    pass
+' "$SOCK" "$U" "$G" &
+	squatter=$!
+	sleep 0.5
+	check "36: a socket whose listener is not root: the library refuses it (forced broker: EPERM)" "err EPERM" \
+		client open "$ok_file" r
+	check "36: ... and in the default mode uses the helper" "allowed" \
+		env OPENFILE_TRANSPORT= setpriv --reuid="$U" --regid="$G" --clear-groups -- $CLIENT cat "$ok_file"
+	kill "$squatter" 2>/dev/null
+	wait "$squatter" 2>/dev/null
+	rm -f "$SOCK"
+	python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(1)
+os.chown(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
+import time; time.sleep(5)
+' "$SOCK" "$U" "$G" &
+	squatter=$!
+	sleep 0.5
+	check "36: a socket file owned by another user: refused too" "err EPERM" \
+		client open "$ok_file" r
+	kill "$squatter" 2>/dev/null
+	wait "$squatter" 2>/dev/null
+	rm -f "$SOCK"
+else
+	skip "36: squatted sockets: no python3"
+	skip "36: squatted sockets: no python3"
+	skip "36: squatted sockets: no python3"
+fi
+check "no broker at all: forced broker fails (ENOENT: no socket)" "err ENOENT" \
+	client open "$ok_file" r
+start_broker
