@@ -98,7 +98,8 @@ int caller_load(struct caller_id *c);
 /* request.c: step 5. */
 int request_socket_ok(int fd);
 /* Reads one request.  Returns 0, an errno value for a request that gets an
- * answer, or -1 for a malformed one (no answer).  A descriptor sent with
+ * answer, -1 for a malformed one (no answer), or -2 when the client closed
+ * the connection before sending anything.  A descriptor sent with
  * it goes to *cwdfd when cwdfd is not NULL (and *cwdfd was -1); any other
  * is closed. */
 int request_read(int sock, struct proto_request *req, int *cwdfd);
@@ -128,8 +129,8 @@ struct policy *policy_read(int cached);
 void serve_reply(int sock, int status, int fd);
 /* Reads one request from sock and answers it (steps 5 to 9).  With
  * cwd_from_client, a relative path must come with the caller's working
- * directory as a descriptor.  Returns the status answered, or -1 for a
- * malformed request, which gets no answer. */
+ * directory as a descriptor.  Returns the status answered, -1 for a
+ * malformed request, which gets no answer, or -2 for none at all. */
 int serve_request(int sock, const struct request_env *env,
 		  const struct policy_caller *caller, int cwd_from_client);
 

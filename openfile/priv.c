@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "openfile.h"
@@ -59,16 +60,19 @@ static cap_t make_caps(cap_value_t eff)
 	return caps;
 }
 
+/* The exact set, straight to the kernel: libcap would ask the kernel
+ * first each time, and this runs twice around every open. */
 static int set_caps(cap_value_t eff)
 {
-	cap_t caps = make_caps(eff);
-	int rc;
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
 
-	if (caps == NULL)
-		return -1;
-	rc = cap_set_proc(caps);
-	cap_free(caps);
-	return rc;
+	memset(d, 0, sizeof d);
+	for (size_t i = 0; i < NKEPT; i++)
+		d[kept[i] / 32].permitted |= 1u << (kept[i] % 32);
+	if (eff >= 0)
+		d[eff / 32].effective |= 1u << (eff % 32);
+	return (int)syscall(SYS_capset, &h, d);
 }
 
 static int gid_cmp(const void *a, const void *b)

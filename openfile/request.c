@@ -38,16 +38,18 @@ int request_socket_ok(int fd)
  * Reads exactly len bytes.  A descriptor the client attached is kept in
  * *fd when fd is not NULL and none was kept yet, else closed; more than
  * one at once makes the request malformed (my_recv_fd closes them all),
- * so a client can never fill our table.  Returns 0 or -1.
+ * so a client can never fill our table.  Returns 0, -1, or -2 for the
+ * end of the connection before any byte.
  */
 static int read_exact(int sock, void *buf, size_t len, int *fd)
 {
 	int got = -1;
+	ssize_t n = my_recv_fd(sock, &got, buf, len, MSG_CMSG_CLOEXEC);
 
-	if (my_recv_fd(sock, &got, buf, len, MSG_CMSG_CLOEXEC) != (ssize_t)len) {
+	if (n != (ssize_t)len) {
 		if (got >= 0)
 			close(got);
-		return -1;
+		return n == 0 ? -2 : -1;
 	}
 	if (got >= 0 && fd != NULL && *fd < 0)
 		*fd = got;
@@ -62,8 +64,8 @@ int request_read(int sock, struct proto_request *req, int *cwdfd)
 	char path[PROTO_PATH_MAX];
 	long len;
 
-	if (read_exact(sock, hdr, sizeof hdr, cwdfd) < 0)
-		return -1;
+	if ((len = read_exact(sock, hdr, sizeof hdr, cwdfd)) < 0)
+		return (int)len;
 	len = proto_request_check(hdr, req);
 	if (len < 0)
 		return errno == EPROTO ? -1 : errno;

@@ -113,8 +113,9 @@ int serve_request(int sock, const struct request_env *env,
 	if (status < 0) {
 		if (cwd >= 0)
 			close(cwd);
-		audit_error("malformed request");
-		return -1;
+		if (status == -1)
+			audit_error("malformed request");
+		return status;
 	}
 	a.path = status == 0 ? req.path : "(invalid)";
 	/* A descriptor goes with a relative path, and only with one. */

@@ -98,14 +98,12 @@ static int hello(void)
 	return status == 0 ? 0 : -1;
 }
 
-/* What is waiting on our connection: 1 a request (or part of one), 0 the
- * client's end of file, -1 nothing yet. */
+/* Whether a request (or part of one) is waiting on our connection. */
 static int pending(void)
 {
 	char c;
-	ssize_t n = recv(CONN_FD, &c, 1, MSG_PEEK | MSG_DONTWAIT);
 
-	return n > 0 ? 1 : n == 0 ? 0 : -1;
+	return recv(CONN_FD, &c, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
 }
 
 static int serve_one(const struct request_env *env, const struct policy_caller *pc)
@@ -123,7 +121,7 @@ static void __attribute__((noreturn)) retire(const struct request_env *env,
 					     const struct policy_caller *pc)
 {
 	(void)shutdown(CONN_FD, SHUT_RD);
-	while (pending() > 0 && serve_one(env, pc) >= 0)
+	while (pending() && serve_one(env, pc) >= 0)
 		;
 	_exit(0);
 }
@@ -188,10 +186,8 @@ void worker_run(int conn, int retire_fd, const struct peer *who,
 			retire(&env, &caller.pc);
 		if (n < 0)
 			continue;
-		n = pending();
-		if (n < 0 && !(p[0].revents & (POLLHUP | POLLERR)))
-			continue;
-		if (n <= 0 || serve_one(&env, &caller.pc) < 0)
+		/* Readable: a request, or the client's end of file. */
+		if (serve_one(&env, &caller.pc) < 0)
 			_exit(0); /* the client closed, or spoke nonsense */
 	}
 }

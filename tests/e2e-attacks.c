@@ -659,7 +659,8 @@ static int cmd_race_kill(const char *data, double secs)
 		/* Through the broker, a worker killed while it greeted a new
 		 * connection fails that connection. */
 		if (fd < 0 && (errno == EIO || (k.broker && (errno == ECONNRESET ||
-							      errno == EPIPE))))
+							      errno == EPIPE ||
+							      errno == ECONNREFUSED))))
 			killed++;
 		else if (which < 2 ? !(fd < 0 && errno == EACCES) : fd < 0) {
 			why = fd < 0 ? errno : 0;

@@ -124,8 +124,16 @@ nofile_why="it keeps descriptors of its own under RLIMIT_NOFILE"
 # made already, and no socketpair is needed.
 check_native "$nofile_why" "no room for the socketpair: EMFILE, nothing leaked (broker: one to spare is enough)" \
 	"$(through_broker "ok r*" "err EMFILE")" client nofile "$D/secret/allowed.txt" 1
-check_native "$nofile_why" "no room for the received descriptor: EMFILE, nothing leaked, helper reaped" "err EMFILE" \
-	client nofile "$D/secret/allowed.txt" "$(through_broker 0 2)"
+if [ "$MODE" = broker ]; then
+	# Not one descriptor to spare: the sanitizer runtime then spins.
+	check_unless "$([ -n "${OPENFILE_SANITIZER:-}" ] || [ "${VALGRIND:-0}" != 0 ] && echo 1 || echo 0)" \
+		"under a sanitizer or valgrind" "their runtimes need descriptors of their own" \
+		"no room for the received descriptor: EMFILE, nothing leaked" "err EMFILE" \
+		client nofile "$D/secret/allowed.txt" 0
+else
+	check_native "$nofile_why" "no room for the received descriptor: EMFILE, nothing leaked, helper reaped" "err EMFILE" \
+		client nofile "$D/secret/allowed.txt" 2
+fi
 check "three descriptors to spare are enough" "ok r*" client nofile "$D/secret/allowed.txt" 3
 check "a 1 ms SIGALRM without SA_RESTART" "ok 50 calls*" client alarm "$D/secret/allowed.txt" 50
 check "16 threads, 400 mixed calls: no leak, no zombie" "ok 400 calls" \
@@ -153,13 +161,19 @@ check "seccomp: a helper opening a network socket is killed, the caller gets EIO
 	client open /openfile-test/socket r
 # Sanitizer builds only: a bug on purpose in the test helper, under its
 # seccomp filter, and for a granted file under Landlock too.
+# Through the broker, the worker's report goes to openfiled's stderr.
+sanitizer_case() { # sanitizer_case PATH: what the caller saw, after openfiled's log
+	said_here=$(client open "$1" r 2>&1)
+	[ "$MODE" != broker ] || { sleep 0.5; cat "$BLOG"; }
+	echo "$said_here"
+}
 if [ -n "${OPENFILE_SANITIZER:-}" ]; then
 	put ro/openfile-test-asan x
-	check "sanitizer: an ASan report from the helper under Landlock reaches the caller, with EIO" \
-		"*ERROR: AddressSanitizer: heap-buffer-overflow*err EIO" client open "$D/ro/openfile-test-asan" r
+	check "sanitizer: an ASan report from the helper under Landlock reaches the caller (or openfiled's log), with EIO" \
+		"*ERROR: AddressSanitizer: heap-buffer-overflow*err EIO" sanitizer_case "$D/ro/openfile-test-asan"
 	rm -f "$D/ro/openfile-test-asan"
-	check "sanitizer: a UBSan report from the helper reaches the caller, with EIO" \
-		"*runtime error: signed integer overflow*err EIO" client open "$D/secret/openfile-test-ubsan" r
+	check "sanitizer: a UBSan report from the helper reaches the caller (or openfiled's log), with EIO" \
+		"*runtime error: signed integer overflow*err EIO" sanitizer_case "$D/secret/openfile-test-ubsan"
 fi
 # Asked natively: valgrind 3.19 does not know the Landlock calls.
 if [ "$(as_nobody "$P/bin/e2e-client" landlock-abi)" -ge 1 ]; then

@@ -131,7 +131,8 @@ BLOG=$P/openfiled.log
 BPID=
 start_broker() {
 	install -o root -g root -m 0755 "$B/tests/openfiled-test" "$P/sbin/openfiled"
-	"$P/sbin/openfiled" --stderr "$@" >>"$BLOG" 2>&1 &
+	# Its sanitizer reports go to its stderr, into $BLOG.
+	env -u ASAN_OPTIONS -u UBSAN_OPTIONS "$P/sbin/openfiled" --stderr "$@" >>"$BLOG" 2>&1 &
 	BPID=$!
 	i=0
 	while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
@@ -189,6 +190,9 @@ for MODE in ${E2E_MODES:-setuid caps broker}; do
 		# cases), SIGABRT (the sanitizer cases).
 		check "no worker died of a signal it should not have" "" \
 			sh -c "grep 'killed by signal' '$BLOG' | grep -v 'signal \(9\|31\|6\) '"
+		check "no sanitizer report in openfiled's log but the two provoked" \
+			"$([ -n "${OPENFILE_SANITIZER:-}" ] && echo 2 || echo 0)" \
+			sh -c "grep -c 'ERROR: AddressSanitizer\|runtime error:' '$BLOG'"
 	fi
 	said=$(reports)
 	[ -z "$said" ] || notok "[$MODE] nothing reported after the last case" "$said"
