@@ -8,6 +8,7 @@
 set -eu
 [ "$(id -u)" = 0 ] || { echo "scale.sh: run me as root (I install a setuid helper)" >&2; exit 1; }
 B=$(cd "${top_builddir:-.}" && pwd)
+S=$(cd "${srcdir:-.}" && pwd)
 P=${TEST_PREFIX:?}
 ROUNDS=${ROUNDS:-15}
 CALLS=${CALLS:-20}
@@ -64,8 +65,7 @@ while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 
-median() { sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-p99() { sort -n "$1" | awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; print v[i] }'; }
+. "$S/bench/stats.sh"
 base=
 printf '\n%10s %12s %12s %10s\n' rules "median (us)" "p99 (us)" ratio
 for size in $SIZES; do
