@@ -14,6 +14,7 @@ ROUNDS=${ROUNDS:-15}
 CALLS=${CALLS:-20}
 SIZES=${SIZES:-"1 10000 100000"}
 TOOL=$B/tests/openfile-policy-test
+. "$S/bench/stats.sh"
 
 rm -rf "$P"
 mkdir -m 0755 "$P" "$P/libexec" "$P/etc" "$P/etc/policy.d" "$P/data" "$P/bench" "$P/cache"
@@ -54,7 +55,7 @@ use() { # use SIZE: make that policy the live one
 }
 
 echo "openfile policy scale benchmark: $ROUNDS rounds x $CALLS calls per size, sizes: $SIZES, cache: ${CACHE:-yes}"
-echo "machine: $(nproc) cores, $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+machine
 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	for size in $SIZES; do
@@ -65,7 +66,6 @@ while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 
-. "$S/bench/stats.sh"
 base=
 printf '\n%10s %12s %12s %10s\n' rules "median (us)" "p99 (us)" ratio
 for size in $SIZES; do
