@@ -123,11 +123,11 @@ static int one_call(const struct bench_case *c, char *why, size_t len)
 			return 0;
 		if (fd >= 0) {
 			close(fd);
-			snprintf(why, len, "%s: %s answered: the do-nothing helper is not in its place",
-				 c->label, file);
+			snprintf(why, len, "%s: %s answered: %s", c->label,
+				 file, "the do-nothing helper is not in place");
 		} else {
-			snprintf(why, len, "%s: %s: %s, not EPROTO from the do-nothing helper",
-				 c->label, file, strerror(errno));
+			snprintf(why, len, "%s: %s: %s, not EPROTO", c->label,
+				 file, strerror(errno));
 		}
 		return -1;
 	case TEXTBOOK:
@@ -137,7 +137,8 @@ static int one_call(const struct bench_case *c, char *why, size_t len)
 		return spawn_wait(why, len);
 	}
 	if (fd < 0) {
-		snprintf(why, len, "%s: %s: %s", c->label, file, strerror(errno));
+		snprintf(why, len, "%s: %s: %s", c->label, file,
+			 strerror(errno));
 		return -1;
 	}
 	close(fd);
@@ -178,7 +179,7 @@ static void make_resident(long mib, int huge)
 	void *p;
 
 	if (posix_memalign(&p, page, size) != 0) {
-		fprintf(stderr, "bench-transport: cannot allocate %ld MiB\n", mib);
+		fprintf(stderr, "bench-transport: no %ld MiB\n", mib);
 		exit(1);
 	}
 	/* With huge pages, fork copies a 512th of the page tables; a heap
@@ -225,8 +226,10 @@ static int parse_case(const char *arg, struct bench_case *c)
 
 static void __attribute__((noreturn)) usage(void)
 {
-	fprintf(stderr, "usage: bench-transport [-n CALLS] [-t THREADS] [-m MIB [-H]] [-f FILE]\n"
-			"                       [-x TEXTBOOK] LABEL=CASE... [-- COMMAND [ARG...]]\n"
+	fprintf(stderr, "usage: bench-transport [-n CALLS] [-t THREADS] "
+			"[-m MIB [-H]] [-f FILE] [-x TEXTBOOK]\n"
+			"                       LABEL=CASE... "
+			"[-- COMMAND [ARG...]]\n"
 			"CASE: open, my_open, my_open_null, textbook, spawn\n");
 	exit(2);
 }
@@ -235,7 +238,8 @@ int main(int argc, char *argv[])
 {
 	struct worker *w;
 	long mib = 0;
-	int opt, threads = 1, huge = 0, devnull, needs_file = 0, needs_command = 0;
+	int opt, threads = 1, huge = 0, devnull;
+	int needs_file = 0, needs_command = 0;
 	long long first, last;
 
 	while ((opt = getopt(argc, argv, "+n:t:m:Hf:x:")) != -1) {
@@ -263,7 +267,8 @@ int main(int argc, char *argv[])
 		}
 	}
 	for (; optind < argc && strcmp(argv[optind], "--") != 0; optind++) {
-		if (ncases == MAX_CASES || parse_case(argv[optind], &cases[ncases]) < 0)
+		if (ncases == MAX_CASES ||
+		    parse_case(argv[optind], &cases[ncases]) < 0)
 			usage();
 		needs_file |= cases[ncases].kind != SPAWN;
 		needs_command |= cases[ncases].kind == SPAWN;
@@ -272,27 +277,30 @@ int main(int argc, char *argv[])
 	}
 	if (optind + 1 < argc)
 		command = &argv[optind + 1];
-	if (ncases == 0 || calls <= 0 || threads <= 0 || threads > MAX_THREADS ||
-	    mib < 0 || (needs_file && file == NULL) ||
+	if (ncases == 0 || calls <= 0 || threads <= 0 ||
+	    threads > MAX_THREADS || mib < 0 || (needs_file && file == NULL) ||
 	    (needs_command && command == NULL))
 		usage();
 
 	if ((devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0 ||
 	    posix_spawn_file_actions_init(&quiet) != 0 ||
-	    posix_spawn_file_actions_adddup2(&quiet, devnull, STDOUT_FILENO) != 0) {
+	    posix_spawn_file_actions_adddup2(&quiet, devnull,
+					     STDOUT_FILENO) != 0) {
 		perror("bench-transport: /dev/null");
 		return 1;
 	}
 	if (mib > 0)
 		make_resident(mib, huge);
 	w = calloc((size_t)threads, sizeof *w);
-	if (w == NULL || pthread_barrier_init(&ready, NULL, (unsigned)threads) != 0) {
+	if (w == NULL ||
+	    pthread_barrier_init(&ready, NULL, (unsigned)threads) != 0) {
 		perror("bench-transport");
 		return 1;
 	}
 	for (int t = 0; t < threads; t++) {
-		w[t].ns = calloc((size_t)calls * (size_t)ncases, sizeof *w[t].ns);
-		if (w[t].ns == NULL || pthread_create(&w[t].tid, NULL, work, &w[t]) != 0) {
+		w[t].ns = calloc((size_t)(calls * ncases), sizeof *w[t].ns);
+		if (w[t].ns == NULL ||
+		    pthread_create(&w[t].tid, NULL, work, &w[t]) != 0) {
 			perror("bench-transport");
 			return 1;
 		}
@@ -314,7 +322,8 @@ int main(int argc, char *argv[])
 		if (w[t].end > last)
 			last = w[t].end;
 		for (int i = 0; i < calls * ncases; i++)
-			printf("%s %lld\n", cases[i % ncases].label, w[t].ns[i]);
+			printf("%s %lld\n", cases[i % ncases].label,
+			       w[t].ns[i]);
 	}
 	if (ncases == 1)
 		printf("%s:cps %.1f\n", cases[0].label,
