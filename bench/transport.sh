@@ -248,6 +248,7 @@ round() {
 }
 
 echo "running $ROUNDS rounds of $CALLS calls a case ..."
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	round
@@ -306,6 +307,7 @@ thp_mode=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enable
 echo
 echo "openfile transport benchmark: $ROUNDS rounds x $CALLS calls a case, the cases taking turns"
 machine
+echo "load average before the rounds: $load (other work shows in the p99)"
 echo "clients: nobody:nogroup; large callers in $([ "$THP" = yes ] && echo "huge pages where THP ($thp_mode) allows" || echo "4 KiB pages (THP here: $thp_mode)")"
 LC_ALL=C awk -F '\t' '
 function has(l) { return (l in med) && med[l] != "-" }
