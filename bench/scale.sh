@@ -8,11 +8,13 @@
 set -eu
 [ "$(id -u)" = 0 ] || { echo "scale.sh: run me as root (I install a setuid helper)" >&2; exit 1; }
 B=$(cd "${top_builddir:-.}" && pwd)
+S=$(cd "${srcdir:-.}" && pwd)
 P=${TEST_PREFIX:?}
 ROUNDS=${ROUNDS:-15}
 CALLS=${CALLS:-20}
 SIZES=${SIZES:-"1 10000 100000"}
 TOOL=$B/tests/openfile-policy-test
+. "$S/bench/stats.sh"
 
 rm -rf "$P"
 mkdir -m 0755 "$P" "$P/libexec" "$P/etc" "$P/etc/policy.d" "$P/data" "$P/bench" "$P/cache"
@@ -53,7 +55,7 @@ use() { # use SIZE: make that policy the live one
 }
 
 echo "openfile policy scale benchmark: $ROUNDS rounds x $CALLS calls per size, sizes: $SIZES, cache: ${CACHE:-yes}"
-echo "machine: $(nproc) cores, $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+machine
 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	for size in $SIZES; do
@@ -64,8 +66,6 @@ while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 
-median() { sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-p99() { sort -n "$1" | awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; print v[i] }'; }
 base=
 printf '\n%10s %12s %12s %10s\n' rules "median (us)" "p99 (us)" ratio
 for size in $SIZES; do

@@ -1,0 +1,332 @@
+/*
+ * bench-transport - times one way of getting a descriptor, or of running a
+ * command, call after call, for bench/transport.sh to summarise.
+ *
+ *   bench-transport [-n CALLS] [-t THREADS] [-m MIB [-H]] [-f FILE]
+ *                   [-x TEXTBOOK] LABEL=CASE... [-- COMMAND [ARG...]]
+ *
+ * CASE is one of:
+ *   open          open(2)+close(2) of FILE, the floor
+ *   my_open       my_open(3)+close(2) of FILE, over the transport libmyopen
+ *                 takes (OPENFILE_TRANSPORT in the environment chooses)
+ *   my_open_null  my_open(3) of FILE where a helper that does nothing stands
+ *                 in for the helper: must fail with EPROTO, as a helper that
+ *                 exits 0 without answering makes it
+ *   textbook      textbook_open() of FILE through the helper TEXTBOOK
+ *                 (textbook.c, UNIX Network Programming 15.7)
+ *   spawn         posix_spawn(3) COMMAND with its standard output on
+ *                 /dev/null and wait for it; it must exit 0
+ *
+ * Each of THREADS threads (1) makes one untimed call of every case, so that
+ * lazy binding and cold caches are paid before the clock runs, then waits
+ * for the others and makes CALLS calls (20) of every case, the cases taking
+ * turns call by call.  With -m the process first allocates and touches MIB
+ * MiB, in 4 KiB pages unless -H lets transparent huge pages back them: a
+ * large caller, whose page tables fork(2) copies.
+ *
+ * Output, after the last call: "LABEL NANOSECONDS" for every call, then,
+ * with a single case, "LABEL:cps RATE", its calls a second over the wall
+ * time from the first thread starting to the last one finishing.  A failed
+ * call ends the run with the reason on standard error and exit status 1.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "myopen.h"
+#include "textbook.h"
+#include "timing.h"
+
+#define MAX_CASES 8
+#define MAX_THREADS 64
+
+extern char **environ;
+
+enum kind { OPEN, MY_OPEN, MY_OPEN_NULL, TEXTBOOK, SPAWN };
+
+static const char *const kind_names[] = {
+	[OPEN] = "open", [MY_OPEN] = "my_open", [MY_OPEN_NULL] = "my_open_null",
+	[TEXTBOOK] = "textbook", [SPAWN] = "spawn",
+};
+
+struct bench_case {
+	const char *label;
+	enum kind kind;
+};
+
+struct worker {
+	pthread_t tid;
+	long long *ns; /* call i of case k at i * ncases + k */
+	long long start, end;
+	char why[512]; /* the first failure, empty if none */
+};
+
+static struct bench_case cases[MAX_CASES];
+static int ncases, calls = 20;
+static const char *file, *textbook;
+static char **command;
+static posix_spawn_file_actions_t quiet; /* standard output on /dev/null */
+static pthread_barrier_t ready;
+
+static int spawn_wait(char *why, size_t len)
+{
+	int err, status;
+	pid_t pid;
+
+	err = posix_spawn(&pid, command[0], &quiet, NULL, command, environ);
+	if (err != 0) {
+		snprintf(why, len, "%s: %s", command[0], strerror(err));
+		return -1;
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			snprintf(why, len, "waitpid: %s", strerror(errno));
+			return -1;
+		}
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status))
+		snprintf(why, len, "%s: exit status %d", command[0],
+			 WEXITSTATUS(status));
+	else
+		snprintf(why, len, "%s: killed by signal %d", command[0],
+			 WTERMSIG(status));
+	return -1;
+}
+
+/* One call of c.  Returns 0, or -1 with why filled in. */
+static int one_call(const struct bench_case *c, char *why, size_t len)
+{
+	int fd = -1;
+
+	switch (c->kind) {
+	case OPEN:
+		fd = open(file, O_RDONLY | O_CLOEXEC);
+		break;
+	case MY_OPEN:
+		fd = my_open(file, O_RDONLY | O_CLOEXEC);
+		break;
+	case MY_OPEN_NULL:
+		fd = my_open(file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 && errno == EPROTO)
+			return 0;
+		if (fd >= 0) {
+			close(fd);
+			snprintf(why, len, "%s: %s answered: %s", c->label,
+				 file, "the do-nothing helper is not in place");
+		} else {
+			snprintf(why, len, "%s: %s: %s, not EPROTO", c->label,
+				 file, strerror(errno));
+		}
+		return -1;
+	case TEXTBOOK:
+		fd = textbook_open(textbook, file, O_RDONLY);
+		break;
+	case SPAWN:
+		return spawn_wait(why, len);
+	}
+	if (fd < 0) {
+		snprintf(why, len, "%s: %s: %s", c->label, file,
+			 strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	int ok = 1;
+
+	for (int k = 0; k < ncases && ok; k++)
+		ok = one_call(&cases[k], w->why, sizeof w->why) == 0;
+	/* Every thread waits here, failed or not, so that none is left
+	 * waiting for it. */
+	pthread_barrier_wait(&ready);
+	if (!ok)
+		return NULL;
+	w->start = now_ns();
+	for (int i = 0; i < calls; i++) {
+		for (int k = 0; k < ncases; k++) {
+			long long t0 = now_ns();
+
+			if (one_call(&cases[k], w->why, sizeof w->why) < 0)
+				return NULL;
+			w->ns[i * ncases + k] = now_ns() - t0;
+		}
+	}
+	w->end = now_ns();
+	return NULL;
+}
+
+/* A large caller: mib MiB of its own memory in use before the clock runs. */
+static void make_resident(long mib, int huge)
+{
+	size_t size = (size_t)mib << 20, page = (size_t)sysconf(_SC_PAGESIZE);
+	volatile char *mem;
+	void *p;
+
+	if (posix_memalign(&p, page, size) != 0) {
+		fprintf(stderr, "bench-transport: no %ld MiB\n", mib);
+		exit(1);
+	}
+	/* With huge pages, fork copies a 512th of the page tables; a heap
+	 * grown in small pieces would not get them. */
+	if (!huge && madvise(p, size, MADV_NOHUGEPAGE) < 0) {
+		perror("bench-transport: madvise");
+		exit(1);
+	}
+#ifdef MADV_POPULATE_WRITE
+	/* Write-faults every page at once, three times faster here than
+	 * a trap a page (Linux 5.14 and later). */
+	if (madvise(p, size, MADV_POPULATE_WRITE) == 0)
+		return;
+#endif
+	mem = p;
+	for (size_t off = 0; off < size; off += page)
+		mem[off] = 1;
+}
+
+static int parse_case(const char *arg, struct bench_case *c)
+{
+	const char *eq = strchr(arg, '=');
+	size_t n;
+
+	if (eq == NULL || eq == arg)
+		return -1;
+	/* The label names the script's files: no spaces, no slashes. */
+	n = (size_t)(eq - arg);
+	if (strspn(arg, "abcdefghijklmnopqrstuvwxyz0123456789_-") != n)
+		return -1;
+	for (size_t k = 0; k < sizeof kind_names / sizeof kind_names[0]; k++) {
+		if (strcmp(eq + 1, kind_names[k]) == 0) {
+			char *label = strndup(arg, n);
+
+			if (label == NULL)
+				return -1;
+			c->label = label;
+			c->kind = (enum kind)k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void __attribute__((noreturn)) usage(void)
+{
+	fprintf(stderr, "usage: bench-transport [-n CALLS] [-t THREADS] "
+			"[-m MIB [-H]] [-f FILE] [-x TEXTBOOK]\n"
+			"                       LABEL=CASE... "
+			"[-- COMMAND [ARG...]]\n"
+			"CASE: open, my_open, my_open_null, textbook, spawn\n");
+	exit(2);
+}
+
+int main(int argc, char *argv[])
+{
+	struct worker *w;
+	long mib = 0;
+	int opt, threads = 1, huge = 0, devnull;
+	int needs_file = 0, needs_command = 0;
+	long long first, last;
+
+	while ((opt = getopt(argc, argv, "+n:t:m:Hf:x:")) != -1) {
+		switch (opt) {
+		case 'n':
+			calls = atoi(optarg);
+			break;
+		case 't':
+			threads = atoi(optarg);
+			break;
+		case 'm':
+			mib = atol(optarg);
+			break;
+		case 'H':
+			huge = 1;
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'x':
+			textbook = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	for (; optind < argc && strcmp(argv[optind], "--") != 0; optind++) {
+		if (ncases == MAX_CASES ||
+		    parse_case(argv[optind], &cases[ncases]) < 0)
+			usage();
+		needs_file |= cases[ncases].kind != SPAWN;
+		needs_command |= cases[ncases].kind == SPAWN;
+		if (cases[ncases++].kind == TEXTBOOK && textbook == NULL)
+			usage();
+	}
+	if (optind + 1 < argc)
+		command = &argv[optind + 1];
+	if (ncases == 0 || calls <= 0 || threads <= 0 ||
+	    threads > MAX_THREADS || mib < 0 || (needs_file && file == NULL) ||
+	    (needs_command && command == NULL))
+		usage();
+
+	if ((devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0 ||
+	    posix_spawn_file_actions_init(&quiet) != 0 ||
+	    posix_spawn_file_actions_adddup2(&quiet, devnull,
+					     STDOUT_FILENO) != 0) {
+		perror("bench-transport: /dev/null");
+		return 1;
+	}
+	if (mib > 0)
+		make_resident(mib, huge);
+	w = calloc((size_t)threads, sizeof *w);
+	if (w == NULL ||
+	    pthread_barrier_init(&ready, NULL, (unsigned)threads) != 0) {
+		perror("bench-transport");
+		return 1;
+	}
+	for (int t = 0; t < threads; t++) {
+		w[t].ns = calloc((size_t)(calls * ncases), sizeof *w[t].ns);
+		if (w[t].ns == NULL ||
+		    pthread_create(&w[t].tid, NULL, work, &w[t]) != 0) {
+			perror("bench-transport");
+			return 1;
+		}
+	}
+	for (int t = 0; t < threads; t++)
+		pthread_join(w[t].tid, NULL);
+	for (int t = 0; t < threads; t++) {
+		if (w[t].why[0] != '\0') {
+			fprintf(stderr, "bench-transport: %s\n", w[t].why);
+			return 1;
+		}
+	}
+
+	first = w[0].start;
+	last = w[0].end;
+	for (int t = 0; t < threads; t++) {
+		if (w[t].start < first)
+			first = w[t].start;
+		if (w[t].end > last)
+			last = w[t].end;
+		for (int i = 0; i < calls * ncases; i++)
+			printf("%s %lld\n", cases[i % ncases].label,
+			       w[t].ns[i]);
+	}
+	if (ncases == 1)
+		printf("%s:cps %.1f\n", cases[0].label,
+		       (double)threads * calls * 1e9 / (double)(last - first));
+	return fflush(stdout) == 0 ? 0 : 1;
+}
