@@ -1,16 +1,19 @@
 /*
- * myopen.h - open files through the privileged, policy-checked helper.
+ * myopen.h - open files through the privileged, policy-checked helper or
+ * broker.
  *
  * my_open() is a drop-in for open(2) for files the calling program may not
- * open itself.  Every call spawns the setuid helper openfile(8) with
- * posix_spawn(3); the helper checks the administrator's policy
- * (openfile.policy(5)), opens the file with least privilege and passes the
- * descriptor back over a socketpair.  The calling process never gains
- * privilege: it receives one descriptor with the access mode the policy
- * allowed.
+ * open itself.  It asks the broker openfiled(8) over one connection per
+ * process when a trustworthy one runs, else it spawns the setuid helper
+ * openfile(8) with posix_spawn(3) for the call; either checks the
+ * administrator's policy (openfile.policy(5)) with the same code, opens the
+ * file with least privilege and passes the descriptor back.  The calling
+ * process never gains privilege: it receives one descriptor with the access
+ * mode the policy allowed.
  *
- * All functions are thread-safe, keep no global state, never exit and never
- * touch signal dispositions.  See my_open(3).
+ * All functions are thread-safe, never exit and never touch signal
+ * dispositions; the only global state is the broker connection, under a
+ * mutex (a child after fork() makes its own).  See my_open(3).
  */
 #ifndef MYOPEN_H
 #define MYOPEN_H
@@ -24,7 +27,8 @@ extern "C" {
 #endif
 
 /*
- * Opens path like open(2), through the helper.  flags are open(2) flags;
+ * Opens path like open(2), through the broker or the helper.  flags are
+ * open(2) flags;
  * when O_CREAT is given a third argument, mode_t mode, is read.  O_CLOEXEC
  * is honoured atomically.  O_NOCTTY is always in effect.
  *
@@ -34,7 +38,7 @@ extern "C" {
  *   ENOSYS  the helper is missing or cannot be executed
  *   EPERM   the helper runs without privilege (not setuid, nosuid mount,
  *           or the caller set PR_SET_NO_NEW_PRIVS)
- *   EIO     the helper died without answering
+ *   EIO     the helper (or the broker's worker) died without answering
  *   EPROTO  the helper's answer was malformed
  *   EINVAL  flags the helper does not support (O_PATH, O_TMPFILE, ...)
  */

@@ -95,7 +95,9 @@ struct caller_id {
 };
 int caller_load(struct caller_id *c);
 
-/* request.c: step 5. */
+/* request.c: step 5.  Whether fd is an AF_UNIX stream socket, listening
+ * or not as asked; request_socket_ok: a connected one. */
+int unix_stream_socket(int fd, int listening);
 int request_socket_ok(int fd);
 /* Reads one request.  Returns 0, an errno value for a request that gets an
  * answer, -1 for a malformed one (no answer), or -2 when the client closed

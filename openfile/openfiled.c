@@ -124,22 +124,6 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	}
 }
 
-static int is_listening_unix(int fd)
-{
-	int v;
-	socklen_t len = sizeof v;
-	struct stat st;
-
-	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode) ||
-	    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len) < 0 || v != AF_UNIX)
-		return 0;
-	len = sizeof v;
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len) < 0 || v != SOCK_STREAM)
-		return 0;
-	len = sizeof v;
-	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 && v == 1;
-}
-
 /* The socket systemd passed (LISTEN_FDS, one socket on fd 3), -1 when it
  * passed none, or exits when it passed something else. */
 static int inherited_socket(void)
@@ -152,7 +136,7 @@ static int inherited_socket(void)
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDS");
 	unsetenv("LISTEN_FDNAMES");
-	if (strcmp(fds, "1") != 0 || !is_listening_unix(fd)) {
+	if (strcmp(fds, "1") != 0 || !unix_stream_socket(fd, 1)) {
 		audit_error("socket activation: expected one listening unix stream socket on descriptor 3 (LISTEN_FDS=%s)",
 			    fds);
 		exit(1);
@@ -382,8 +366,8 @@ static struct policy *load(void)
 		audit_error("the policy %s is unusable: denying every request until it is fixed",
 			    OPENFILE_POLICY_PATH);
 	else
-		audit_notice("policy %s read: %zu rules", OPENFILE_POLICY_PATH,
-			     policy_rule_count(pol));
+		audit_notice("policy %s read: %zu rule%s", OPENFILE_POLICY_PATH,
+			     policy_rule_count(pol), policy_rule_count(pol) == 1 ? "" : "s");
 	return pol;
 }
 

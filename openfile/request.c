@@ -13,10 +13,8 @@
 #include "myopen.h"
 #include "openfile.h"
 
-int request_socket_ok(int fd)
+int unix_stream_socket(int fd, int listening)
 {
-	struct sockaddr_un peer;
-	socklen_t plen = sizeof peer;
 	int v;
 	socklen_t len = sizeof v;
 	struct stat st;
@@ -29,9 +27,17 @@ int request_socket_ok(int fd)
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len) < 0 || v != SOCK_STREAM)
 		return 0;
 	len = sizeof v;
-	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) < 0 || v != 0)
-		return 0;
-	return getpeername(fd, (struct sockaddr *)&peer, &plen) == 0;
+	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 &&
+	       v == (listening != 0);
+}
+
+int request_socket_ok(int fd)
+{
+	struct sockaddr_un peer;
+	socklen_t plen = sizeof peer;
+
+	return unix_stream_socket(fd, 0) &&
+	       getpeername(fd, (struct sockaddr *)&peer, &plen) == 0;
 }
 
 /*

@@ -132,7 +132,6 @@ void worker_run(int conn, int retire_fd, const struct peer *who,
 	struct rlimit files = { 64, 64 }, nocore = { 0, 0 };
 	struct request_env env = { pol, -1, 0 };
 	struct caller_id caller;
-	struct timespec idle = { idle_timeout, 0 };
 	sigset_t waiting;
 	const char *why;
 
@@ -177,6 +176,8 @@ void worker_run(int conn, int retire_fd, const struct peer *who,
 		_exit(0);
 	for (;;) {
 		struct pollfd p[2] = { { CONN_FD, POLLIN, 0 }, { RETIRE_FD, POLLIN, 0 } };
+		/* Afresh each time: the kernel writes the time left back. */
+		struct timespec idle = { idle_timeout, 0 };
 		int n = ppoll(p, 2, idle_timeout > 0 ? &idle : NULL, &waiting);
 
 		if (n < 0 && errno != EINTR)

@@ -5,14 +5,12 @@
 # requests.
 
 ok_file=$D/secret/allowed.txt
-workers() { ps -o pid= --ppid "$BPID" | wc -l; }
 fds() { ls "/proc/$BPID/fd" | wc -l; }
 threads() { ls "/proc/$BPID/task" | wc -l; }
 write_policy
 echo "allow user root read $D/secret/root-only.txt" >> "$POL"
 policy_changed
 put secret/root-only.txt root-only
-fds0=$(fds)
 
 # --- 36: who the broker serves --------------------------------------------------
 check "36: a client's identity comes from the kernel: root connects, drops to nobody, is answered as nobody" \
@@ -104,4 +102,23 @@ else
 fi
 check "no broker at all: forced broker fails (ENOENT: no socket)" "err ENOENT" \
 	client open "$ok_file" r
+
+# --- socket activation, as systemd does it (LISTEN_FDS) ------------------------------------
+if command -v systemd-socket-activate >/dev/null; then
+	systemd-socket-activate -l "$SOCK" "$P/sbin/openfiled" --stderr >>"$BLOG" 2>&1 &
+	activator=$!
+	i=0
+	while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	chmod 0666 "$SOCK" # SocketMode=0666 in openfiled.socket
+	check "socket activation: the first client starts openfiled on the passed socket, and is served" \
+		"allowed" client cat "$ok_file"
+	check "... which says so" "*listening on $SOCK (socket activation)*" cat "$BLOG"
+	pkill -TERM -f "^$P/sbin/openfiled" 2>/dev/null
+	kill "$activator" 2>/dev/null
+	wait "$activator" 2>/dev/null
+	rm -f "$SOCK"
+else
+	skip "socket activation: systemd-socket-activate is not installed"
+	skip "socket activation: systemd-socket-activate is not installed"
+fi
 start_broker
