@@ -14,6 +14,10 @@
  *                 exits 0 without answering makes it
  *   textbook      textbook_open() of FILE through the helper TEXTBOOK
  *                 (textbook.c, UNIX Network Programming 15.7)
+ *   relay         a request the size of my_open()'s sent to a process of
+ *                 the thread's own, which opens FILE and sends the
+ *                 descriptor back: the floor of any broker on this machine,
+ *                 with no policy, privilege or confinement at all
  *   spawn         posix_spawn(3) COMMAND with its standard output on
  *                 /dev/null and wait for it; it must exit 0
  *
@@ -37,8 +41,10 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,11 +58,11 @@
 
 extern char **environ;
 
-enum kind { OPEN, MY_OPEN, MY_OPEN_NULL, TEXTBOOK, SPAWN };
+enum kind { OPEN, MY_OPEN, MY_OPEN_NULL, TEXTBOOK, SPAWN, RELAY };
 
 static const char *const kind_names[] = {
 	[OPEN] = "open", [MY_OPEN] = "my_open", [MY_OPEN_NULL] = "my_open_null",
-	[TEXTBOOK] = "textbook", [SPAWN] = "spawn",
+	[TEXTBOOK] = "textbook", [SPAWN] = "spawn", [RELAY] = "relay",
 };
 
 struct bench_case {
@@ -68,6 +74,8 @@ struct worker {
 	pthread_t tid;
 	long long *ns; /* call i of case k at i * ncases + k */
 	long long start, end;
+	int relay;       /* the relay's socket, -1 before the first call */
+	pid_t relay_pid;
 	char why[512]; /* the first failure, empty if none */
 };
 
@@ -105,9 +113,65 @@ static int spawn_wait(char *why, size_t len)
 	return -1;
 }
 
-/* One call of c.  Returns 0, or -1 with why filled in. */
-static int one_call(const struct bench_case *c, char *why, size_t len)
+/* The relay process: for each request, open the file and send it back. */
+static void __attribute__((noreturn)) relay_serve(int sock)
 {
+	char req[20 + PATH_MAX];
+	size_t len = 20 + strlen(file);
+
+	for (;;) {
+		int fd = -1, got;
+
+		if (my_recv_fd(sock, &fd, req, len, 0) != (ssize_t)len)
+			_exit(0);
+		if (fd >= 0)
+			close(fd);
+		fd = open(file, O_RDONLY | O_CLOEXEC);
+		got = my_send_fd(sock, fd, req, 12);
+		if (fd >= 0)
+			close(fd);
+		if (got < 0)
+			_exit(1);
+	}
+}
+
+static int relay_open(struct worker *w)
+{
+	char req[20 + PATH_MAX] = { 0 };
+	size_t len = 20 + strlen(file);
+	int fd = -1;
+
+	if (w->relay < 0) {
+		int sv[2];
+
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+			return -1;
+		w->relay_pid = fork();
+		if (w->relay_pid == 0) {
+			close(sv[0]);
+			relay_serve(sv[1]);
+		}
+		close(sv[1]);
+		if (w->relay_pid < 0) {
+			close(sv[0]);
+			return -1;
+		}
+		w->relay = sv[0];
+	}
+	memcpy(req + 20, file, len - 20);
+	if (my_send_fd(w->relay, -1, req, len) < 0 ||
+	    my_recv_fd(w->relay, &fd, req, 12, MSG_CMSG_CLOEXEC) != 12)
+		return -1;
+	if (fd < 0)
+		errno = EIO;
+	return fd;
+}
+
+/* One call of c by w.  Returns 0, or -1 with w->why filled in. */
+static int one_call(const struct bench_case *c, struct worker *w)
+{
+	char *why = w->why;
+	size_t len = sizeof w->why;
 	int fd = -1;
 
 	switch (c->kind) {
@@ -135,6 +199,9 @@ static int one_call(const struct bench_case *c, char *why, size_t len)
 		break;
 	case SPAWN:
 		return spawn_wait(why, len);
+	case RELAY:
+		fd = relay_open(w);
+		break;
 	}
 	if (fd < 0) {
 		snprintf(why, len, "%s: %s: %s", c->label, file,
@@ -151,7 +218,7 @@ static void *work(void *arg)
 	int ok = 1;
 
 	for (int k = 0; k < ncases && ok; k++)
-		ok = one_call(&cases[k], w->why, sizeof w->why) == 0;
+		ok = one_call(&cases[k], w) == 0;
 	/* Every thread waits here, failed or not, so that none is left
 	 * waiting for it. */
 	pthread_barrier_wait(&ready);
@@ -162,12 +229,16 @@ static void *work(void *arg)
 		for (int k = 0; k < ncases; k++) {
 			long long t0 = now_ns();
 
-			if (one_call(&cases[k], w->why, sizeof w->why) < 0)
+			if (one_call(&cases[k], w) < 0)
 				return NULL;
 			w->ns[i * ncases + k] = now_ns() - t0;
 		}
 	}
 	w->end = now_ns();
+	if (w->relay >= 0) {
+		close(w->relay);
+		waitpid(w->relay_pid, NULL, 0);
+	}
 	return NULL;
 }
 
@@ -230,7 +301,8 @@ static void __attribute__((noreturn)) usage(void)
 			"[-m MIB [-H]] [-f FILE] [-x TEXTBOOK]\n"
 			"                       LABEL=CASE... "
 			"[-- COMMAND [ARG...]]\n"
-			"CASE: open, my_open, my_open_null, textbook, spawn\n");
+			"CASE: open, my_open, my_open_null, textbook, spawn, "
+			"relay\n");
 	exit(2);
 }
 
@@ -299,6 +371,7 @@ int main(int argc, char *argv[])
 	}
 	for (int t = 0; t < threads; t++) {
 		w[t].ns = calloc((size_t)(calls * ncases), sizeof *w[t].ns);
+		w[t].relay = -1;
 		if (w[t].ns == NULL ||
 		    pthread_create(&w[t].tid, NULL, work, &w[t]) != 0) {
 			perror("bench-transport");

@@ -26,7 +26,11 @@
 #   per call         open()+close() of the world-readable file, the floor;
 #                    my_open()+close() of it through the broker
 #                    (OPENFILE_TRANSPORT=broker) and through the helper
-#                    (OPENFILE_TRANSPORT=helper); the textbook design of UNIX
+#                    (OPENFILE_TRANSPORT=helper); the relay, a process of the
+#                    client's that open()s the file for each request of
+#                    my_open()'s size and sends the descriptor back over a
+#                    unix socket, taking turns with the broker: the floor of
+#                    any broker here; the textbook design of UNIX
 #                    Network Programming 15.7 (fork, execl a tiny setuid
 #                    helper, waitpid: bench/textbook*.c); and the null spawn,
 #                    my_open() when a do-nothing program linked and installed
@@ -226,7 +230,7 @@ round() {
 	# helper an NSS lookup that misses.
 	drive "open helper" helper "" no -f "$PUB" open=open helper=my_open
 	drive textbook "" "$tbgid" no -f "$PUB" -x "$TB" textbook=textbook
-	drive broker broker "" no -f "$PUB" broker=my_open
+	drive "broker relay" broker "" no -f "$PUB" broker=my_open relay=relay
 	drive null helper "" yes -f "$PUB" null=my_open_null
 	for gib in 1 4; do
 		drive helper-${gib}g helper "" no -m $((gib * 1024)) $thp \
@@ -262,6 +266,7 @@ rows() {
 =	per call (ratio to open())
 open	open()+close(), world-readable file	open	no
 broker	my_open()+close(), broker	open	no
+relay	relay: open() by another process	open	no
 helper	my_open()+close(), helper	open	no
 textbook	textbook fork+execl+waitpid	open	no
 null	null spawn (do-nothing helper)	open	no
@@ -356,6 +361,9 @@ END {
 	goal("mycat via broker / cat", "mycat-broker", "cat", "<=", 1.3)
 	goal("sudo -n cat / mycat via broker", "sudo", "mycat-broker", ">=", 3)
 	goal("helper / null spawn", "helper", "null", "<=", 1.1)
+	if (has("broker") && has("relay"))
+		printf "  %-40s %9s %7.2fx  (not a goal: what the broker adds to the relay)\n",
+			"broker / relay", "", med["broker"] / med["relay"]
 	if (has("textbook-4g") && has("textbook"))
 		printf "  %-40s %9s %7.2fx  (not a goal: what fork costs)\n",
 			"textbook: 4 GiB caller / small caller", "", med["textbook-4g"] / med["textbook"]
