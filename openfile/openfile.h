@@ -31,6 +31,9 @@ void __gcov_dump(void);
 void fds_sanitize(int keep);
 /* Closes every descriptor from first up. */
 void fds_close_from(int first);
+/* Every signal's disposition back to the default (an ignored one
+ * survives execve). */
+void signals_default(void);
 void env_sanitize(void);
 int limits_ok(void);
 

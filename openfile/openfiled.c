@@ -405,6 +405,9 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGHUP);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
+	/* Whatever started us may have ignored some: a worker inherits
+	 * these and relies on them. */
+	signals_default();
 	signal(SIGPIPE, SIG_IGN);
 	if (workers == NULL || sigprocmask(SIG_BLOCK, &sigs, NULL) < 0 ||
 	    (sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 ||

@@ -60,6 +60,13 @@ static cap_t make_caps(cap_value_t eff)
 	return caps;
 }
 
+/* One call, where libcap's cap_reset_ambient() first asks about every
+ * capability in turn. */
+static int clear_ambient(void)
+{
+	return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+}
+
 /* The exact set, straight to the kernel: libcap would ask the kernel
  * first each time, and this runs twice around every open. */
 static int set_caps(cap_value_t eff)
@@ -173,7 +180,7 @@ int priv_drop(uid_t uid, gid_t gid, size_t ngroups, const gid_t *groups,
 		*why = "cannot switch to the caller's ids";
 		return -1;
 	}
-	if (set_caps(-1) < 0 || cap_reset_ambient() < 0) {
+	if (set_caps(-1) < 0 || clear_ambient() < 0) {
 		*why = "cannot reduce capabilities";
 		return -1;
 	}
@@ -235,7 +242,7 @@ int priv_broker(const char **why)
 	ok = caps != NULL &&
 	     cap_set_flag(caps, CAP_PERMITTED, 4, need, CAP_SET) == 0 &&
 	     cap_set_flag(caps, CAP_EFFECTIVE, 4, need, CAP_SET) == 0 &&
-	     cap_set_proc(caps) == 0 && cap_reset_ambient() == 0 &&
+	     cap_set_proc(caps) == 0 && clear_ambient() == 0 &&
 	     prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0;
 	cap_free(caps);
 	if (!ok) {

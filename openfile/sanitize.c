@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -58,19 +59,25 @@ void fds_close_from(int first)
  * Throws the environment away, resets every signal the caller may have
  * ignored or blocked, and sets the limits the helper relies on.
  */
+void signals_default(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (int sig = 1; sig < NSIG; sig++)
+		(void)sigaction(sig, &sa, NULL); /* KILL and STOP refuse */
+}
+
 void env_sanitize(void)
 {
 	struct rlimit nocore = { 0, 0 }, files, stack;
-	struct sigaction sa;
 	sigset_t none;
 
 	if (clearenv() != 0 || setenv("PATH", "/usr/bin:/bin", 1) != 0)
 		_exit(HELPER_EXIT_SYSTEM);
-	sa.sa_handler = SIG_DFL;
-	sa.sa_flags = 0;
-	sigemptyset(&sa.sa_mask);
-	for (int sig = 1; sig < NSIG; sig++)
-		(void)sigaction(sig, &sa, NULL); /* KILL and STOP refuse */
+	signals_default();
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		_exit(HELPER_EXIT_SYSTEM);

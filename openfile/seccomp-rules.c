@@ -65,6 +65,12 @@ static int allow_all(scmp_filter_ctx ctx, const int *sys, size_t n)
 
 int confine_rules(scmp_filter_ctx ctx, int worker)
 {
+	/* A binary tree of syscall numbers, not a list: the kernel runs the
+	 * filter over every syscall number when it is loaded (to cache the
+	 * ones it always allows), which costs a list's length each time
+	 * (about 3 us an instruction on a 2-core VM). */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
+		return -1;
 	if (allow_all(ctx, allowed, sizeof allowed / sizeof allowed[0]) < 0 ||
 	    (worker && allow_all(ctx, worker_allowed,
 				 sizeof worker_allowed / sizeof worker_allowed[0]) < 0))

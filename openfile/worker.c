@@ -41,7 +41,9 @@ static void on_stop(int sig)
 
 /* Signals: SIGTERM, SIGINT and SIGHUP ask us to retire, and are let in
  * only while we wait for a request; SIGALRM (a request that took longer
- * than HELPER_TIMEOUT) ends us, as it ends a helper. */
+ * than HELPER_TIMEOUT) ends us, as it ends a helper.  The main process
+ * left every other disposition at its default but SIGPIPE's, ignored:
+ * a client gone makes the send fail instead. */
 static void worker_signals(sigset_t *waiting)
 {
 	struct sigaction sa;
@@ -49,11 +51,6 @@ static void worker_signals(sigset_t *waiting)
 
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = SIG_DFL;
-	for (int sig = 1; sig < NSIG; sig++)
-		(void)sigaction(sig, &sa, NULL);
-	sa.sa_handler = SIG_IGN; /* a client gone: the send fails instead */
-	(void)sigaction(SIGPIPE, &sa, NULL);
 	sa.sa_handler = on_stop;
 	sigemptyset(&block);
 	for (int sig = 0; sig < 3; sig++) {
