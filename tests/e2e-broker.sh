@@ -38,13 +38,23 @@ check "16 clients at once, 300 calls each: all answered" "16" sh -c "echo '$many
 check "... and their workers are gone once they are" "0" sh -c "sleep 1; ps -o pid= --ppid $BPID | wc -l"
 
 # --- restarts and policy changes mid-use ----------------------------------------------
-( sleep 1; stop_broker; sleep 1; start_broker ) &
+( sleep 1; stop_broker; sleep 1; BROKER_IGNORE="ALRM HUP" start_broker ) &
 restarter=$!
 check "the broker restarted mid-use: every call answered (the helper stands in meanwhile)" "ok 3000" \
 	env OPENFILE_TRANSPORT= setpriv --reuid="$U" --regid="$G" --clear-groups -- $CLIENT loop "$ok_file" allowed 3000
 wait $restarter
 BPID=$(pgrep -o -f "^$P/sbin/openfiled")
 check "... and the new broker serves" "allowed" client cat "$ok_file"
+# It was started with SIGALRM and SIGHUP ignored: a worker that inherited
+# an ignored SIGALRM would wait on a stalled client for ever.
+client stall "$SOCK" 2 >/dev/null 2>&1 &
+stall_pid=$!
+sleep 0.5
+# Signals 1-31 ignored, as a mask (glibc keeps 32 and up to itself).
+ignored() { m=$(sed -n 's/^SigIgn:\t*//p' "/proc/$1/status"); printf '%x\n' $((0x$m & 0x7fffffff)); }
+check "a broker started with signals ignored: its workers ignore SIGPIPE only" \
+	"1000" ignored "$(ps -o pid= --ppid "$BPID" | head -n 1 | tr -d ' ')"
+wait $stall_pid
 fds0=$(fds)
 ( for i in 1 2 3 4 5; do sleep 0.3; kill -HUP "$BPID"; done ) &
 check "the policy read again five times mid-use: every call answered" "ok 2000" \

@@ -133,8 +133,11 @@ BLOG=$P/openfiled.log
 BPID=
 start_broker() {
 	install -o root -g root -m 0755 "$B/tests/openfiled-test" "$P/sbin/openfiled"
-	# Its sanitizer reports go to its stderr, into $BLOG.
-	env -u ASAN_OPTIONS -u UBSAN_OPTIONS "$P/sbin/openfiled" --stderr "$@" >>"$BLOG" 2>&1 &
+	# Its sanitizer reports go to its stderr, into $BLOG.  BROKER_IGNORE:
+	# signals it starts with ignored, as nohup or a careless init leaves
+	# them.
+	env -u ASAN_OPTIONS -u UBSAN_OPTIONS sh -c '[ -z "$1" ] || trap "" $1; shift; exec "$@"' \
+		sh "${BROKER_IGNORE:-}" "$P/sbin/openfiled" --stderr "$@" >>"$BLOG" 2>&1 &
 	BPID=$!
 	i=0
 	while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
