@@ -113,11 +113,16 @@ static int spawn_wait(char *why, size_t len)
 	return -1;
 }
 
-/* The relay process: for each request, open the file and send it back. */
+/* The sizes of my_open()'s request header and of its answer. */
+#define RELAY_HDR 20
+#define RELAY_REPLY 12
+
+/* The relay process: for each request, open the file and send it back,
+ * or the errno of a failed open. */
 static void __attribute__((noreturn)) relay_serve(int sock)
 {
-	char req[20 + PATH_MAX];
-	size_t len = 20 + strlen(file);
+	char req[RELAY_HDR + PATH_MAX];
+	size_t len = RELAY_HDR + strlen(file);
 
 	for (;;) {
 		int fd = -1, got;
@@ -127,7 +132,8 @@ static void __attribute__((noreturn)) relay_serve(int sock)
 		if (fd >= 0)
 			close(fd);
 		fd = open(file, O_RDONLY | O_CLOEXEC);
-		got = my_send_fd(sock, fd, req, 12);
+		memcpy(req, &errno, sizeof errno);
+		got = my_send_fd(sock, fd, req, RELAY_REPLY);
 		if (fd >= 0)
 			close(fd);
 		if (got < 0)
@@ -137,8 +143,9 @@ static void __attribute__((noreturn)) relay_serve(int sock)
 
 static int relay_open(struct worker *w)
 {
-	char req[20 + PATH_MAX] = { 0 };
-	size_t len = 20 + strlen(file);
+	char req[RELAY_HDR + PATH_MAX] = { 0 };
+	size_t len = RELAY_HDR + strlen(file);
+	ssize_t n;
 	int fd = -1;
 
 	if (w->relay < 0) {
@@ -158,12 +165,17 @@ static int relay_open(struct worker *w)
 		}
 		w->relay = sv[0];
 	}
-	memcpy(req + 20, file, len - 20);
-	if (my_send_fd(w->relay, -1, req, len) < 0 ||
-	    my_recv_fd(w->relay, &fd, req, 12, MSG_CMSG_CLOEXEC) != 12)
+	memcpy(req + RELAY_HDR, file, len - RELAY_HDR);
+	if (my_send_fd(w->relay, -1, req, len) < 0)
 		return -1;
+	n = my_recv_fd(w->relay, &fd, req, RELAY_REPLY, MSG_CMSG_CLOEXEC);
+	if (n != RELAY_REPLY) {
+		if (n >= 0)
+			errno = EPIPE; /* the relay is gone */
+		return -1;
+	}
 	if (fd < 0)
-		errno = EIO;
+		memcpy(&errno, req, sizeof errno);
 	return fd;
 }
 
@@ -351,6 +363,7 @@ int main(int argc, char *argv[])
 		command = &argv[optind + 1];
 	if (ncases == 0 || calls <= 0 || threads <= 0 ||
 	    threads > MAX_THREADS || mib < 0 || (needs_file && file == NULL) ||
+	    (file != NULL && strlen(file) >= PATH_MAX) ||
 	    (needs_command && command == NULL))
 		usage();
 

@@ -55,10 +55,6 @@ void fds_close_from(int first)
 	}
 }
 
-/*
- * Throws the environment away, resets every signal the caller may have
- * ignored or blocked, and sets the limits the helper relies on.
- */
 void signals_default(void)
 {
 	struct sigaction sa;
@@ -70,6 +66,10 @@ void signals_default(void)
 		(void)sigaction(sig, &sa, NULL); /* KILL and STOP refuse */
 }
 
+/*
+ * Throws the environment away, resets every signal the caller may have
+ * ignored or blocked, and sets the limits the helper relies on.
+ */
 void env_sanitize(void)
 {
 	struct rlimit nocore = { 0, 0 }, files, stack;
