@@ -3,10 +3,14 @@
  * and answers over a long-lived unix socket instead of a process per open.
  *
  * The main process never reads what a client sends.  It accepts, takes the
- * caller's identity from the kernel (SO_PEERCRED, SO_PEERGROUPS), and forks
- * a worker per connection (worker.c) that becomes that caller and serves it
- * with the helper's request handler; so one slow, silent or hostile client,
- * or a stalled filesystem, holds only its own worker.  The main process
+ * caller's identity from the kernel (SO_PEERCRED, SO_PEERGROUPS), and hands
+ * the connection to a worker (worker.c) that became that caller and serves
+ * it with the helper's request handler; so one slow, silent or hostile
+ * client, or a stalled filesystem, holds only its own worker.  A worker
+ * whose client went away offers itself for the same caller's next
+ * connection: a program run again and again (mycat) finds its worker ready,
+ * with no fork and no set-up.  Only a connection of exactly its uid, gid
+ * and groups is ever handed to it.  The main process
  * reads the policy, and reads it again on SIGHUP or when a file in its
  * directories changes; workers of the old policy then retire and their
  * clients reconnect.  See openfiled(8).
@@ -24,6 +28,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -32,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "myopen.h"
 #include "openfiled.h"
 
 /* Wait this long after a change to the policy's files before reading
@@ -41,24 +47,31 @@
 
 struct opts {
 	int to_stderr;
-	long max_conn;  /* workers at once */
-	long max_user;  /* workers at once for one uid */
+	long max_conn;  /* connections served at once */
+	long max_user;  /* connections served at once for one uid */
 	long idle;      /* seconds a worker waits for a request; 0: for ever */
+	long spares;    /* workers kept, ready, after their connection */
 };
 
+/* A worker, from its fork until it is reaped. */
 struct worker {
 	pid_t pid;
-	uid_t uid;
+	int fd;              /* our end of its socket; -1: it is ending */
+	int busy;            /* serving a connection, or was told one */
+	unsigned long freed; /* when it last offered itself: the oldest goes */
+	struct peer who;     /* whom it became; groups are ours to free */
 };
 
 static struct worker *workers;
-static long nworkers;
-
+static long nworkers, maxworkers;
+/* The main loop's: what it polls, and whose socket each is. */
+static struct pollfd *polled;
+static long *whose;
 static void __attribute__((noreturn)) usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 		"usage: openfiled [--stderr] [--max-connections N] [--max-per-user N]\n"
-		"                 [--idle-timeout SECONDS]\n"
+		"                 [--idle-timeout SECONDS] [--spares N]\n"
 		"Serves my_open(3) requests on " OPENFILE_SOCKET_PATH ".  See openfiled(8).\n");
 	exit(status);
 }
@@ -85,6 +98,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "max-connections", required_argument, NULL, 'c' },
 		{ "max-per-user", required_argument, NULL, 'u' },
 		{ "idle-timeout", required_argument, NULL, 'i' },
+		{ "spares", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -95,7 +109,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	o->max_conn = 1024;
 	o->max_user = 128;
 	o->idle = 300;
-	while ((c = getopt_long(argc, argv, "ec:u:i:hV", longopts, NULL)) != -1) {
+	o->spares = 16;
+	while ((c = getopt_long(argc, argv, "ec:u:i:s:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			o->to_stderr = 1;
@@ -108,6 +123,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'i':
 			o->idle = number("--idle-timeout", optarg, 0, 86400);
+			break;
+		case 's':
+			o->spares = number("--spares", optarg, 0, 1024);
 			break;
 		case 'h':
 			usage(0);
@@ -256,12 +274,20 @@ static int peer_of(int conn, struct peer *who)
 	return -1;
 }
 
-static long count_uid(uid_t uid)
+/* A worker that is free: ready for a connection of its caller's. */
+static int is_free(const struct worker *w)
+{
+	return w->fd >= 0 && !w->busy;
+}
+
+/* Connections being served, by everyone (uid -1) or by uid: every worker
+ * but the free ones (one ending may still be answering). */
+static long count_busy(uid_t uid)
 {
 	long n = 0;
 
 	for (long i = 0; i < nworkers; i++)
-		n += workers[i].uid == uid;
+		n += !is_free(&workers[i]) && (uid == (uid_t)-1 || workers[i].who.uid == uid);
 	return n;
 }
 
@@ -281,12 +307,82 @@ static void refused(const struct peer *who, const char *why)
 	count = 0;
 }
 
+static int same_peer(const struct peer *a, const struct peer *b)
+{
+	return a->uid == b->uid && a->gid == b->gid && a->ngroups == b->ngroups &&
+	       memcmp(a->groups, b->groups, a->ngroups * sizeof *a->groups) == 0;
+}
+
+/* Lets worker w go: it sees its socket end, and ends once it has no
+ * connection to finish. */
+static void let_go(struct worker *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+}
+
+/* Forks a worker for who, and hands it conn.  Returns 0 or -1. */
+static int fork_worker(int conn, const struct peer *who, int retire_fd,
+		       const struct policy *pol, const struct opts *o)
+{
+	struct worker *w = &workers[nworkers];
+	int sv[2];
+
+	if (nworkers >= maxworkers) {
+		errno = EAGAIN;
+		return -1;
+	}
+	w->who = *who;
+	w->who.groups = malloc((who->ngroups + 1) * sizeof *who->groups);
+	if (w->who.groups == NULL)
+		return -1;
+	memcpy(w->who.groups, who->groups, who->ngroups * sizeof *who->groups);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		goto fail;
+	if ((w->pid = fork()) == 0)
+		worker_run(sv[1], retire_fd, who, pol, (int)o->idle);
+	close(sv[1]);
+	/* Waits in its socket until the worker is ready for it. */
+	if (w->pid < 0 || my_send_fd(sv[0], conn, "c", 1) < 0) {
+		int err = errno;
+
+		close(sv[0]); /* a worker that was made ends at once */
+		errno = err;
+		goto fail;
+	}
+	w->fd = sv[0];
+	w->busy = 1;
+	nworkers++;
+	return 0;
+fail:
+	free(w->who.groups);
+	return -1;
+}
+
+/* Hands conn to a free worker of who's, if one still takes it (one that
+ * has just retired does not: it ends).  Returns 0 or -1. */
+static int hand_over(int conn, const struct peer *who)
+{
+	for (long i = 0; i < nworkers; i++) {
+		struct worker *w = &workers[i];
+
+		if (!is_free(w) || !same_peer(&w->who, who))
+			continue;
+		if (my_send_fd(w->fd, conn, "c", 1) == 0) {
+			w->busy = 1;
+			return 0;
+		}
+		let_go(w);
+	}
+	return -1;
+}
+
 static void accept_one(int lfd, int retire_fd, const struct policy *pol,
 		       const struct opts *o)
 {
 	int conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	struct peer who;
-	pid_t pid;
 
 	if (conn < 0) {
 		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
@@ -298,21 +394,43 @@ static void accept_one(int lfd, int retire_fd, const struct policy *pol,
 		close(conn);
 		return;
 	}
-	if (nworkers >= o->max_conn)
+	if (count_busy((uid_t)-1) >= o->max_conn)
 		refused(&who, "--max-connections reached");
-	else if (count_uid(who.uid) >= o->max_user)
+	else if (count_busy(who.uid) >= o->max_user)
 		refused(&who, "--max-per-user reached for this uid");
-	else if ((pid = fork()) == 0)
-		worker_run(conn, retire_fd, &who, pol, (int)o->idle);
-	else if (pid < 0)
+	else if (hand_over(conn, &who) < 0 &&
+		 fork_worker(conn, &who, retire_fd, pol, o) < 0)
 		audit_error("cannot start a worker: %s", strerror(errno));
-	else {
-		workers[nworkers].pid = pid;
-		workers[nworkers].uid = who.uid;
-		nworkers++;
-	}
 	free(who.groups);
 	close(conn);
+}
+
+/* Worker w says it is free, or (end of file) that it is ending.  The free
+ * ones over --spares go, the longest free first. */
+static void heard_from(struct worker *w, const struct opts *o)
+{
+	static unsigned long clock;
+	char buf[16];
+	ssize_t n = read(w->fd, buf, sizeof buf);
+	long nfree = 0, old = -1;
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		let_go(w);
+		return;
+	}
+	w->busy = 0;
+	w->freed = ++clock;
+	for (long i = 0; i < nworkers; i++) {
+		if (!is_free(&workers[i]))
+			continue;
+		nfree++;
+		if (old < 0 || workers[i].freed < workers[old].freed)
+			old = i;
+	}
+	if (nfree > o->spares)
+		let_go(&workers[old]);
 }
 
 /* Reaps workers, and tells of those that did not end well. */
@@ -323,16 +441,20 @@ static void reap(void)
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		for (long i = 0; i < nworkers; i++) {
-			if (workers[i].pid != pid)
+			struct worker *w = &workers[i];
+
+			if (w->pid != pid)
 				continue;
 			if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
 				audit_notice("worker %d for uid %u: a request took longer than %d s; its client got EIO",
-					     (int)pid, (unsigned)workers[i].uid, HELPER_TIMEOUT);
+					     (int)pid, (unsigned)w->who.uid, HELPER_TIMEOUT);
 			else if (WIFSIGNALED(st))
 				audit_error("worker %d for uid %u killed by signal %d (%s)",
-					    (int)pid, (unsigned)workers[i].uid, WTERMSIG(st),
+					    (int)pid, (unsigned)w->who.uid, WTERMSIG(st),
 					    strsignal(WTERMSIG(st)));
-			workers[i] = workers[--nworkers];
+			let_go(w);
+			free(w->who.groups);
+			*w = workers[--nworkers];
 			break;
 		}
 	}
@@ -371,6 +493,21 @@ static struct policy *load(void)
 	return pol;
 }
 
+/* Room for a socket to each worker besides our own few descriptors: the
+ * usual soft limit (1024) is short of the default --max-connections. */
+static void enough_descriptors(long workers_max)
+{
+	struct rlimit r;
+	rlim_t want = (rlim_t)workers_max + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur >= want)
+		return;
+	r.rlim_cur = r.rlim_max < want ? r.rlim_max : want;
+	if (setrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur < want)
+		audit_notice("only %lu descriptors (RLIMIT_NOFILE): fewer connections than --max-connections may be served at once",
+			     (unsigned long)r.rlim_cur);
+}
+
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -399,7 +536,13 @@ int main(int argc, char **argv)
 	lfd = inherited_socket();
 	if (lfd < 0)
 		lfd = own_socket(&sock_ino);
-	workers = calloc((size_t)o.max_conn, sizeof *workers);
+	/* Those serving and ending (at most --max-connections), the free
+	 * (at most --spares), and one that became free and lets another go. */
+	maxworkers = o.max_conn + o.spares + 1;
+	enough_descriptors(maxworkers);
+	workers = calloc((size_t)maxworkers, sizeof *workers);
+	polled = calloc((size_t)maxworkers + 3, sizeof *polled);
+	whose = calloc((size_t)maxworkers, sizeof *whose);
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGCHLD);
 	sigaddset(&sigs, SIGHUP);
@@ -409,7 +552,7 @@ int main(int argc, char **argv)
 	 * these and relies on them. */
 	signals_default();
 	signal(SIGPIPE, SIG_IGN);
-	if (workers == NULL || sigprocmask(SIG_BLOCK, &sigs, NULL) < 0 ||
+	if (workers == NULL || polled == NULL || whose == NULL || sigprocmask(SIG_BLOCK, &sigs, NULL) < 0 ||
 	    (sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 ||
 	    pipe2(gen, O_CLOEXEC) < 0) {
 		audit_error("cannot set up: %s", strerror(errno));
@@ -421,18 +564,30 @@ int main(int argc, char **argv)
 	audit_notice("listening on %s%s", OPENFILE_SOCKET_PATH,
 		     sock_ino ? "" : " (socket activation)");
 	for (;;) {
-		struct pollfd p[3] = { { lfd, POLLIN, 0 }, { sfd, POLLIN, 0 },
-				       { ino, POLLIN, 0 } };
+		struct pollfd *p = polled;
 		long long wait = reload_at ? reload_at - now_ms() : -1;
 		struct signalfd_siginfo si;
 		char buf[4096];
+		nfds_t n = 3;
 
+		p[0] = (struct pollfd){ lfd, POLLIN, 0 };
+		p[1] = (struct pollfd){ sfd, POLLIN, 0 };
+		p[2] = (struct pollfd){ ino, POLLIN, 0 };
+		for (long i = 0; i < nworkers; i++)
+			if (workers[i].fd >= 0) {
+				whose[n - 3] = i;
+				p[n++] = (struct pollfd){ workers[i].fd, POLLIN, 0 };
+			}
 		if (reload_at && wait < 0)
 			wait = 0;
-		if (poll(p, 3, (int)wait) < 0 && errno != EINTR) {
+		if (poll(p, n, (int)wait) < 0 && errno != EINTR) {
 			audit_error("poll: %s", strerror(errno));
 			return 1;
 		}
+		/* Before any reaping moves the workers about. */
+		for (nfds_t k = 3; k < n; k++)
+			if (p[k].revents != 0 && workers[whose[k - 3]].fd == p[k].fd)
+				heard_from(&workers[whose[k - 3]], &o);
 		while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
 			if (si.ssi_signo == SIGCHLD)
 				reap();
@@ -449,7 +604,10 @@ int main(int argc, char **argv)
 			policy_free(pol);
 			pol = load();
 			watch_policy(ino);
-			/* Workers of the old policy see their pipe hang up. */
+			/* Workers of the old policy see their pipe hang up,
+			 * and take no other connection. */
+			for (long i = 0; i < nworkers; i++)
+				let_go(&workers[i]);
 			close(gen[0]);
 			close(gen[1]);
 			if (pipe2(gen, O_CLOEXEC) < 0) {
@@ -468,6 +626,7 @@ stop:
 		if (stat(OPENFILE_SOCKET_PATH, &st) == 0 && st.st_ino == sock_ino)
 			unlink(OPENFILE_SOCKET_PATH);
 	}
-	audit_notice("stopping; %ld worker(s) finish their requests and end", nworkers);
+	audit_notice("stopping; %ld worker(s) finish their requests and end",
+		     count_busy((uid_t)-1));
 	return 0;
 }

@@ -17,11 +17,17 @@ struct peer {
 	gid_t *groups;
 };
 
-/* worker.c: serves the connection conn for the caller who, with pol (NULL
- * when unusable: everything is denied), until the client closes, it is
- * idle for idle_timeout seconds (0: never), or retire_fd (a pipe's
- * reading end) becomes readable or hung up.  Never returns. */
-void worker_run(int conn, int retire_fd, const struct peer *who,
+#ifndef WORKER_REUSE /* the test build's workers retire sooner */
+#define WORKER_REUSE 600
+#endif
+
+/* worker.c: becomes the caller who and serves, with pol (NULL when
+ * unusable: everything is denied), the connections of who's that come
+ * over main_fd, one at a time, each until its client closes it, and while
+ * it waits no longer than idle_timeout seconds (0: for ever), and until
+ * retire_fd (a pipe's reading end) becomes readable or hung up.  Never
+ * returns. */
+void worker_run(int main_fd, int retire_fd, const struct peer *who,
 		const struct policy *pol, int idle_timeout)
 	__attribute__((noreturn));
 

@@ -1,15 +1,24 @@
 /*
- * worker.c - one openfiled worker: a process per connection, forked by the
- * main process, which becomes the caller (the uid, gid and groups the
- * kernel captured at connect) with the helper's two capabilities in its
- * permitted set only, confines itself, and then serves the connection's
- * requests with the helper's own request handler (serve.c).
+ * worker.c - an openfiled worker: a process forked by the main process,
+ * which becomes a caller (the uid, gid and groups the kernel captured at
+ * connect) with the helper's two capabilities in its permitted set only,
+ * confines itself, and then serves connections of that caller, one at a
+ * time, with the helper's own request handler (serve.c).
  *
- * It serves until the client closes, it was idle too long, or it is told
- * to retire (the policy changed, openfiled stops).  Retiring closes our
- * reading side first, so that a client's next request fails to send
- * (EPIPE: the library reconnects and sends it again, nothing was done)
- * instead of vanishing; a request that arrived before is still answered.
+ * Connections come from the main process over a socket of the worker's
+ * own (SCM_RIGHTS).  Once a connection's client has closed it, the worker
+ * says so on that socket and waits for another: the main process hands it
+ * only a connection of exactly the same caller.  So a program run again
+ * and again finds a worker ready, with no fork and no set-up.  A worker
+ * takes new connections for WORKER_REUSE seconds after it was made (the
+ * names of its caller's user and groups, looked up then, are never older),
+ * and ends when it waits longer than the idle timeout, when the main
+ * process lets it go, or when it is told to retire.
+ *
+ * Retiring (the policy changed, openfiled stops) closes our reading side
+ * first, so that a client's next request fails to send (EPIPE: the library
+ * reconnects and sends it again, nothing was done) instead of vanishing; a
+ * request that arrived before is still answered.
  */
 #include "config.h"
 
@@ -23,15 +32,19 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "myopen.h"
 #include "openfiled.h"
 
-/* Where the worker keeps what it was given: nothing else stays open. */
-#define CONN_FD 3
+/* Where the worker keeps what it was given: nothing else stays open but
+ * the connection it serves. */
+#define MAIN_FD 3
 #define RETIRE_FD 4
 
 static volatile sig_atomic_t stop;
+static int conn_fd = -1;
 
 static void on_stop(int sig)
 {
@@ -84,13 +97,13 @@ static int hello(void)
 	int rootfd = -1, status;
 
 	alarm(HELPER_TIMEOUT);
-	status = request_read_hello(CONN_FD, &rootfd);
+	status = request_read_hello(conn_fd, &rootfd);
 	if (status == 0)
 		status = rootfd >= 0 && same_root(rootfd) ? 0 : EXDEV;
 	if (rootfd >= 0)
 		close(rootfd);
 	if (status >= 0)
-		serve_reply(CONN_FD, status, -1);
+		serve_reply(conn_fd, status, -1);
 	alarm(0);
 	return status == 0 ? 0 : -1;
 }
@@ -100,7 +113,7 @@ static int pending(void)
 {
 	char c;
 
-	return recv(CONN_FD, &c, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+	return recv(conn_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
 }
 
 static int serve_one(const struct request_env *env, const struct policy_caller *pc)
@@ -108,7 +121,7 @@ static int serve_one(const struct request_env *env, const struct policy_caller *
 	int st;
 
 	alarm(HELPER_TIMEOUT);
-	st = serve_request(CONN_FD, env, pc, 1);
+	st = serve_request(conn_fd, env, pc, 1);
 	alarm(0);
 	return st;
 }
@@ -117,18 +130,84 @@ static int serve_one(const struct request_env *env, const struct policy_caller *
 static void __attribute__((noreturn)) retire(const struct request_env *env,
 					     const struct policy_caller *pc)
 {
-	(void)shutdown(CONN_FD, SHUT_RD);
+	(void)shutdown(conn_fd, SHUT_RD);
 	while (pending() && serve_one(env, pc) >= 0)
 		;
 	_exit(0);
 }
 
-void worker_run(int conn, int retire_fd, const struct peer *who,
+/* The next connection, which the main process sends over MAIN_FD.  Told
+ * to go, or idle for too long, we stop taking any (shutdown: the main
+ * process's next hand-over fails, and it forks a worker instead) but still
+ * serve one sent before.  Returns the connection; ends when there is none. */
+static int await_connection(const sigset_t *waiting, int idle_timeout)
+{
+	for (;;) {
+		struct pollfd p[2] = { { MAIN_FD, POLLIN, 0 }, { RETIRE_FD, POLLIN, 0 } };
+		struct timespec idle = { idle_timeout, 0 };
+		int n = ppoll(p, 2, idle_timeout > 0 ? &idle : NULL, waiting), fd = -1;
+		char c;
+
+		if (n < 0 && errno != EINTR)
+			_exit(HELPER_EXIT_SYSTEM);
+		if (stop || n == 0 || (n > 0 && p[1].revents != 0))
+			(void)shutdown(MAIN_FD, SHUT_RD);
+		else if (n < 0)
+			continue;
+		/* One byte and the connection; nothing (end of file, or after
+		 * the shutdown) ends us. */
+		if (my_recv_fd(MAIN_FD, &fd, &c, 1, MSG_CMSG_CLOEXEC) != 1 || fd < 0)
+			_exit(0);
+		return fd;
+	}
+}
+
+/* Serves the connection until its client closes it, and returns then;
+ * ends for anything else. */
+static void serve_connection(const struct request_env *env,
+			     const struct policy_caller *pc,
+			     const sigset_t *waiting, int idle_timeout)
+{
+	if (hello() < 0)
+		_exit(0);
+	for (;;) {
+		struct pollfd p[2] = { { conn_fd, POLLIN, 0 }, { RETIRE_FD, POLLIN, 0 } };
+		/* Afresh each time: the kernel writes the time left back. */
+		struct timespec idle = { idle_timeout, 0 };
+		int n = ppoll(p, 2, idle_timeout > 0 ? &idle : NULL, waiting);
+
+		if (n < 0 && errno != EINTR)
+			_exit(HELPER_EXIT_SYSTEM);
+		/* Told to go, or idle for too long. */
+		if (stop || n == 0 || (n > 0 && p[1].revents != 0))
+			retire(env, pc);
+		if (n < 0)
+			continue;
+		/* Readable: a request, or the client's end of file. */
+		switch (serve_one(env, pc)) {
+		case -2:
+			return;  /* closed between requests */
+		case -1:
+			_exit(0); /* spoke nonsense, or closed mid-request */
+		}
+	}
+}
+
+static time_t now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+void worker_run(int main_fd, int retire_fd, const struct peer *who,
 		const struct policy *pol, int idle_timeout)
 {
 	struct rlimit files = { 64, 64 }, nocore = { 0, 0 };
 	struct request_env env = { pol, -1, 0 };
 	struct caller_id caller;
+	time_t made = now_s();
 	sigset_t waiting;
 	const char *why;
 
@@ -136,9 +215,9 @@ void worker_run(int conn, int retire_fd, const struct peer *who,
 	 * syslog's own is closed by closelog, never behind its back. */
 	closelog();
 	/* Above both places first, so that neither lands on the other. */
-	conn = fcntl(conn, F_DUPFD_CLOEXEC, RETIRE_FD + 1);
+	main_fd = fcntl(main_fd, F_DUPFD_CLOEXEC, RETIRE_FD + 1);
 	retire_fd = fcntl(retire_fd, F_DUPFD_CLOEXEC, RETIRE_FD + 1);
-	if (conn < 0 || retire_fd < 0 || dup2(conn, CONN_FD) < 0 ||
+	if (main_fd < 0 || retire_fd < 0 || dup2(main_fd, MAIN_FD) < 0 ||
 	    dup2(retire_fd, RETIRE_FD) < 0)
 		_exit(HELPER_EXIT_SYSTEM);
 	fds_close_from(RETIRE_FD + 1);
@@ -158,8 +237,8 @@ void worker_run(int conn, int retire_fd, const struct peer *who,
 		audit_error("cannot learn the identity of uid %u", (unsigned)who->uid);
 		_exit(HELPER_EXIT_SYSTEM);
 	}
-	/* Landlock for the whole connection: below every place the policy
-	 * could grant this caller anything. */
+	/* Landlock for the worker's life: below every place the policy could
+	 * grant this caller anything. */
 	if (pol != NULL && confine_paths(pol, &caller.pc, NULL) < 0) {
 		audit_error("cannot confine the worker with Landlock");
 		_exit(HELPER_EXIT_SYSTEM);
@@ -169,23 +248,18 @@ void worker_run(int conn, int retire_fd, const struct peer *who,
 		audit_error("cannot install the system call filter");
 		_exit(HELPER_EXIT_SYSTEM);
 	}
-	if (hello() < 0)
-		_exit(0);
-	for (;;) {
-		struct pollfd p[2] = { { CONN_FD, POLLIN, 0 }, { RETIRE_FD, POLLIN, 0 } };
-		/* Afresh each time: the kernel writes the time left back. */
-		struct timespec idle = { idle_timeout, 0 };
-		int n = ppoll(p, 2, idle_timeout > 0 ? &idle : NULL, &waiting);
+	/* The first connection is on its way. */
+	for (int wait = idle_timeout;;) {
+		time_t left;
 
-		if (n < 0 && errno != EINTR)
-			_exit(HELPER_EXIT_SYSTEM);
-		/* Told to go, or idle for too long. */
-		if (stop || n == 0 || (n > 0 && p[1].revents != 0))
-			retire(&env, &caller.pc);
-		if (n < 0)
-			continue;
-		/* Readable: a request, or the client's end of file. */
-		if (serve_one(&env, &caller.pc) < 0)
-			_exit(0); /* the client closed, or spoke nonsense */
+		conn_fd = await_connection(&waiting, wait);
+		serve_connection(&env, &caller.pc, &waiting, idle_timeout);
+		close(conn_fd);
+		/* Free: the main process may hand us another connection, until
+		 * we are WORKER_REUSE old. */
+		left = made + WORKER_REUSE - now_s();
+		if (stop || left <= 0 || write(MAIN_FD, "f", 1) != 1)
+			_exit(0);
+		wait = idle_timeout > 0 && idle_timeout < left ? idle_timeout : (int)left;
 	}
 }

@@ -6,6 +6,13 @@
 
 ok_file=$D/secret/allowed.txt
 fds() { ls "/proc/$BPID/fd" | wc -l; }
+# The broker's children of uid $1: the workers of that caller's.
+children_of() { ps -o pid=,uid= --ppid "$BPID" | awk -v u="$1" '$2 == u { print $1 }'; }
+child_uids() { ps -o uid= --ppid "$BPID" | tr -d ' '; }
+# One connection of nobody's, and time for its worker to wait for another.
+settle() { client cat "$ok_file" >/dev/null; sleep 0.3; }
+# later CMD...: CMD once what the broker was just told has taken effect.
+later() { sleep 0.3; "$@"; }
 threads() { ls "/proc/$BPID/task" | wc -l; }
 write_policy
 echo "allow user root read $D/secret/root-only.txt" >> "$POL"
@@ -24,6 +31,80 @@ check "36: several at once: the request is malformed, the connection closed unan
 check "36: a relative path is resolved in the caller's directory, sent as a descriptor" "allowed" \
 	sh -c "cd '$D' && exec setpriv --reuid=$U --regid=$G --clear-groups -- $CLIENT cat secret/allowed.txt"
 
+# --- workers kept for their caller's next connection ------------------------------------
+# Connections the broker holds: sockets it accepted on $SOCK, still open.
+held() { awk -v s="$SOCK" '$NF == s && $4 != "00010000"' /proc/net/unix | wc -l; }
+# Each case starts right after a reload, which ends every worker.
+fresh() { policy_changed; settle; }
+# nobody's workers after another connection of nobody's.
+next_worker() { client cat "$ok_file" >/dev/null; sleep 0.3; children_of "$U"; }
+fresh
+w1=$(children_of "$U")
+check "a worker outlives its connection: one waits for nobody's next" "1" sh -c "echo $w1 | wc -w"
+check "... holding no connection" "0" held
+check "nobody's next connection is served by it: no process made" "$w1" next_worker
+check "... which, made after the policy was read, applies it" "err EACCES" \
+	client open "$D/secret/denied.txt" r
+client stall "$SOCK" 2 >/dev/null 2>&1 &
+stall_pid=$!
+sleep 0.5
+# The stalled client holds two connections (the test client connects
+# through the library at start, then makes its raw one): the waiting
+# worker serves one, a new one the other.
+check "while it is busy, a connection of the same caller gets a new worker" "2" \
+	sh -c "ps -o uid= --ppid $BPID | grep -c '^ *$U\$'"
+wait $stall_pid
+# The group rule grants nobody's primary group: a worker made for one set
+# of groups must never serve a connection with another.
+by_gid() { setpriv --reuid="$U" --regid="$1" "$2" -- timeout 60 $CLIENT open "$D/secret/by-group.txt" r; }
+check "uid nobody with gid daemon is refused the group's file" "err EACCES" \
+	by_gid daemon --clear-groups
+check "... with the group as a supplementary one: granted (not the worker of the other)" "ok r*" \
+	by_gid daemon --groups="$G"
+check "... without it again: refused (not the worker of the other)" "err EACCES" \
+	by_gid daemon --clear-groups
+check "another uid is never handed nobody's worker" "err EACCES" \
+	setpriv --reuid=daemon --regid=daemon --clear-groups -- $CLIENT open "$D/secret/by-name.txt" r
+fresh
+w1=$(children_of "$U")
+kill -KILL $w1
+sleep 0.2
+check "nobody's waiting worker killed (nobody may): the next connection gets a new one" "allowed" \
+	client cat "$ok_file"
+fresh
+write_policy
+echo "deny user nobody read $ok_file" >> "$POL"
+policy_changed
+check "the policy read again: the worker made before it is gone" "" later children_of "$U"
+check "... and the next connection is served with the new policy" "err EACCES" \
+	client open "$ok_file" r
+write_policy
+echo "allow user root read $D/secret/root-only.txt" >> "$POL"
+policy_changed
+fresh
+sleep 3
+check "a waiting worker ends once it is WORKER_REUSE old (3 s in the test build)" "" \
+	children_of "$U"
+stop_broker
+start_broker --spares 0
+settle
+check "--spares 0: no worker waits after its connection" "" children_of "$U"
+stop_broker
+start_broker --spares 1
+settle
+setpriv --reuid=daemon --regid=daemon --clear-groups -- $CLIENT open "$ok_file" r >/dev/null
+sleep 0.3
+check "--spares 1: the caller served last keeps its worker, the other's goes" "$(id -u daemon)" \
+	child_uids
+stop_broker
+start_broker --idle-timeout 1
+settle
+sleep 1.5
+check "a worker waiting longer than --idle-timeout ends" "" children_of "$U"
+check "... and the caller is served by a new one" "allowed" client cat "$ok_file"
+stop_broker
+start_broker
+
 # --- many and slow clients ------------------------------------------------------------
 client stall "$SOCK" 7 > "$P/stall.out" 2>&1 &
 stall_pid=$!
@@ -35,7 +116,9 @@ check "... and it is cut off after the request timeout (5 s in the test build)" 
 	cat "$P/stall.out"
 many=$(for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do client loop "$ok_file" allowed 300 & done; wait)
 check "16 clients at once, 300 calls each: all answered" "16" sh -c "echo '$many' | grep -c '^ok 300$'"
-check "... and their workers are gone once they are" "0" sh -c "sleep 1; ps -o pid= --ppid $BPID | wc -l"
+check "... and once they are done, no connection is held" "0" later held
+check "... and at most --spares (16) of their workers wait for another" "yes" \
+	sh -c "[ \$(ps -o pid= --ppid $BPID | wc -l) -le 16 ] && echo yes"
 
 # --- restarts and policy changes mid-use ----------------------------------------------
 ( sleep 1; stop_broker; sleep 1; BROKER_IGNORE="ALRM HUP" start_broker ) &
@@ -55,11 +138,13 @@ ignored() { m=$(sed -n 's/^SigIgn:\t*//p' "/proc/$1/status"); printf '%x\n' $((0
 check "a broker started with signals ignored: its workers ignore SIGPIPE only" \
 	"1000" ignored "$(ps -o pid= --ppid "$BPID" | head -n 1 | tr -d ' ')"
 wait $stall_pid
+fresh
 fds0=$(fds)
 ( for i in 1 2 3 4 5; do sleep 0.3; kill -HUP "$BPID"; done ) &
 check "the policy read again five times mid-use: every call answered" "ok 2000" \
 	client loop "$ok_file" allowed 2000
 wait
+fresh
 
 # --- no leaks ---------------------------------------------------------------------------
 check "after thousands of requests the broker holds as many descriptors as before" "$fds0" fds
