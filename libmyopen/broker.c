@@ -55,7 +55,8 @@ static struct {
 	uid_t uid;
 	gid_t gid;
 	size_t ngroups;
-	gid_t *groups;
+	gid_t *groups;      /* small, or allocated */
+	gid_t small[SMALL_GROUPS];
 	long long failed;   /* when connecting last failed, or 0 */
 } conn = { .fd = -1 };
 
@@ -129,7 +130,8 @@ static void forget(int close_it)
 	if (conn.fd >= 0 && close_it && still_ours())
 		close(conn.fd);
 	conn.fd = -1;
-	free(conn.groups);
+	if (conn.groups != conn.small)
+		free(conn.groups);
 	conn.groups = NULL;
 }
 
@@ -252,7 +254,10 @@ static int connect_broker(const struct ids *id)
 	}
 	if (hello(fd) < 0 || fstat(fd, &st) < 0)
 		goto fail;
-	conn.groups = malloc((id->ngroups + 1) * sizeof(gid_t));
+	/* No allocation for the usual few groups: a small program's first
+	 * malloc sets up its whole heap. */
+	conn.groups = id->ngroups <= SMALL_GROUPS ? conn.small :
+		      malloc(id->ngroups * sizeof(gid_t));
 	if (conn.groups == NULL)
 		goto fail;
 	memcpy(conn.groups, id->groups, id->ngroups * sizeof(gid_t));
