@@ -58,6 +58,7 @@ struct worker {
 	pid_t pid;
 	int fd;              /* our end of its socket; -1: it is ending */
 	int busy;            /* serving a connection, or was told one */
+	long long made;      /* when it was forked (ms): WORKER_REUSE from then */
 	unsigned long freed; /* when it last offered itself: the oldest goes */
 	struct peer who;     /* whom it became; groups are ours to free */
 };
@@ -67,6 +68,14 @@ static long nworkers, maxworkers;
 /* The main loop's: what it polls, and whose socket each is. */
 static struct pollfd *polled;
 static long *whose;
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 static void __attribute__((noreturn)) usage(int status)
 {
 	fprintf(status ? stderr : stdout,
@@ -338,8 +347,15 @@ static int fork_worker(int conn, const struct peer *who, int retire_fd,
 	if (w->who.groups == NULL)
 		return -1;
 	memcpy(w->who.groups, who->groups, who->ngroups * sizeof *who->groups);
+	/* Our end never blocks: a worker that does not read its socket (one
+	 * subverted by its client) must not stall us. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		goto fail;
+	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		goto fail;
+	}
 	if ((w->pid = fork()) == 0)
 		worker_run(sv[1], retire_fd, who, pol, (int)o->idle);
 	close(sv[1]);
@@ -353,6 +369,7 @@ static int fork_worker(int conn, const struct peer *who, int retire_fd,
 	}
 	w->fd = sv[0];
 	w->busy = 1;
+	w->made = now_ms();
 	nworkers++;
 	return 0;
 fail:
@@ -361,7 +378,8 @@ fail:
 }
 
 /* Hands conn to a free worker of who's, if one still takes it (one that
- * has just retired does not: it ends).  Returns 0 or -1. */
+ * has just retired does not: it ends).  WORKER_REUSE is kept here too,
+ * not only by the worker.  Returns 0 or -1. */
 static int hand_over(int conn, const struct peer *who)
 {
 	for (long i = 0; i < nworkers; i++) {
@@ -369,7 +387,8 @@ static int hand_over(int conn, const struct peer *who)
 
 		if (!is_free(w) || !same_peer(&w->who, who))
 			continue;
-		if (my_send_fd(w->fd, conn, "c", 1) == 0) {
+		if (now_ms() - w->made < WORKER_REUSE * 1000LL &&
+		    my_send_fd(w->fd, conn, "c", 1) == 0) {
 			w->busy = 1;
 			return 0;
 		}
@@ -406,7 +425,9 @@ static void accept_one(int lfd, int retire_fd, const struct policy *pol,
 }
 
 /* Worker w says it is free, or (end of file) that it is ending.  The free
- * ones over --spares go, the longest free first. */
+ * ones over --spares go, the longest free first.  Only a busy worker may
+ * say it is free, once: one that says anything else is let go, so that it
+ * never gets a connection it did not ask for. */
 static void heard_from(struct worker *w, const struct opts *o)
 {
 	static unsigned long clock;
@@ -416,7 +437,10 @@ static void heard_from(struct worker *w, const struct opts *o)
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
-	if (n <= 0) {
+	if (n != 1 || buf[0] != 'f' || !w->busy) {
+		if (n > 0)
+			audit_error("worker %d for uid %u spoke out of turn: it takes no more connections",
+				    (int)w->pid, (unsigned)w->who.uid);
 		let_go(w);
 		return;
 	}
@@ -493,27 +517,26 @@ static struct policy *load(void)
 	return pol;
 }
 
-/* Room for a socket to each worker besides our own few descriptors: the
- * usual soft limit (1024) is short of the default --max-connections. */
-static void enough_descriptors(long workers_max)
+/* Room for a socket to each worker besides our own few descriptors (the
+ * usual soft limit, 1024, is short of the default --max-connections), or
+ * fewer connections: out of descriptors, accept would fail over and over. */
+static void enough_descriptors(struct opts *o)
 {
 	struct rlimit r;
-	rlim_t want = (rlim_t)workers_max + 64;
+	rlim_t want = (rlim_t)(o->max_conn + o->spares + 1 + 64);
 
 	if (getrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur >= want)
 		return;
 	r.rlim_cur = r.rlim_max < want ? r.rlim_max : want;
-	if (setrlimit(RLIMIT_NOFILE, &r) < 0 || r.rlim_cur < want)
-		audit_notice("only %lu descriptors (RLIMIT_NOFILE): fewer connections than --max-connections may be served at once",
-			     (unsigned long)r.rlim_cur);
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	if (setrlimit(RLIMIT_NOFILE, &r) < 0 && getrlimit(RLIMIT_NOFILE, &r) < 0)
+		return;
+	if (r.rlim_cur >= want)
+		return;
+	o->max_conn = (long)r.rlim_cur - 64 - o->spares - 1;
+	if (o->max_conn < 1)
+		o->max_conn = 1;
+	audit_notice("only %lu descriptors (RLIMIT_NOFILE): serving at most %ld connections at once",
+		     (unsigned long)r.rlim_cur, o->max_conn);
 }
 
 int main(int argc, char **argv)
@@ -536,10 +559,10 @@ int main(int argc, char **argv)
 	lfd = inherited_socket();
 	if (lfd < 0)
 		lfd = own_socket(&sock_ino);
-	/* Those serving and ending (at most --max-connections), the free
-	 * (at most --spares), and one that became free and lets another go. */
-	maxworkers = o.max_conn + o.spares + 1;
-	enough_descriptors(maxworkers);
+	enough_descriptors(&o);
+	/* Those serving and ending (at most --max-connections) and the free
+	 * (at most --spares). */
+	maxworkers = o.max_conn + o.spares;
 	workers = calloc((size_t)maxworkers, sizeof *workers);
 	polled = calloc((size_t)maxworkers + 3, sizeof *polled);
 	whose = calloc((size_t)maxworkers, sizeof *whose);

@@ -23,10 +23,11 @@ struct peer {
 
 /* worker.c: becomes the caller who and serves, with pol (NULL when
  * unusable: everything is denied), the connections of who's that come
- * over main_fd, one at a time, each until its client closes it, and while
- * it waits no longer than idle_timeout seconds (0: for ever), and until
- * retire_fd (a pipe's reading end) becomes readable or hung up.  Never
- * returns. */
+ * over main_fd, one at a time, each until its client closes it; it ends
+ * when it waited idle_timeout seconds (0: no limit) for a request or a
+ * connection, when WORKER_REUSE old at the end of a connection or while
+ * waiting for one, and when retire_fd (a pipe's reading end) becomes
+ * readable or hung up.  Never returns. */
 void worker_run(int main_fd, int retire_fd, const struct peer *who,
 		const struct policy *pol, int idle_timeout)
 	__attribute__((noreturn));
