@@ -192,9 +192,7 @@ import time; time.sleep(5)
 	wait "$squatter" 2>/dev/null
 	rm -f "$SOCK"
 else
-	skip "36: squatted sockets: no python3"
-	skip "36: squatted sockets: no python3"
-	skip "36: squatted sockets: no python3"
+	skip_n 3 "36: squatted sockets: no python3"
 fi
 check "no broker at all: forced broker fails (ENOENT: no socket)" "err ENOENT" \
 	client open "$ok_file" r
@@ -214,7 +212,6 @@ if command -v systemd-socket-activate >/dev/null; then
 	wait "$activator" 2>/dev/null
 	rm -f "$SOCK"
 else
-	skip "socket activation: systemd-socket-activate is not installed"
-	skip "socket activation: systemd-socket-activate is not installed"
+	skip_n 2 "socket activation: systemd-socket-activate is not installed"
 fi
 start_broker

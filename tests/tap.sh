@@ -9,6 +9,8 @@ notok() { # notok DESCRIPTION DETAILS
 	printf '%s\n' "$2" | sed 's/^/#   /'
 }
 skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n # SKIP $1"; }
+# skip_n N WHY: N cases skipped for one reason.
+skip_n() { skip_k=0; while [ $skip_k -lt "$1" ]; do skip "$2"; skip_k=$((skip_k + 1)); done; }
 tap_done() {
 	echo "1..$tap_n"
 	[ "$failed" = 0 ]
