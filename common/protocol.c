@@ -65,15 +65,15 @@ int proto_request_path(struct proto_request *req, const char *path,
 	return 0;
 }
 
-void proto_hello_encode(unsigned char buf[PROTO_HELLO_LEN])
+void proto_hello_encode(unsigned char buf[PROTO_HELLO_LEN], uint32_t magic)
 {
-	put32(buf, PROTO_HELLO_MAGIC);
+	put32(buf, magic);
 	put32(buf + 4, PROTOCOL_VERSION);
 }
 
-int proto_hello_check(const unsigned char buf[PROTO_HELLO_LEN])
+int proto_hello_check(const unsigned char buf[PROTO_HELLO_LEN], uint32_t magic)
 {
-	if (get32(buf) != PROTO_HELLO_MAGIC || get32(buf + 4) != PROTOCOL_VERSION) {
+	if (get32(buf) != magic || get32(buf + 4) != PROTOCOL_VERSION) {
 		errno = EPROTO;
 		return -1;
 	}

@@ -26,13 +26,28 @@
  * ignores SIGCHLD or reaps children itself.
  *
  * To openfiled, a connection starts with a hello (PROTO_HELLO_LEN bytes,
- * the client's root directory attached), which gets a reply: 0, or EXDEV
- * when that root is not the broker's (another mount namespace or chroot:
- * the client must use the helper), or an error.  Then requests and
- * replies as above, any number; a request with a relative path carries
- * the client's working directory as a descriptor, any other none.
- *   u32 magic      PROTO_HELLO_MAGIC
+ * the client's root directory attached).  The main process answers it
+ * first with a greeting, as soon as it has accepted the connection and
+ * before it hands it to a worker: the broker has taken the connection on,
+ * and will answer the hello itself within the worker's own time limits
+ * (or end the connection unanswered).  So the client waits a bounded time
+ * for the greeting and sends nothing more before it, and may then send
+ * its first request at once, without waiting for the hello's reply: a
+ * client that gives up on a broker has never sent it a request, and a
+ * worker reads no request before it has answered the hello with 0.  The
+ * hello's reply: 0, or EXDEV when that root is not the broker's (another
+ * mount namespace or chroot: the client must use the helper), or an
+ * error.  Then requests and replies as above, any number; a request with
+ * a relative path carries the client's working directory as a
+ * descriptor, any other none.
+ *   u32 magic      PROTO_HELLO_MAGIC, or PROTO_GREETING_MAGIC
  *   u32 version    PROTOCOL_VERSION
+ *
+ * The greeting has a magic of its own rather than a new PROTOCOL_VERSION:
+ * the helper's wire format did not change, and a library and a broker of
+ * either side of the greeting each take the other's first message for a
+ * malformed one, before any request is sent, and the library uses the
+ * helper.
  */
 #ifndef OPENFILE_PROTOCOL_H
 #define OPENFILE_PROTOCOL_H
@@ -44,6 +59,7 @@
 #define PROTO_REQ_MAGIC 0x4f504652u   /* "OPFR" */
 #define PROTO_REPLY_MAGIC 0x4f504641u /* "OPFA" */
 #define PROTO_HELLO_MAGIC 0x4f504648u /* "OPFH" */
+#define PROTO_GREETING_MAGIC 0x4f504647u /* "OPFG" */
 
 #define PROTO_REQ_HDR 20u
 #define PROTO_REPLY_LEN 12u
@@ -88,9 +104,10 @@ long proto_request_check(const unsigned char hdr[PROTO_REQ_HDR],
 int proto_request_path(struct proto_request *req, const char *path,
 		       size_t pathlen);
 
-void proto_hello_encode(unsigned char buf[PROTO_HELLO_LEN]);
+/* A hello (PROTO_HELLO_MAGIC) or a greeting (PROTO_GREETING_MAGIC). */
+void proto_hello_encode(unsigned char buf[PROTO_HELLO_LEN], uint32_t magic);
 /* Returns 0, or -1 and sets errno to EPROTO. */
-int proto_hello_check(const unsigned char buf[PROTO_HELLO_LEN]);
+int proto_hello_check(const unsigned char buf[PROTO_HELLO_LEN], uint32_t magic);
 
 void proto_reply_encode(unsigned char buf[PROTO_REPLY_LEN], int status);
 

@@ -32,8 +32,9 @@
 /* After a failed connect, the helper serves for this long before we try
  * again: no broker should not cost every call a connect. */
 #define RETRY_NS 1000000000LL
-/* A broker that accepted but does not greet us in time is not used. */
-#define HELLO_MS 5000
+/* A broker that does not greet us in time is not used (and was sent no
+ * request). */
+#define GREETING_MS 5000
 /* Groups checked without allocating. */
 #define SMALL_GROUPS 64
 
@@ -58,6 +59,7 @@ static struct {
 	gid_t *groups;      /* small, or allocated */
 	gid_t small[SMALL_GROUPS];
 	long long failed;   /* when connecting last failed, or 0 */
+	int hello_due;      /* the hello's reply is still to be read */
 } conn = { .fd = -1 };
 
 static long long now_ns(void)
@@ -175,24 +177,45 @@ static int socket_trusted(void)
 	return 0;
 }
 
+/* Reads a message of exactly len bytes, which carries no descriptor.
+ * Returns 0, or -1 with errno: ECONNREFUSED when the broker ended the
+ * connection instead (it turned us away). */
+static int recv_plain(int fd, unsigned char *buf, size_t len)
+{
+	int got = -1;
+	ssize_t n = my_recv_fd(fd, &got, buf, len, MSG_CMSG_CLOEXEC);
+
+	if (got >= 0) {
+		close(got);
+		errno = EPROTO;
+		return -1;
+	}
+	if (n != (ssize_t)len) {
+		errno = n < 0 && errno != ECONNRESET ? errno : ECONNREFUSED;
+		return -1;
+	}
+	return 0;
+}
+
 /* The hello: our root directory goes along, so that a broker in another
  * mount namespace refuses us (EXDEV) rather than open its own files under
- * our names. */
+ * our names.  Then the main process's greeting, for which we wait a
+ * bounded time: once greeted, a worker answers within the broker's own
+ * limits, so our request may follow before the hello's reply. */
 static int hello(int fd)
 {
-	unsigned char msg[PROTO_HELLO_LEN], rep[PROTO_REPLY_LEN];
+	unsigned char msg[PROTO_HELLO_LEN];
 	struct pollfd p = { fd, POLLIN, 0 };
-	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), got = -1, status;
-	ssize_t n;
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	proto_hello_encode(msg);
+	proto_hello_encode(msg, PROTO_HELLO_MAGIC);
 	if (root < 0 || my_send_fd(fd, root, msg, sizeof msg) < 0) {
 		if (root >= 0)
 			close(root);
 		return -1;
 	}
 	close(root);
-	for (long long end = now_ns() + HELLO_MS * 1000000LL;;) {
+	for (long long end = now_ns() + GREETING_MS * 1000000LL;;) {
 		long long left = (end - now_ns()) / 1000000;
 		int r = poll(&p, 1, left > 0 ? (int)left : 0);
 
@@ -203,17 +226,20 @@ static int hello(int fd)
 			return -1;
 		}
 	}
-	n = my_recv_fd(fd, &got, rep, sizeof rep, MSG_CMSG_CLOEXEC);
-	if (got >= 0) {
-		close(got);
-		errno = EPROTO;
+	if (recv_plain(fd, msg, sizeof msg) < 0)
 		return -1;
-	}
-	if (n != (ssize_t)sizeof rep) {
-		errno = n < 0 ? errno : ECONNREFUSED; /* turned away */
-		return -1;
-	}
-	if (proto_reply_decode(rep, &status) < 0)
+	return proto_hello_check(msg, PROTO_GREETING_MAGIC);
+}
+
+/* The hello's reply, after our first request was sent.  The worker reads
+ * no request before it answered 0, so any other end means that request
+ * was not served: the helper may serve it.  Returns 0 or -1 with errno. */
+static int hello_reply(int fd)
+{
+	unsigned char rep[PROTO_REPLY_LEN];
+	int status;
+
+	if (recv_plain(fd, rep, sizeof rep) < 0 || proto_reply_decode(rep, &status) < 0)
 		return -1;
 	if (status != 0) {
 		errno = proto_status_errno(status);
@@ -222,7 +248,8 @@ static int hello(int fd)
 	return 0;
 }
 
-/* Connects, checks who listens, says hello.  Returns 0 or -1 with errno. */
+/* Connects, checks who listens, says hello and is greeted.  Returns 0 or
+ * -1 with errno. */
 static int connect_broker(const struct ids *id)
 {
 	struct sockaddr_un sa;
@@ -269,6 +296,7 @@ static int connect_broker(const struct ids *id)
 	conn.pid = getpid();
 	conn.fd = fd;
 	conn.failed = 0;
+	conn.hello_due = 1;
 	return 0;
 fail:
 	err = errno;
@@ -349,6 +377,17 @@ static int ask(const struct ids *id, const char *path, size_t pathlen,
 		close(cwd);
 	if (r < 0)
 		return r;
+	if (conn.hello_due) {
+		if (hello_reply(conn.fd) < 0) {
+			int err = errno;
+
+			forget(1);
+			conn.failed = now_ns();
+			errno = err;
+			return BROKER_UNAVAILABLE;
+		}
+		conn.hello_due = 0;
+	}
 	n = my_recv_fd(conn.fd, &fd, rep, sizeof rep,
 		       (flags & O_CLOEXEC) ? MSG_CMSG_CLOEXEC : 0);
 	/* No room for the descriptor: the kernel dropped it with the whole

@@ -397,6 +397,19 @@ static int hand_over(int conn, const struct peer *who)
 	return -1;
 }
 
+/* Tells the client that its connection was taken on, before any worker
+ * can answer it (the stream keeps the order): it may send its request
+ * without waiting for the hello's reply, which a worker gives within its
+ * own time limits.  The socket is new, so this never blocks.  Returns 0,
+ * or -1 when the client is gone. */
+static int greet(int conn)
+{
+	unsigned char g[PROTO_HELLO_LEN];
+
+	proto_hello_encode(g, PROTO_GREETING_MAGIC);
+	return send(conn, g, sizeof g, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)sizeof g ? 0 : -1;
+}
+
 static void accept_one(int lfd, int retire_fd, const struct policy *pol,
 		       const struct opts *o)
 {
@@ -417,7 +430,7 @@ static void accept_one(int lfd, int retire_fd, const struct policy *pol,
 		refused(&who, "--max-connections reached");
 	else if (count_busy(who.uid) >= o->max_user)
 		refused(&who, "--max-per-user reached for this uid");
-	else if (hand_over(conn, &who) < 0 &&
+	else if (greet(conn) == 0 && hand_over(conn, &who) < 0 &&
 		 fork_worker(conn, &who, retire_fd, pol, o) < 0)
 		audit_error("cannot start a worker: %s", strerror(errno));
 	free(who.groups);
@@ -470,7 +483,7 @@ static void reap(void)
 			if (w->pid != pid)
 				continue;
 			if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
-				audit_notice("worker %d for uid %u: a request took longer than %d s; its client got EIO",
+				audit_notice("worker %d for uid %u: its set-up, a hello or a request took longer than %d s; it ended (a request's client got EIO)",
 					     (int)pid, (unsigned)w->who.uid, HELPER_TIMEOUT);
 			else if (WIFSIGNALED(st))
 				audit_error("worker %d for uid %u killed by signal %d (%s)",

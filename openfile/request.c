@@ -88,5 +88,5 @@ int request_read_hello(int sock, int *rootfd)
 
 	if (read_exact(sock, hello, sizeof hello, rootfd) < 0)
 		return -1;
-	return proto_hello_check(hello) < 0 ? EPROTO : 0;
+	return proto_hello_check(hello, PROTO_HELLO_MAGIC) < 0 ? EPROTO : 0;
 }

@@ -223,6 +223,11 @@ void worker_run(int main_fd, int retire_fd, const struct peer *who,
 	fds_close_from(RETIRE_FD + 1);
 	audit_reopen();
 	worker_signals(&waiting);
+	/* The set-up is bounded as a request is (looking up names can hang
+	 * on a network directory): the client, greeted by the main process,
+	 * has sent its request and waits for our hello's reply without a
+	 * limit of its own.  The first hello sets the alarm again. */
+	alarm(HELPER_TIMEOUT);
 	/* The client applied its umask to the mode it sent, as the kernel
 	 * applies the helper's (the caller's) to the helper's creations. */
 	umask(0);
@@ -233,6 +238,16 @@ void worker_run(int main_fd, int retire_fd, const struct peer *who,
 		audit_error("connection from uid %u: %s", (unsigned)who->uid, why);
 		_exit(HELPER_EXIT_NOPRIV);
 	}
+#ifdef OPENFILE_TEST_HOOKS
+	{
+		struct stat hang;
+
+		/* Test builds only: a set-up that hangs, as looking up names
+		 * in a stalled network directory would. */
+		if (stat(OPENFILE_POLICY_PATH "-worker-setup-hangs", &hang) == 0)
+			pause();
+	}
+#endif
 	if (caller_load(&caller) < 0) {
 		audit_error("cannot learn the identity of uid %u", (unsigned)who->uid);
 		_exit(HELPER_EXIT_SYSTEM);

@@ -120,6 +120,28 @@ START_TEST(reply_rejects_garbage)
 }
 END_TEST
 
+/* A hello and the greeting that answers it are told apart, and an old
+ * peer's first message (a reply, 12 bytes) read as a greeting is refused,
+ * so neither side of the greeting sends a request to the other. */
+START_TEST(hello_and_greeting)
+{
+	unsigned char h[PROTO_HELLO_LEN], rep[PROTO_REPLY_LEN];
+
+	proto_hello_encode(h, PROTO_HELLO_MAGIC);
+	ck_assert_int_eq(proto_hello_check(h, PROTO_HELLO_MAGIC), 0);
+	errno = 0;
+	ck_assert_int_eq(proto_hello_check(h, PROTO_GREETING_MAGIC), -1);
+	ck_assert_int_eq(errno, EPROTO);
+	proto_hello_encode(h, PROTO_GREETING_MAGIC);
+	ck_assert_int_eq(proto_hello_check(h, PROTO_GREETING_MAGIC), 0);
+	ck_assert_int_eq(proto_hello_check(h, PROTO_HELLO_MAGIC), -1);
+	h[4] ^= 1; /* another version */
+	ck_assert_int_eq(proto_hello_check(h, PROTO_GREETING_MAGIC), -1);
+	proto_reply_encode(rep, 0);
+	ck_assert_int_eq(proto_hello_check(rep, PROTO_GREETING_MAGIC), -1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("protocol");
@@ -132,6 +154,7 @@ int main(void)
 	tcase_add_test(tc, reply_roundtrip);
 	tcase_add_test(tc, helper_failures_travel_in_band);
 	tcase_add_test(tc, reply_rejects_garbage);
+	tcase_add_test(tc, hello_and_greeting);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -112,6 +112,19 @@ static int connect_raw(const char *sock)
 	return fd;
 }
 
+/* Reads the main process's greeting.  Returns 0, or 1 and says why. */
+static int greeted(int fd)
+{
+	unsigned char g[PROTO_HELLO_LEN];
+
+	if (recv(fd, g, sizeof g, MSG_WAITALL) != (ssize_t)sizeof g ||
+	    proto_hello_check(g, PROTO_GREETING_MAGIC) < 0) {
+		fprintf(out, "fail: no greeting\n");
+		return 1;
+	}
+	return 0;
+}
+
 /* stall SOCKET SECONDS: connects, sends half a hello, and waits: what
  * became of the connection after SECONDS ("closed" or "open"). */
 static int cmd_stall(const char *sock, int secs)
@@ -120,7 +133,7 @@ static int cmd_stall(const char *sock, int secs)
 	char c;
 	ssize_t n;
 
-	if (write(fd, "OPF", 3) != 3)
+	if (write(fd, "OPF", 3) != 3 || greeted(fd) != 0)
 		return 1;
 	sleep((unsigned)secs);
 	n = recv(fd, &c, 1, MSG_DONTWAIT);
@@ -143,8 +156,8 @@ static int cmd_inject(const char *sock, const char *path, int nfds)
 	int fd = connect_raw(sock), root = open("/", O_PATH | O_CLOEXEC), fds[8], got;
 	ssize_t n;
 
-	proto_hello_encode(hello);
-	if (my_send_fd(fd, root, hello, sizeof hello) < 0 ||
+	proto_hello_encode(hello, PROTO_HELLO_MAGIC);
+	if (my_send_fd(fd, root, hello, sizeof hello) < 0 || greeted(fd) != 0 ||
 	    my_recv_fd(fd, &got, rep, sizeof rep, 0) != (ssize_t)sizeof rep) {
 		fprintf(out, "fail: hello\n");
 		return 1;

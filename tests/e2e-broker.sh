@@ -117,6 +117,42 @@ check "a client stalls mid-hello: meanwhile others are served at once" "ok 200" 
 wait $stall_pid
 check "... and it is cut off after the request timeout (5 s in the test build)" "closed" \
 	cat "$P/stall.out"
+
+# --- the greeting: a first request sent before the hello's reply ----------------------------
+# The main process greets a connection before a worker has it; the client
+# then sends its request at once.  A worker reads no request before it
+# answered the hello with 0: one that never answers never served it, and
+# the helper may.  Each request creates a file with O_EXCL, which a second
+# serving would refuse (EEXIST).
+exists() { if [ -e "$1" ]; then echo present; else echo absent; fi; }
+default_client() { env OPENFILE_TRANSPORT= setpriv --reuid="$U" --regid="$G" --clear-groups -- timeout 60 $CLIENT "$@"; }
+touch "$POL-worker-setup-hangs"
+policy_changed # no worker of nobody's waits: the next is made, and hangs
+t0=$(date +%s)
+check "a worker whose set-up hangs ends after the request timeout; the greeted client is let go (forced broker: ECONNREFUSED)" \
+	"err ECONNREFUSED" client open "$D/drop/greet1" w,creat,excl 0666 022
+t1=$(date +%s)
+check "... after that timeout (5 s in the test build), not its own" "ok" \
+	sh -c "[ $((t1 - t0)) -ge 4 ] && [ $((t1 - t0)) -le 20 ] && echo ok || echo '$((t1 - t0)) s'"
+check "... and its request was never served" "absent" exists "$D/drop/greet1"
+check "... in the default mode, the helper serves it, once (O_EXCL)" "ok w*" \
+	default_client open "$D/drop/greet2" w,creat,excl 0666 022
+rm -f "$POL-worker-setup-hangs"
+check "... and the broker says why the worker ended" "*its set-up, a hello or a request took longer than 5 s*" \
+	cat "$BLOG"
+if unshare -m true 2>/dev/null; then
+	check "36: a client in another mount namespace is refused at the hello (forced broker: EXDEV)" "err EXDEV" \
+		unshare -m setpriv --reuid="$U" --regid="$G" --clear-groups -- timeout 60 $CLIENT \
+		open "$D/drop/greet3" w,creat,excl 0666 022
+	check "... and the request it sent before the hello's reply is never served" "absent" exists "$D/drop/greet3"
+	check "... in the default mode, the helper serves it, once (O_EXCL)" "ok w*" \
+		unshare -m env OPENFILE_TRANSPORT= setpriv --reuid="$U" --regid="$G" --clear-groups -- \
+		timeout 60 $CLIENT open "$D/drop/greet3" w,creat,excl 0666 022
+else
+	skip_n 3 "36: another mount namespace: unshare -m does not work here"
+fi
+rm -f "$D"/drop/greet*
+
 many=$(for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do client loop "$ok_file" allowed 300 & done; wait)
 check "16 clients at once, 300 calls each: all answered" "16" sh -c "echo '$many' | grep -c '^ok 300$'"
 check "... and once they are done, no connection is held" "0" later held

@@ -82,6 +82,7 @@ const char *ename(int e)
 		{ ENAMETOOLONG, "ENAMETOOLONG" }, { ENXIO, "ENXIO" },
 		{ EFAULT, "EFAULT" }, { EAGAIN, "EAGAIN" }, { EBADF, "EBADF" },
 		{ ENOMEM, "ENOMEM" }, { ENOTTY, "ENOTTY" }, { EPIPE, "EPIPE" },
+		{ EXDEV, "EXDEV" }, { ECONNREFUSED, "ECONNREFUSED" },
 	};
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
