@@ -26,10 +26,10 @@
  * ignores SIGCHLD or reaps children itself.
  *
  * To openfiled, a connection starts with a hello (PROTO_HELLO_LEN bytes,
- * the client's root directory attached).  The main process answers it
- * first with a greeting, as soon as it has accepted the connection and
- * before it hands it to a worker: the broker has taken the connection on,
- * and will answer the hello itself within the worker's own time limits
+ * the client's root directory attached).  The main process, which never
+ * reads it, sends a greeting as soon as it has accepted the connection
+ * and before it hands it to a worker: the broker has taken it on, and a
+ * worker will answer the hello within its own time limits
  * (or end the connection unanswered).  So the client waits a bounded time
  * for the greeting and sends nothing more before it, and may then send
  * its first request at once, without waiting for the hello's reply: a
