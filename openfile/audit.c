@@ -174,9 +174,9 @@ void audit_log(const struct audit_rec *a)
 	audit_escape(a->real ? a->real : "-", real, sizeof real);
 	audit_escape(raw, rule, sizeof rule);
 	syslog(a->status ? LOG_NOTICE : LOG_INFO,
-	       "%s: user=%s uid=%u path=%s real=%s flags=%s access=%s rule=%s%s%s%s%s",
+	       "%s: user=%s uid=%u pid=%d path=%s real=%s flags=%s access=%s rule=%s%s%s%s%s",
 	       a->status == 0 ? "allow" : a->status == EACCES ? "deny" : "fail",
-	       user, (unsigned)c->uid, path, real,
+	       user, (unsigned)c->uid, (int)a->pid, path, real,
 	       flags_str(a->flags, flags, sizeof flags),
 	       policy_access_str(a->access, acc, sizeof acc), rule,
 	       a->status ? " error=" : "", a->status ? strerror(a->status) : "",

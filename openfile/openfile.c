@@ -26,7 +26,7 @@ static void __attribute__((noreturn)) fail(int code)
 
 int main(int argc, char *argv[])
 {
-	struct request_env env = { NULL, -1, 0 };
+	struct request_env env = { NULL, -1, 0, 0 };
 	struct caller_id caller;
 	const char *why;
 	struct stat st;
@@ -64,6 +64,7 @@ int main(int argc, char *argv[])
 	}
 	/* 4: the policy, checked before parsing; unusable means deny. */
 	env.pol = policy_read(1);
+	env.client = request_peer_pid(SOCK_FD);
 	/* Only the calls the rest needs, from here on. */
 	if (confine_syscalls(0) < 0) {
 		audit_error("cannot install the system call filter");

@@ -86,6 +86,7 @@ struct audit_rec {
 	int status;           /* 0 or errno */
 	const struct policy_rule *rule;
 	const char *why;      /* a fixed reason besides the errno, or NULL */
+	pid_t pid;            /* the client process, or 0: unknown */
 };
 void audit_log(const struct audit_rec *a);
 
@@ -102,6 +103,9 @@ int caller_load(struct caller_id *c);
  * or not as asked; request_socket_ok: a connected one. */
 int unix_stream_socket(int fd, int listening);
 int request_socket_ok(int fd);
+/* The pid of the process at the other end of fd when it connected or made
+ * the pair (SO_PEERCRED), or 0. */
+pid_t request_peer_pid(int fd);
 /* Reads one request.  Returns 0, an errno value for a request that gets an
  * answer, -1 for a malformed one (no answer), or -2 when the client closed
  * the connection before sending anything.  A descriptor sent with
@@ -120,6 +124,8 @@ struct request_env {
 				   * client sent it, or -1: our own */
 	int confined;             /* Landlock was applied for the whole
 				   * connection, not per request */
+	pid_t client;             /* the process that made the socket or
+				   * connection (SO_PEERCRED), or 0 */
 };
 
 /* resolve.c: steps 6 to 8.  Returns the descriptor or -errno; fills a. */

@@ -331,6 +331,16 @@ static void let_go(struct worker *w)
 	w->fd = -1;
 }
 
+/* Hands conn over worker socket wfd, with the pid of the process that
+ * connected, for the worker's audit records.  Returns 0 or -1. */
+static int send_conn(int wfd, int conn, pid_t pid)
+{
+	char msg[1 + sizeof pid] = { 'c' };
+
+	memcpy(msg + 1, &pid, sizeof pid);
+	return my_send_fd(wfd, conn, msg, sizeof msg) == 0 ? 0 : -1;
+}
+
 /* Forks a worker for who, and hands it conn.  Returns 0 or -1. */
 static int fork_worker(int conn, const struct peer *who, int retire_fd,
 		       const struct policy *pol, const struct opts *o)
@@ -360,7 +370,7 @@ static int fork_worker(int conn, const struct peer *who, int retire_fd,
 		worker_run(sv[1], retire_fd, who, pol, (int)o->idle);
 	close(sv[1]);
 	/* Waits in its socket until the worker is ready for it. */
-	if (w->pid < 0 || my_send_fd(sv[0], conn, "c", 1) < 0) {
+	if (w->pid < 0 || send_conn(sv[0], conn, who->pid) < 0) {
 		int err = errno;
 
 		close(sv[0]); /* a worker that was made ends at once */
@@ -388,7 +398,7 @@ static int hand_over(int conn, const struct peer *who)
 		if (!is_free(w) || !same_peer(&w->who, who))
 			continue;
 		if (now_ms() - w->made < WORKER_REUSE * 1000LL &&
-		    my_send_fd(w->fd, conn, "c", 1) == 0) {
+		    send_conn(w->fd, conn, who->pid) == 0) {
 			w->busy = 1;
 			return 0;
 		}

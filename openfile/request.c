@@ -40,6 +40,15 @@ int request_socket_ok(int fd)
 	       getpeername(fd, (struct sockaddr *)&peer, &plen) == 0;
 }
 
+pid_t request_peer_pid(int fd)
+{
+	struct ucred uc;
+	socklen_t len = sizeof uc;
+
+	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0 &&
+	       len == sizeof uc ? uc.pid : 0;
+}
+
 /*
  * Reads exactly len bytes.  A descriptor the client attached is kept in
  * *fd when fd is not NULL and none was kept yet, else closed; more than

@@ -109,6 +109,7 @@ int serve_request(int sock, const struct request_env *env,
 	/* 5: one bounded request. */
 	memset(&a, 0, sizeof a);
 	a.caller = caller;
+	a.pid = env->client;
 	status = request_read(sock, &req, cwd_from_client ? &cwd : NULL);
 	if (status < 0) {
 		if (cwd >= 0)

@@ -136,17 +136,18 @@ static void __attribute__((noreturn)) retire(const struct request_env *env,
 	_exit(0);
 }
 
-/* The next connection, which the main process sends over MAIN_FD.  Told
- * to go, or idle for too long, we stop taking any (shutdown: the main
- * process's next hand-over fails, and it forks a worker instead) but still
- * serve one sent before.  Returns the connection; ends when there is none. */
-static int await_connection(const sigset_t *waiting, int idle_timeout)
+/* The next connection, which the main process sends over MAIN_FD with
+ * the pid of the process that connected (into *pid).  Told to go, or idle
+ * for too long, we stop taking any (shutdown: the main process's next
+ * hand-over fails, and it forks a worker instead) but still serve one sent
+ * before.  Returns the connection; ends when there is none. */
+static int await_connection(const sigset_t *waiting, int idle_timeout, pid_t *pid)
 {
 	for (;;) {
 		struct pollfd p[2] = { { MAIN_FD, POLLIN, 0 }, { RETIRE_FD, POLLIN, 0 } };
 		struct timespec idle = { idle_timeout, 0 };
 		int n = ppoll(p, 2, idle_timeout > 0 ? &idle : NULL, waiting), fd = -1;
-		char c;
+		char msg[1 + sizeof *pid];
 
 		if (n < 0 && errno != EINTR)
 			_exit(HELPER_EXIT_SYSTEM);
@@ -154,10 +155,12 @@ static int await_connection(const sigset_t *waiting, int idle_timeout)
 			(void)shutdown(MAIN_FD, SHUT_RD);
 		else if (n < 0)
 			continue;
-		/* One byte and the connection; nothing (end of file, or after
+		/* A pid and the connection; nothing (end of file, or after
 		 * the shutdown) ends us. */
-		if (my_recv_fd(MAIN_FD, &fd, &c, 1, MSG_CMSG_CLOEXEC) != 1 || fd < 0)
+		if (my_recv_fd(MAIN_FD, &fd, msg, sizeof msg, MSG_CMSG_CLOEXEC) !=
+		    (ssize_t)sizeof msg || fd < 0)
 			_exit(0);
+		memcpy(pid, msg + 1, sizeof *pid);
 		return fd;
 	}
 }
@@ -205,7 +208,7 @@ void worker_run(int main_fd, int retire_fd, const struct peer *who,
 		const struct policy *pol, int idle_timeout)
 {
 	struct rlimit files = { 64, 64 }, nocore = { 0, 0 };
-	struct request_env env = { pol, -1, 0 };
+	struct request_env env = { pol, -1, 0, 0 };
 	struct caller_id caller;
 	time_t made = now_s();
 	sigset_t waiting;
@@ -267,7 +270,7 @@ void worker_run(int main_fd, int retire_fd, const struct peer *who,
 	for (int wait = idle_timeout;;) {
 		time_t left;
 
-		conn_fd = await_connection(&waiting, wait);
+		conn_fd = await_connection(&waiting, wait, &env.client);
 		serve_connection(&env, &caller.pc, &waiting, idle_timeout);
 		close(conn_fd);
 		/* Free: the main process may hand us another connection, until

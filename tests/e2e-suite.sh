@@ -311,6 +311,9 @@ with open(sys.argv[1], "wb") as out:
 	while [ ! -S /dev/log ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	write_policy
 	client open "$D/secret/allowed.txt" r >/dev/null
+	# The client's own pid (sh execs setpriv, which execs the client).
+	sh -c 'echo $$ > "$1"; shift; exec "$@"' sh "$P/client.pid" \
+		setpriv --reuid="$U" --regid="$G" --clear-groups -- $CLIENT open "$D/secret/ro-logged" r >/dev/null
 	client open "$D/secret/x
 $(printf '\033')[31m%n$(printf '\377')" r >/dev/null
 	echo 'allow * reed /x' >> "$POL"
@@ -326,13 +329,16 @@ $(printf '\033')[31m%n$(printf '\377')" r >/dev/null
 	rm -f /dev/log
 	I=$(through_broker openfiled openfile)
 	check "an allow is logged to authpriv.info with the deciding rule" \
-		"*<86>*$I[[]*]: allow: user=nobody uid=$U path=$D/secret/allowed.txt real=$D/secret/allowed.txt flags=O_RDONLY access=read rule=$POL:2*" \
+		"*<86>*$I[[]*]: allow: user=nobody uid=$U pid=[1-9]* path=$D/secret/allowed.txt real=$D/secret/allowed.txt flags=O_RDONLY access=read rule=$POL:2*" \
+		cat "$LOG"
+	check "... with the pid of the client process" \
+		"*<85>*$I[[]*]: deny: user=nobody uid=$U pid=$(cat "$P/client.pid") path=$D/secret/ro-logged *" \
 		cat "$LOG"
 	check "a deny is logged to authpriv.notice, control characters and invalid UTF-8 escaped" \
-		"*<85>*$I[[]*]: deny: user=nobody uid=$U path=$D/secret/x\\\\x0a\\\\x1b[[]31m%n\\\\xff real=$D/secret/x\\\\x0a\\\\x1b[[]31m%n\\\\xff flags=O_RDONLY access=read rule=none error=Permission denied*" \
+		"*<85>*$I[[]*]: deny: user=nobody uid=$U pid=[1-9]* path=$D/secret/x\\\\x0a\\\\x1b[[]31m%n\\\\xff real=$D/secret/x\\\\x0a\\\\x1b[[]31m%n\\\\xff flags=O_RDONLY access=read rule=none error=Permission denied*" \
 		cat "$LOG"
 	check "a request under an unusable policy is logged as such" \
-		"*<85>*$I[[]*]: deny: user=nobody uid=$U path=$D/secret/allowed.txt real=- flags=O_RDONLY access= rule=none error=Permission denied why=policy-unusable*" \
+		"*<85>*$I[[]*]: deny: user=nobody uid=$U pid=[1-9]* path=$D/secret/allowed.txt real=- flags=O_RDONLY access= rule=none error=Permission denied why=policy-unusable*" \
 		cat "$LOG"
 	helper_only "a stale policy cache is not used, and the log says so" \
 		"*<85>*$I[[]*]: policy cache $P/cache/policy.cache not used: it is stale: the policy changed since (run openfile-policy compile)*" \
