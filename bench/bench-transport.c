@@ -17,7 +17,8 @@
  *   relay         a request the size of my_open()'s sent to a process of
  *                 the thread's own, which opens FILE and sends the
  *                 descriptor back: the floor of any broker on this machine,
- *                 with no policy, privilege or confinement at all
+ *                 with no policy, privilege or confinement at all; both
+ *                 ends wait as a broker connection's do (common/spin.h)
  *   spawn         posix_spawn(3) COMMAND with its standard output on
  *                 /dev/null and wait for it; it must exit 0
  *
@@ -50,6 +51,7 @@
 #include <unistd.h>
 
 #include "myopen.h"
+#include "spin.h"
 #include "textbook.h"
 #include "timing.h"
 
@@ -76,6 +78,7 @@ struct worker {
 	long long start, end;
 	int relay;       /* the relay's socket, -1 before the first call */
 	pid_t relay_pid;
+	struct spin relay_spin;
 	char why[512]; /* the first failure, empty if none */
 };
 
@@ -117,16 +120,29 @@ static int spawn_wait(char *why, size_t len)
 #define RELAY_HDR 20
 #define RELAY_REPLY 12
 
+/* Waits for sock to be readable as each end of a broker connection
+ * waits: spinning first, with the default window. */
+static void relay_await(int sock, struct spin *spin)
+{
+	struct pollfd p = { sock, POLLIN, 0 };
+
+	while (spin_wait(spin, &p, 1, NULL, NULL) < 0 && errno == EINTR)
+		;
+}
+
 /* The relay process: for each request, open the file and send it back,
  * or the errno of a failed open. */
 static void __attribute__((noreturn)) relay_serve(int sock)
 {
 	char req[RELAY_HDR + PATH_MAX];
 	size_t len = RELAY_HDR + strlen(file);
+	struct spin spin;
 
+	spin_init(&spin, SPIN_DEFAULT_US);
 	for (;;) {
 		int fd = -1, got;
 
+		relay_await(sock, &spin);
 		if (my_recv_fd(sock, &fd, req, len, 0) != (ssize_t)len)
 			_exit(0);
 		if (fd >= 0)
@@ -164,10 +180,12 @@ static int relay_open(struct worker *w)
 			return -1;
 		}
 		w->relay = sv[0];
+		spin_init(&w->relay_spin, SPIN_DEFAULT_US);
 	}
 	memcpy(req + RELAY_HDR, file, len - RELAY_HDR);
 	if (my_send_fd(w->relay, -1, req, len) < 0)
 		return -1;
+	relay_await(w->relay, &w->relay_spin);
 	n = my_recv_fd(w->relay, &fd, req, RELAY_REPLY, MSG_CMSG_CLOEXEC);
 	if (n != RELAY_REPLY) {
 		if (n >= 0)

@@ -38,8 +38,8 @@
 #                    (OPENFILE_TRANSPORT=helper); the relay, a process of the
 #                    client's that open()s the file for each request of
 #                    my_open()'s size and sends the descriptor back over a
-#                    unix socket, taking turns with the broker: the floor of
-#                    any broker here; the textbook design of UNIX
+#                    unix socket, both ends waiting as the broker's do: the
+#                    floor of any broker here; the textbook design of UNIX
 #                    Network Programming 15.7 (fork, execl a tiny setuid
 #                    helper, waitpid: bench/textbook*.c); and the null spawn,
 #                    my_open() when a do-nothing program linked and installed
@@ -134,6 +134,16 @@ elif readelf -d "$P/bin/mycat" | grep -q '(R.*PATH)'; then
 	libs="mycat has a RUNPATH, which the loader probes first (see bench/transport.sh)"
 else
 	libs="mycat finds libmyopen in the loader's cache, as when installed in /usr"
+fi
+# Another libmyopen earlier in the loader's cache would be another build's,
+# with its own socket and helper: the mycat rows would measure that one.
+if command -v ldd >/dev/null; then
+	found=$(ldd "$P/bin/mycat" | awk '$1 ~ /^libmyopen\.so/ { print $3 }')
+	case $found in
+	"$P"/lib/*) ;;
+	*) echo "transport.sh: mycat loads libmyopen from ${found:-nowhere}, not from $P/lib" >&2
+	   exit 1 ;;
+	esac
 fi
 install -m 0755 "$P/build/bench/bench-transport" "$DRIVER"
 install -o root -g "$tbgid" -m 4750 "$P/build/bench/textbook-openfile" "$TB"
@@ -256,7 +266,12 @@ round() {
 	# helper an NSS lookup that misses.
 	drive "open helper" helper "" no -f "$PUB" open=open helper=my_open
 	drive textbook "" "$tbgid" no -f "$PUB" -x "$TB" textbook=textbook
-	drive "broker relay" broker "" no -f "$PUB" broker=my_open relay=relay
+	# Not call by call: the broker and the relay each spin for their
+	# next request (common/spin.h), and two servers spinning by turns
+	# would hold both CPUs against the client, as no program's one
+	# broker does.
+	drive broker broker "" no -f "$PUB" broker=my_open
+	drive relay "" "" no -f "$PUB" relay=relay
 	drive null helper "" yes -f "$PUB" null=my_open_null
 	for gib in 1 4; do
 		drive helper-${gib}g helper "" no -m $((gib * 1024)) $thp \

@@ -26,6 +26,7 @@
 #include "myopen.h"
 #include "protocol.h"
 #include "socket-path.h"
+#include "spin.h"
 #include "transport.h"
 
 
@@ -60,6 +61,7 @@ static struct {
 	gid_t small[SMALL_GROUPS];
 	long long failed;   /* when connecting last failed, or 0 */
 	int hello_due;      /* the hello's reply is still to be read */
+	struct spin spin;   /* how we wait for the broker */
 } conn = { .fd = -1 };
 
 static long long now_ns(void)
@@ -115,6 +117,46 @@ static int ids_same(const struct ids *id)
 	return conn.uid == id->uid && conn.gid == id->gid &&
 	       conn.ngroups == id->ngroups &&
 	       memcmp(conn.groups, id->groups, id->ngroups * sizeof(gid_t)) == 0;
+}
+
+/* OPENFILE_SPIN: how long we poll for the broker's answer before we
+ * sleep, in microseconds; anything but a number in range is the default. */
+static long spin_us(void)
+{
+	const char *v = secure_getenv("OPENFILE_SPIN");
+	char *end;
+	long us;
+
+	if (v == NULL || *v < '0' || *v > '9')
+		return SPIN_DEFAULT_US;
+	errno = 0;
+	us = strtol(v, &end, 10);
+	return errno != 0 || *end != '\0' || us > SPIN_MAX_US ? SPIN_DEFAULT_US : us;
+}
+
+/* Waits until fd has something for us (or an error, or end of file:
+ * whoever reads next finds out), at most timeout_ms (-1: no limit).
+ * Returns 0, or -1 with errno (ETIMEDOUT). */
+static int await(int fd, int timeout_ms)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	long long end = now_ns() + timeout_ms * 1000000LL;
+
+	for (;;) {
+		long long left = end - now_ns();
+		struct timespec ts = { left / 1000000000LL, left % 1000000000LL };
+		int r;
+
+		if (timeout_ms >= 0 && left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		r = spin_wait(&conn.spin, &p, 1, timeout_ms < 0 ? NULL : &ts, NULL);
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
 }
 
 /* Whether conn.fd is still the socket we connected. */
@@ -205,7 +247,6 @@ static int recv_plain(int fd, unsigned char *buf, size_t len)
 static int hello(int fd)
 {
 	unsigned char msg[PROTO_HELLO_LEN];
-	struct pollfd p = { fd, POLLIN, 0 };
 	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	proto_hello_encode(msg, PROTO_HELLO_MAGIC);
@@ -215,18 +256,7 @@ static int hello(int fd)
 		return -1;
 	}
 	close(root);
-	for (long long end = now_ns() + GREETING_MS * 1000000LL;;) {
-		long long left = (end - now_ns()) / 1000000;
-		int r = poll(&p, 1, left > 0 ? (int)left : 0);
-
-		if (r == 1)
-			break;
-		if (r == 0 || errno != EINTR || left <= 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-	}
-	if (recv_plain(fd, msg, sizeof msg) < 0)
+	if (await(fd, GREETING_MS) < 0 || recv_plain(fd, msg, sizeof msg) < 0)
 		return -1;
 	return proto_hello_check(msg, PROTO_GREETING_MAGIC);
 }
@@ -239,7 +269,8 @@ static int hello_reply(int fd)
 	unsigned char rep[PROTO_REPLY_LEN];
 	int status;
 
-	if (recv_plain(fd, rep, sizeof rep) < 0 || proto_reply_decode(rep, &status) < 0)
+	if (await(fd, -1) < 0 || recv_plain(fd, rep, sizeof rep) < 0 ||
+	    proto_reply_decode(rep, &status) < 0)
 		return -1;
 	if (status != 0) {
 		errno = proto_status_errno(status);
@@ -260,6 +291,7 @@ static int connect_broker(const struct ids *id)
 
 	if (socket_trusted() < 0)
 		return -1;
+	spin_init(&conn.spin, spin_us());
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
 	if (sizeof OPENFILE_SOCKET_PATH > sizeof sa.sun_path) {
@@ -388,6 +420,7 @@ static int ask(const struct ids *id, const char *path, size_t pathlen,
 		}
 		conn.hello_due = 0;
 	}
+	(void)await(conn.fd, -1);
 	n = my_recv_fd(conn.fd, &fd, rep, sizeof rep,
 		       (flags & O_CLOEXEC) ? MSG_CMSG_CLOEXEC : 0);
 	/* No room for the descriptor: the kernel dropped it with the whole

@@ -51,6 +51,7 @@ struct opts {
 	long max_user;  /* connections served at once for one uid */
 	long idle;      /* seconds a worker waits for a request; 0: for ever */
 	long spares;    /* workers kept, ready, after their connection */
+	struct spin spin; /* how a worker waits for the next request */
 };
 
 /* A worker, from its fork until it is reaped. */
@@ -80,7 +81,7 @@ static void __attribute__((noreturn)) usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 		"usage: openfiled [--stderr] [--max-connections N] [--max-per-user N]\n"
-		"                 [--idle-timeout SECONDS] [--spares N]\n"
+		"                 [--idle-timeout SECONDS] [--spares N] [--spin MICROSECONDS]\n"
 		"Serves my_open(3) requests on " OPENFILE_SOCKET_PATH ".  See openfiled(8).\n");
 	exit(status);
 }
@@ -108,10 +109,12 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "max-per-user", required_argument, NULL, 'u' },
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "spares", required_argument, NULL, 's' },
+		{ "spin", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	long spin_us = SPIN_DEFAULT_US;
 	int c;
 
 	o->to_stderr = 0;
@@ -136,6 +139,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case 's':
 			o->spares = number("--spares", optarg, 0, 1024);
 			break;
+		case 'p':
+			spin_us = number("--spin", optarg, 0, SPIN_MAX_US);
+			break;
 		case 'h':
 			usage(0);
 		case 'V':
@@ -149,6 +155,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "openfiled: unexpected argument '%s'\n", argv[optind]);
 		usage(2);
 	}
+	/* Our CPUs are the workers'. */
+	spin_init(&o->spin, spin_us);
 }
 
 /* The socket systemd passed (LISTEN_FDS, one socket on fd 3), -1 when it
@@ -367,7 +375,7 @@ static int fork_worker(int conn, const struct peer *who, int retire_fd,
 		goto fail;
 	}
 	if ((w->pid = fork()) == 0)
-		worker_run(sv[1], retire_fd, who, pol, (int)o->idle);
+		worker_run(sv[1], retire_fd, who, pol, (int)o->idle, &o->spin);
 	close(sv[1]);
 	/* Waits in its socket until the worker is ready for it. */
 	if (w->pid < 0 || send_conn(sv[0], conn, who->pid) < 0) {

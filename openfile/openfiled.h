@@ -6,6 +6,7 @@
 
 #include "openfile.h"
 #include "socket-path.h"
+#include "spin.h"
 
 
 /* Who connected, as the kernel captured it at connect(2). */
@@ -23,13 +24,15 @@ struct peer {
 
 /* worker.c: becomes the caller who and serves, with pol (NULL when
  * unusable: everything is denied), the connections of who's that come
- * over main_fd, one at a time, each until its client closes it; it ends
+ * over main_fd, one at a time, each until its client closes it, waiting
+ * for each request as spin says; it ends
  * when it waited idle_timeout seconds (0: no limit) for a request or a
  * connection, when WORKER_REUSE old at the end of a connection or while
  * waiting for one, and when retire_fd (a pipe's reading end) becomes
  * readable or hung up.  Never returns. */
 void worker_run(int main_fd, int retire_fd, const struct peer *who,
-		const struct policy *pol, int idle_timeout)
+		const struct policy *pol, int idle_timeout,
+		const struct spin *spin)
 	__attribute__((noreturn));
 
 #endif /* OPENFILE_OPENFILED_H */

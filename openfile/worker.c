@@ -37,6 +37,7 @@
 
 #include "myopen.h"
 #include "openfiled.h"
+#include "spin.h"
 
 /* Where the worker keeps what it was given: nothing else stays open but
  * the connection it serves. */
@@ -169,7 +170,8 @@ static int await_connection(const sigset_t *waiting, int idle_timeout, pid_t *pi
  * ends for anything else. */
 static void serve_connection(const struct request_env *env,
 			     const struct policy_caller *pc,
-			     const sigset_t *waiting, int idle_timeout)
+			     const sigset_t *waiting, int idle_timeout,
+			     struct spin spin)
 {
 	if (hello() < 0)
 		_exit(0);
@@ -177,7 +179,8 @@ static void serve_connection(const struct request_env *env,
 		struct pollfd p[2] = { { conn_fd, POLLIN, 0 }, { RETIRE_FD, POLLIN, 0 } };
 		/* Afresh each time: the kernel writes the time left back. */
 		struct timespec idle = { idle_timeout, 0 };
-		int n = ppoll(p, 2, idle_timeout > 0 ? &idle : NULL, waiting);
+		int n = spin_wait(&spin, p, 2, idle_timeout > 0 ? &idle : NULL,
+				  waiting);
 
 		if (n < 0 && errno != EINTR)
 			_exit(HELPER_EXIT_SYSTEM);
@@ -205,7 +208,8 @@ static time_t now_s(void)
 }
 
 void worker_run(int main_fd, int retire_fd, const struct peer *who,
-		const struct policy *pol, int idle_timeout)
+		const struct policy *pol, int idle_timeout,
+		const struct spin *spin)
 {
 	struct rlimit files = { 64, 64 }, nocore = { 0, 0 };
 	struct request_env env = { pol, -1, 0, 0 };
@@ -271,7 +275,7 @@ void worker_run(int main_fd, int retire_fd, const struct peer *who,
 		time_t left;
 
 		conn_fd = await_connection(&waiting, wait, &env.client);
-		serve_connection(&env, &caller.pc, &waiting, idle_timeout);
+		serve_connection(&env, &caller.pc, &waiting, idle_timeout, *spin);
 		close(conn_fd);
 		/* Free: the main process may hand us another connection, until
 		 * we are WORKER_REUSE old. */

@@ -54,6 +54,21 @@ static int cmd_loop(const char *path, const char *want, int n)
 	return 0;
 }
 
+/* hold PATH WANT SECONDS: one open (the connection), then SECONDS
+ * holding the connection without a request. */
+static int cmd_hold(const char *path, const char *want, int secs)
+{
+	int r = open_check(path, want);
+
+	if (r != 0) {
+		fprintf(out, "fail: %s\n", r < 0 ? "wrong content" : ename(r));
+		return 1;
+	}
+	sleep((unsigned)secs);
+	fprintf(out, "ok\n");
+	return 0;
+}
+
 /* forked A WANT_A B WANT_B N: one call (the connection), then fork; parent
  * and child each make N calls at once, the child for B, the parent for A.
  * A shared connection would cross their answers. */
@@ -200,6 +215,8 @@ int broker_main(int argc, char **argv)
 		return cmd_forked(argv + 2, atoi(argv[6]));
 	if (argc == 5 && strcmp(argv[1], "drop") == 0)
 		return cmd_drop(argv[2], (uid_t)atoi(argv[3]), (gid_t)atoi(argv[4]));
+	if (argc == 5 && strcmp(argv[1], "hold") == 0)
+		return cmd_hold(argv[2], argv[3], atoi(argv[4]));
 	if (argc == 4 && strcmp(argv[1], "stall") == 0)
 		return cmd_stall(argv[2], atoi(argv[3]));
 	if (argc == 5 && strcmp(argv[1], "inject") == 0)
@@ -208,5 +225,6 @@ int broker_main(int argc, char **argv)
 }
 
 const char broker_usage[] =
-	"loop PATH WANT N | forked A WANT_A B WANT_B N | drop PATH UID GID |\n"
+	"loop PATH WANT N | hold PATH WANT SECONDS | forked A WANT_A B WANT_B N |\n"
+	"  drop PATH UID GID |\n"
 	"  stall SOCKET SECONDS | inject SOCKET PATH N";

@@ -564,12 +564,44 @@ static int cmd_forker(const char *path, int n, int secs)
 	return 0;
 }
 
+/* cpu MS COMMAND...: the process's CPU time (user and system) from here
+ * to its exit, which must stay under MS: a process that sleeps while it
+ * waits uses next to none, one that spins uses its whole wait. */
+static struct rusage cpu_start;
+static long cpu_limit_ms;
+
+static long cpu_ms(const struct rusage *r)
+{
+	return (r->ru_utime.tv_sec + r->ru_stime.tv_sec) * 1000L +
+	       (r->ru_utime.tv_usec + r->ru_stime.tv_usec) / 1000L;
+}
+
+static void cpu_report(void)
+{
+	struct rusage now;
+	long used;
+
+	getrusage(RUSAGE_SELF, &now);
+	used = cpu_ms(&now) - cpu_ms(&cpu_start);
+	if (used < cpu_limit_ms)
+		fprintf(out, "cpu under %ld ms\n", cpu_limit_ms);
+	else
+		fprintf(out, "cpu %ld ms\n", used);
+}
+
 int main(int argc, char **argv)
 {
 	int rc;
 
 	out = stdout;
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 3 && strcmp(argv[1], "cpu") == 0) {
+		cpu_limit_ms = atol(argv[2]);
+		getrusage(RUSAGE_SELF, &cpu_start);
+		atexit(cpu_report);
+		argc -= 2;
+		argv += 2;
+	}
 	/* Through the broker, the connection is a descriptor the process
 	 * keeps: made first, so that the cases counting descriptors count
 	 * those of their calls. */
@@ -626,7 +658,7 @@ int main(int argc, char **argv)
 		"  write PATH FLAGS TEXT | fopen PATH MODE | sigchld-ignored PATH |\n"
 		"  reaper PATH | closed-fds PATH FDS | nofile PATH ROOM |\n"
 		"  alarm PATH N | mixed ALLOWED DENIED MISSING THREADS N |\n"
-		"  forker PATH N SECONDS |\n"
+		"  forker PATH N SECONDS | cpu MS COMMAND... |\n"
 		"  direct HELPER socket|fds|file|pipe|dgram|listen|closed PATH ARGV |\n"
 		"  %s |\n  %s\n", attack_usage, broker_usage);
 	return 2;
