@@ -138,7 +138,7 @@ static void __attribute__((noreturn)) relay_serve(int sock)
 	size_t len = RELAY_HDR + strlen(file);
 	struct spin spin;
 
-	spin_init(&spin, SPIN_DEFAULT_US);
+	spin_init(&spin, SPIN_DEFAULT_US, 1);
 	for (;;) {
 		int fd = -1, got;
 
@@ -180,7 +180,7 @@ static int relay_open(struct worker *w)
 			return -1;
 		}
 		w->relay = sv[0];
-		spin_init(&w->relay_spin, SPIN_DEFAULT_US);
+		spin_init(&w->relay_spin, SPIN_DEFAULT_US, 0);
 	}
 	memcpy(req + RELAY_HDR, file, len - RELAY_HDR);
 	if (my_send_fd(w->relay, -1, req, len) < 0)

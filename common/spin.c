@@ -3,7 +3,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <sched.h>
+#include <stdlib.h>
 
 #include "spin.h"
 
@@ -15,35 +17,69 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-void spin_init(struct spin *s, long us)
+void spin_init(struct spin *s, long us, int budgeted)
 {
 	cpu_set_t set;
 
 	s->ns = 0;
-	s->hot = 1;
 	if (us > 0 && sched_getaffinity(0, sizeof set, &set) == 0 &&
 	    CPU_COUNT(&set) > 1)
 		s->ns = us * 1000LL;
+	s->hot = 1;
+	s->budgeted = budgeted;
+	s->budget = s->ns;
+	s->since = 0;
+	s->woke = 0;
 }
 
 int spin_wait(struct spin *s, struct pollfd *p, nfds_t n,
 	      const struct timespec *timeout, const sigset_t *mask)
 {
 	static const struct timespec zero = { 0, 0 };
-	long long since;
+	long long now, end;
 	int r = 0;
 
 	if (s->ns == 0)
 		return ppoll(p, n, timeout, mask);
-	since = now_ns();
-	/* A zero timeout still lets in the signals mask allows. */
-	while (s->hot && (r = ppoll(p, n, &zero, mask)) == 0 &&
-	       now_ns() - since < s->ns)
-		;
+	now = now_ns();
+	/* A new wait, not one taken up again after a signal, which must not
+	 * give the spin a new window. */
+	if (s->since == 0) {
+		s->since = now;
+		if (s->woke != 0)
+			s->budget += now - s->woke;
+	}
+	end = s->since + s->ns;
+	if (s->budgeted && now + s->budget < end)
+		end = now + s->budget;
+	if (s->hot) {
+		long long start = now;
+
+		/* A zero timeout still lets in the signals mask allows. */
+		while ((r = ppoll(p, n, &zero, mask)) == 0 && (now = now_ns()) < end)
+			;
+		s->budget -= now_ns() - start;
+	}
 	if (r == 0)
 		r = ppoll(p, n, timeout, mask);
 	/* A signal tells nothing of the peer; a timeout, that it is slow. */
-	if (r >= 0)
-		s->hot = r > 0 && now_ns() - since < s->ns;
+	if (r < 0 && errno == EINTR)
+		return r;
+	now = now_ns();
+	s->hot = r > 0 && now - s->since < s->ns;
+	s->since = 0;
+	s->woke = now;
 	return r;
+}
+
+long spin_us_setting(const char *v)
+{
+	char *end;
+	long us;
+
+	if (v == NULL || *v < '0' || *v > '9')
+		return SPIN_DEFAULT_US;
+	errno = 0;
+	us = strtol(v, &end, 10);
+	return errno != 0 || *end != '\0' || us > SPIN_MAX_US ? SPIN_DEFAULT_US : us;
 }

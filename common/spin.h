@@ -7,13 +7,15 @@
  * machine is a trip through the hypervisor: 20 to 60 us on the project's
  * VM, several times what the broker does for a request.  So each end of a
  * broker connection first polls without a timeout, for a bounded window,
- * and sleeps only if nothing came in that time.  The price is CPU time:
- * up to the window per wait when nothing comes.  So an end spins only
- * while its peer keeps to the window (its last wait ended within it: a
- * program opening many files in a row, not one that reads each through
- * first), and never with one CPU to run on, where spinning only delays
- * the peer.  The same idea as adaptive mutexes and the kernel's socket
- * busy polling.
+ * and sleeps only if nothing came in that time.  The price is CPU time,
+ * so an end spins only while its peer keeps to the window (the last
+ * wait's event came within it: a program opening many files in a row,
+ * not one that reads each through first), and never where its CPU
+ * affinity allows one CPU, where spinning only delays the peer.  A
+ * budgeted end (a broker worker) also spins in all no longer than it
+ * worked between its waits, plus one window: a client can make it spin
+ * only by paying with requests, and at most doubles what those cost it.
+ * The same idea as adaptive mutexes and the kernel's socket busy polling.
  */
 #ifndef OPENFILE_SPIN_H
 #define OPENFILE_SPIN_H
@@ -28,16 +30,27 @@
 #define SPIN_MAX_US 1000
 
 struct spin {
-	long long ns; /* the window; 0: never spin */
-	int hot;      /* the last wait's event came within it */
+	long long ns;     /* the window; 0: never spin */
+	int hot;          /* the last wait's event came within it */
+	int budgeted;     /* spin no longer than the work between waits */
+	long long budget; /* what is left of that, ns */
+	long long since;  /* when the wait under way began; 0: none */
+	long long woke;   /* when the last wait ended; 0: none yet */
 };
 
 /* A window of us microseconds, or none where this process may run on
- * only one CPU; hot, as the first wait of a connection is due at once. */
-void spin_init(struct spin *s, long us);
+ * only one CPU; hot, as the first wait of a connection is due at once,
+ * with one window of budget when budgeted. */
+void spin_init(struct spin *s, long us, int budgeted);
 
-/* ppoll(2), spinning first while s is hot; returns what ppoll returns. */
+/* ppoll(2), spinning first while s is hot; returns what ppoll returns.
+ * Called again after EINTR, it goes on with the same window. */
 int spin_wait(struct spin *s, struct pollfd *p, nfds_t n,
 	      const struct timespec *timeout, const sigset_t *mask);
+
+/* A window in microseconds as a setting spells it (OPENFILE_SPIN):
+ * digits only, at most SPIN_MAX_US; anything else (NULL too) is the
+ * default. */
+long spin_us_setting(const char *v);
 
 #endif /* OPENFILE_SPIN_H */

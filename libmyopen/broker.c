@@ -119,21 +119,6 @@ static int ids_same(const struct ids *id)
 	       memcmp(conn.groups, id->groups, id->ngroups * sizeof(gid_t)) == 0;
 }
 
-/* OPENFILE_SPIN: how long we poll for the broker's answer before we
- * sleep, in microseconds; anything but a number in range is the default. */
-static long spin_us(void)
-{
-	const char *v = secure_getenv("OPENFILE_SPIN");
-	char *end;
-	long us;
-
-	if (v == NULL || *v < '0' || *v > '9')
-		return SPIN_DEFAULT_US;
-	errno = 0;
-	us = strtol(v, &end, 10);
-	return errno != 0 || *end != '\0' || us > SPIN_MAX_US ? SPIN_DEFAULT_US : us;
-}
-
 /* Waits until fd has something for us (or an error, or end of file:
  * whoever reads next finds out), at most timeout_ms (-1: no limit).
  * Returns 0, or -1 with errno (ETIMEDOUT). */
@@ -291,7 +276,7 @@ static int connect_broker(const struct ids *id)
 
 	if (socket_trusted() < 0)
 		return -1;
-	spin_init(&conn.spin, spin_us());
+	spin_init(&conn.spin, spin_us_setting(secure_getenv("OPENFILE_SPIN")), 0);
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
 	if (sizeof OPENFILE_SOCKET_PATH > sizeof sa.sun_path) {

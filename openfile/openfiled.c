@@ -156,7 +156,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		usage(2);
 	}
 	/* Our CPUs are the workers'. */
-	spin_init(&o->spin, spin_us);
+	spin_init(&o->spin, spin_us, 1);
 }
 
 /* The socket systemd passed (LISTEN_FDS, one socket on fd 3), -1 when it

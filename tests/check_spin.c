@@ -40,6 +40,23 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* This thread's CPU time: a wait that spins uses it, one that sleeps
+ * does not. */
+static long long cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void spin_set(struct spin *s, long long ns, int hot)
+{
+	memset(s, 0, sizeof *s);
+	s->ns = ns;
+	s->hot = hot;
+}
+
 static int cpus(void)
 {
 	cpu_set_t set;
@@ -52,12 +69,14 @@ START_TEST(window_from_microseconds)
 {
 	struct spin s;
 
-	spin_init(&s, 0);
+	spin_init(&s, 0, 0);
 	ck_assert_int_eq(s.ns, 0);
 	ck_assert_int_eq(s.hot, 1);
-	spin_init(&s, 250);
+	spin_init(&s, 250, 1);
 	ck_assert_int_eq(s.ns, cpus() > 1 ? 250000 : 0);
 	ck_assert_int_eq(s.hot, 1);
+	ck_assert_int_eq(s.budgeted, 1);
+	ck_assert_int_eq(s.budget, s.ns);
 }
 END_TEST
 
@@ -77,7 +96,7 @@ START_TEST(no_window_on_one_cpu)
 		CPU_SET((size_t)sched_getcpu(), &one);
 		if (sched_setaffinity(0, sizeof one, &one) < 0)
 			_exit(2);
-		spin_init(&s, SPIN_MAX_US);
+		spin_init(&s, SPIN_MAX_US, 0);
 		_exit(s.ns == 0 ? 0 : 1);
 	}
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
@@ -88,9 +107,10 @@ END_TEST
 
 START_TEST(ready_at_once)
 {
-	struct spin s = { 1000000000LL, 1 };
+	struct spin s;
 	struct pollfd p = { sv[0], POLLIN, 0 };
 
+	spin_set(&s, 1000000000LL, 1);
 	ck_assert_int_eq(write(sv[1], "x", 1), 1);
 	ck_assert_int_eq(spin_wait(&s, &p, 1, NULL, NULL), 1);
 	ck_assert(p.revents & POLLIN);
@@ -98,25 +118,25 @@ START_TEST(ready_at_once)
 }
 END_TEST
 
-/* Nothing comes: the spin ends with its window, then the timeout; the
- * peer did not keep to the window, so the next wait sleeps at once. */
+/* Nothing comes: the spin uses its window, then the timeout; the peer
+ * did not keep to the window, so the next wait sleeps at once. */
 START_TEST(nothing_comes_cools)
 {
-	const long long window = 20000000LL; /* 20 ms */
-	struct spin s = { window, 1 };
+	const long long window = 30000000LL; /* 30 ms */
+	struct spin s;
 	struct pollfd p = { sv[0], POLLIN, 0 };
 	struct timespec timeout = { 0, 10000000 };
-	long long t = now_ns();
+	long long t = now_ns(), c;
 
+	spin_set(&s, window, 1);
 	ck_assert_int_eq(spin_wait(&s, &p, 1, &timeout, NULL), 0);
 	ck_assert_int_ge(now_ns() - t, window);
 	ck_assert_int_eq(s.hot, 0);
-	/* Cold: no spinning, only the timeout's wait (far below the window,
-	 * which a spin would have filled first). */
-	timeout.tv_nsec = 0;
-	t = now_ns();
+	/* Cold: a 50 ms wait that sleeps through, using next to no CPU. */
+	timeout.tv_nsec = 50000000;
+	c = cpu_ns();
 	ck_assert_int_eq(spin_wait(&s, &p, 1, &timeout, NULL), 0);
-	ck_assert_int_lt(now_ns() - t, window);
+	ck_assert_int_lt(cpu_ns() - c, 10000000);
 	ck_assert_int_eq(s.hot, 0);
 }
 END_TEST
@@ -124,9 +144,10 @@ END_TEST
 /* A wait that ends within the window, asleep, makes the next one spin. */
 START_TEST(quick_answer_warms)
 {
-	struct spin s = { 1000000000LL, 0 };
+	struct spin s;
 	struct pollfd p = { sv[0], POLLIN, 0 };
 
+	spin_set(&s, 1000000000LL, 0);
 	ck_assert_int_eq(write(sv[1], "x", 1), 1);
 	ck_assert_int_eq(spin_wait(&s, &p, 1, NULL, NULL), 1);
 	ck_assert_int_eq(s.hot, 1);
@@ -135,7 +156,7 @@ END_TEST
 
 static void *write_later(void *arg)
 {
-	struct timespec d = { 0, 2000000 };
+	struct timespec d = { 0, 50000000 };
 
 	nanosleep(&d, NULL);
 	if (write(*(int *)arg, "x", 1) != 1)
@@ -143,28 +164,79 @@ static void *write_later(void *arg)
 	return NULL;
 }
 
-/* An answer that comes while we spin is taken, and we stay hot. */
-START_TEST(caught_while_spinning)
+/* Waits hot or cold for a byte written 50 ms later; returns the CPU time
+ * the wait used. */
+static long long wait_for_late_byte(struct spin *s)
 {
-	struct spin s = { 10 * 1000000000LL, 1 };
 	struct pollfd p = { sv[0], POLLIN, 0 };
 	pthread_t t;
+	long long c;
 	void *r;
 
 	ck_assert_int_eq(pthread_create(&t, NULL, write_later, &sv[1]), 0);
-	ck_assert_int_eq(spin_wait(&s, &p, 1, NULL, NULL), 1);
+	c = cpu_ns();
+	ck_assert_int_eq(spin_wait(s, &p, 1, NULL, NULL), 1);
+	c = cpu_ns() - c;
 	ck_assert_int_eq(pthread_join(t, &r), 0);
 	ck_assert_ptr_null(r);
+	return c;
+}
+
+/* Hot, the wait spins (uses CPU) until the answer comes, and stays hot;
+ * cold, it sleeps. */
+START_TEST(hot_spins_cold_sleeps)
+{
+	struct spin s;
+
+	spin_set(&s, 10 * 1000000000LL, 1);
+	ck_assert_int_ge(wait_for_late_byte(&s), 10000000);
 	ck_assert_int_eq(s.hot, 1);
+	spin_set(&s, 10 * 1000000000LL, 0);
+	ck_assert_int_lt(wait_for_late_byte(&s), 10000000);
+}
+END_TEST
+
+/* Budgeted, a wait spins no longer than the budget left plus the time
+ * since the last wait ended (the work between them). */
+START_TEST(budget_bounds_the_spin)
+{
+	struct spin s;
+	struct pollfd p = { sv[0], POLLIN, 0 };
+	struct timespec timeout = { 0, 0 };
+	long long t;
+
+	/* Nothing left, nothing done since: no spinning at all. */
+	spin_set(&s, 10 * 1000000000LL, 1);
+	s.budgeted = 1;
+	t = now_ns();
+	s.woke = t;
+	ck_assert_int_eq(spin_wait(&s, &p, 1, &timeout, NULL), 0);
+	ck_assert_int_lt(now_ns() - t, 1000000000LL);
+	/* 40 ms of work since the last wait: a spin of about that. */
+	s.hot = 1;
+	s.budget = 0;
+	s.woke = now_ns() - 40000000LL;
+	t = now_ns();
+	ck_assert_int_eq(spin_wait(&s, &p, 1, &timeout, NULL), 0);
+	ck_assert_int_ge(now_ns() - t, 30000000LL);
+	ck_assert_int_lt(now_ns() - t, 1000000000LL);
+	ck_assert_int_le(s.budget, 0);
+	/* Not budgeted: the whole window, whatever was done. */
+	spin_set(&s, 60000000LL, 1);
+	s.woke = now_ns();
+	t = now_ns();
+	ck_assert_int_eq(spin_wait(&s, &p, 1, &timeout, NULL), 0);
+	ck_assert_int_ge(now_ns() - t, 60000000LL);
 }
 END_TEST
 
 /* End of file and a peer gone are events too: the reader finds out. */
 START_TEST(hangup_ends_the_wait)
 {
-	struct spin s = { 1000000000LL, 1 };
+	struct spin s;
 	struct pollfd p = { sv[0], POLLIN, 0 };
 
+	spin_set(&s, 1000000000LL, 1);
 	close(sv[1]);
 	sv[1] = -1;
 	ck_assert_int_eq(spin_wait(&s, &p, 1, NULL, NULL), 1);
@@ -180,14 +252,16 @@ static void on_usr1(int sig)
 }
 
 /* A signal the mask lets in ends a spin as it ends ppoll's sleep; one
- * it keeps out does not. */
+ * it keeps out does not.  Taken up again, the wait goes on with the same
+ * window, not a new one. */
 START_TEST(signals_as_ppoll)
 {
-	struct spin s = { 10 * 1000000000LL, 1 };
+	struct spin s;
 	struct pollfd p = { sv[0], POLLIN, 0 };
 	struct timespec timeout = { 0, 0 };
 	struct sigaction sa;
-	sigset_t block, open_mask, keep_out;
+	sigset_t block, open_mask;
+	long long t;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_usr1;
@@ -197,17 +271,25 @@ START_TEST(signals_as_ppoll)
 	ck_assert_int_eq(sigprocmask(SIG_BLOCK, &block, NULL), 0);
 	ck_assert_int_eq(raise(SIGUSR1), 0);
 	/* Kept out: the spin runs its (short) window and times out. */
-	s.ns = 5000000LL;
-	keep_out = block;
-	ck_assert_int_eq(spin_wait(&s, &p, 1, &timeout, &keep_out), 0);
+	spin_set(&s, 5000000LL, 1);
+	ck_assert_int_eq(spin_wait(&s, &p, 1, &timeout, &block), 0);
 	ck_assert_int_eq(got_usr1, 0);
 	/* Let in: the spin ends at once with EINTR. */
-	s.ns = 10 * 1000000000LL;
-	s.hot = 1;
+	spin_set(&s, 300000000LL, 1);
 	sigemptyset(&open_mask);
+	t = now_ns();
 	ck_assert_int_eq(spin_wait(&s, &p, 1, NULL, &open_mask), -1);
 	ck_assert_int_eq(errno, EINTR);
 	ck_assert_int_eq(got_usr1, 1);
+	ck_assert_int_lt(now_ns() - t, 300000000LL);
+	/* Taken up again 200 ms into its 300 ms window: it spins out the
+	 * rest, not another 300 ms. */
+	s.since = now_ns() - 200000000LL;
+	t = now_ns();
+	ck_assert_int_eq(spin_wait(&s, &p, 1, &timeout, &open_mask), 0);
+	ck_assert_int_lt(now_ns() - t, 250000000LL);
+	ck_assert_int_eq(s.hot, 0);
+	ck_assert_int_eq(s.since, 0);
 	ck_assert_int_eq(sigprocmask(SIG_UNBLOCK, &block, NULL), 0);
 }
 END_TEST
@@ -215,13 +297,32 @@ END_TEST
 /* No window: exactly ppoll, hot or not. */
 START_TEST(no_window_is_ppoll)
 {
-	struct spin s = { 0, 1 };
+	struct spin s;
 	struct pollfd p = { sv[0], POLLIN, 0 };
 	struct timespec timeout = { 0, 0 };
+
+	spin_set(&s, 0, 1);
 
 	ck_assert_int_eq(spin_wait(&s, &p, 1, &timeout, NULL), 0);
 	ck_assert_int_eq(write(sv[1], "x", 1), 1);
 	ck_assert_int_eq(spin_wait(&s, &p, 1, &timeout, NULL), 1);
+}
+END_TEST
+
+/* OPENFILE_SPIN: digits within range, or the default. */
+START_TEST(settings)
+{
+	ck_assert_int_eq(spin_us_setting(NULL), SPIN_DEFAULT_US);
+	ck_assert_int_eq(spin_us_setting("0"), 0);
+	ck_assert_int_eq(spin_us_setting("250"), 250);
+	ck_assert_int_eq(spin_us_setting("1000"), 1000);
+	ck_assert_int_eq(spin_us_setting("1001"), SPIN_DEFAULT_US);
+	ck_assert_int_eq(spin_us_setting(""), SPIN_DEFAULT_US);
+	ck_assert_int_eq(spin_us_setting("-5"), SPIN_DEFAULT_US);
+	ck_assert_int_eq(spin_us_setting("+5"), SPIN_DEFAULT_US);
+	ck_assert_int_eq(spin_us_setting(" 5"), SPIN_DEFAULT_US);
+	ck_assert_int_eq(spin_us_setting("5us"), SPIN_DEFAULT_US);
+	ck_assert_int_eq(spin_us_setting("99999999999999999999999"), SPIN_DEFAULT_US);
 }
 END_TEST
 
@@ -236,10 +337,12 @@ int main(void)
 	tcase_add_test(tc, ready_at_once);
 	tcase_add_test(tc, nothing_comes_cools);
 	tcase_add_test(tc, quick_answer_warms);
-	tcase_add_test(tc, caught_while_spinning);
+	tcase_add_test(tc, hot_spins_cold_sleeps);
+	tcase_add_test(tc, budget_bounds_the_spin);
 	tcase_add_test(tc, hangup_ends_the_wait);
 	tcase_add_test(tc, signals_as_ppoll);
 	tcase_add_test(tc, no_window_is_ppoll);
+	tcase_add_test(tc, settings);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -54,8 +54,8 @@ static int cmd_loop(const char *path, const char *want, int n)
 	return 0;
 }
 
-/* hold PATH WANT SECONDS: one open (the connection), then SECONDS
- * holding the connection without a request. */
+/* hold PATH WANT SECONDS: one open (the connection), "served", then
+ * SECONDS holding the connection without a request, then "ok". */
 static int cmd_hold(const char *path, const char *want, int secs)
 {
 	int r = open_check(path, want);
@@ -64,6 +64,8 @@ static int cmd_hold(const char *path, const char *want, int secs)
 		fprintf(out, "fail: %s\n", r < 0 ? "wrong content" : ename(r));
 		return 1;
 	}
+	fprintf(out, "served\n");
+	fflush(out);
 	sleep((unsigned)secs);
 	fprintf(out, "ok\n");
 	return 0;
