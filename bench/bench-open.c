@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "myopen.h"
-#include "timing.h"
+#include "clock.h"
 
 int main(int argc, char **argv)
 {

@@ -50,10 +50,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "myopen.h"
 #include "spin.h"
 #include "textbook.h"
-#include "timing.h"
 
 #define MAX_CASES 8
 #define MAX_THREADS 64

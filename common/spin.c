@@ -7,15 +7,8 @@
 #include <sched.h>
 #include <stdlib.h>
 
+#include "clock.h"
 #include "spin.h"
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 void spin_init(struct spin *s, long us, int budgeted)
 {

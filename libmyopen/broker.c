@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "myopen.h"
 #include "protocol.h"
 #include "socket-path.h"
@@ -63,14 +64,6 @@ static struct {
 	int hello_due;      /* the hello's reply is still to be read */
 	struct spin spin;   /* how we wait for the broker */
 } conn = { .fd = -1 };
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* Our ids now.  Returns 0, or -1 when real and effective ids differ: the
  * broker would see the effective ones, the helper sees the real ones, and
@@ -136,6 +129,7 @@ static int await(int fd, int timeout_ms)
 			errno = ETIMEDOUT;
 			return -1;
 		}
+		/* Without a limit, ts is never read. */
 		r = spin_wait(&conn.spin, &p, 1, timeout_ms < 0 ? NULL : &ts, NULL);
 		if (r > 0)
 			return 0;

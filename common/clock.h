@@ -1,9 +1,10 @@
 /*
- * timing.h - the clock every bench program reads, so that their figures
- * compare.
+ * clock.h - the one clock for intervals: the library's, the broker
+ * connection's spinning, and every bench program's, so that their
+ * figures compare.
  */
-#ifndef BENCH_TIMING_H
-#define BENCH_TIMING_H
+#ifndef OPENFILE_CLOCK_H
+#define OPENFILE_CLOCK_H
 
 #include <time.h>
 
@@ -16,4 +17,4 @@ static inline long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-#endif /* BENCH_TIMING_H */
+#endif /* OPENFILE_CLOCK_H */
