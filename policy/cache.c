@@ -459,8 +459,8 @@ static const char *str_at(const struct policy_cache *c, uint32_t off,
 }
 
 /* Whether a file or directory is exactly as the cache recorded it. */
-static int source_same(const struct policy_cache *c, uint32_t i,
-		       unsigned flags)
+static int source_same(struct policy *pol, const struct policy_cache *c,
+		       uint32_t i, unsigned flags)
 {
 	const unsigned char *p = c->base + c->sources_off + (size_t)i * SRC_LEN;
 	const char *path = str_at(c, rd32(p), rd32(p + 4)), *why;
@@ -473,7 +473,7 @@ static int source_same(const struct policy_cache *c, uint32_t i,
 		return 0;
 	if (kind == SRC_ABSENT)
 		return lstat(path, &st) < 0 && errno == ENOENT;
-	fd = policy_open_checked(path, flags, kind == SRC_DIR, &why, whypath,
+	fd = policy_open_checked(pol, path, flags, kind == SRC_DIR, &why, whypath,
 				 sizeof whypath);
 	if (fd < 0)
 		return 0;
@@ -500,7 +500,8 @@ static int same_str(const struct policy_cache *c, uint32_t off, uint32_t len,
 }
 
 /* Maps and checks a cache.  Returns it, or NULL with *why. */
-static struct policy_cache *cache_open(const char *cache_path,
+static struct policy_cache *cache_open(struct policy *pol,
+				       const char *cache_path,
 				       const char *main_path, const char *dropin,
 				       unsigned flags, const char **why)
 {
@@ -508,7 +509,7 @@ static struct policy_cache *cache_open(const char *cache_path,
 	char whypath[PATH_MAX];
 	struct stat st;
 	const unsigned char *h;
-	int fd = policy_open_checked(cache_path, flags, 0, why, whypath,
+	int fd = policy_open_checked(pol, cache_path, flags, 0, why, whypath,
 				     sizeof whypath);
 
 	if (fd < 0) {
@@ -552,7 +553,7 @@ static struct policy_cache *cache_open(const char *cache_path,
 		goto fail;
 	*why = "is stale: the policy changed since (run openfile-policy compile)";
 	for (uint32_t i = 0; i < c->nsources; i++)
-		if (!source_same(c, i, flags))
+		if (!source_same(pol, c, i, flags))
 			goto fail;
 	return c;
 fail:
@@ -580,12 +581,16 @@ int policy_load_cached(struct policy *pol, const char *cache_path,
 		       unsigned flags, policy_diag_fn *diag, void *ctx,
 		       const char **stale)
 {
-	pol->cache = cache_open(cache_path, path, dropin_dir, flags, stale);
-	if (pol->cache != NULL) {
+	struct policy_walk w;
+	int began = policy_walk_begin(pol, &w), rc = 0;
+
+	pol->cache = cache_open(pol, cache_path, path, dropin_dir, flags, stale);
+	if (pol->cache != NULL)
 		*stale = NULL;
-		return 0;
-	}
-	return policy_load(pol, path, dropin_dir, flags, diag, ctx);
+	else
+		rc = policy_load(pol, path, dropin_dir, flags, diag, ctx);
+	policy_walk_end(pol, began);
+	return rc;
 }
 
 /* The rule indices stored under key, or NULL. */

@@ -130,23 +130,65 @@ static const char *file_unsafe(const struct stat *st)
 	return NULL;
 }
 
+int policy_walk_begin(struct policy *pol, struct policy_walk *w)
+{
+	if (pol->walk != NULL)
+		return 0;
+	w->n = 0;
+	pol->walk = w;
+	return 1;
+}
+
+/* Forgets the directories below the first keep. */
+static void walk_truncate(struct policy_walk *w, unsigned keep)
+{
+	while (w->n > keep)
+		close(w->fd[--w->n]);
+}
+
+void policy_walk_end(struct policy *pol, int began)
+{
+	if (!began)
+		return;
+	walk_truncate(pol->walk, 0);
+	pol->walk = NULL;
+}
+
+/* Whether directory i of w is path's prefix up to e. */
+static int walk_has(const struct policy_walk *w, unsigned i, const char *path,
+		    const char *e)
+{
+	return w->end[i] == (size_t)(e - path) &&
+	       memcmp(w->path, path, w->end[i]) == 0;
+}
+
 /*
  * Opens path for reading, walking down from "/" one component at a time
  * without following symbolic links and checking each directory on the
  * descriptor it opened, so nothing can be swapped between check and use.
- * Returns the descriptor, or -1 with *why (and *whypath) set.
+ * The directories checked are kept in w for the next path.  Returns the
+ * descriptor, or -1 with *why (and *whypath) set.
  */
-static int open_secure(const char *path, int dir, const char **why,
-		       char *whypath, size_t wplen)
+static int open_secure(struct policy_walk *w, const char *path, int dir,
+		       const char **why, char *whypath, size_t wplen)
 {
 	struct stat st;
 	const char *p = path;
-	int dfd, fd;
+	unsigned d = 0; /* w->fd[d] is where we stand, unless own >= 0 */
+	int own = -1, fd;
 
 	snprintf(whypath, wplen, "/");
-	dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fstat(dfd, &st) < 0 || (*why = dir_unsafe(&st)) != NULL)
-		goto sysfail;
+	if (w->n == 0) {
+		if ((own = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+		    fstat(own, &st) < 0)
+			goto sysfail;
+		if ((*why = dir_unsafe(&st)) != NULL)
+			goto fail;
+		w->fd[0] = own;
+		w->end[0] = 0;
+		w->n = 1;
+		own = -1;
+	}
 	for (;;) {
 		char comp[NAME_MAX + 1];
 		const char *e;
@@ -166,22 +208,44 @@ static int open_secure(const char *path, int dir, const char **why,
 		comp[len] = '\0';
 		if (*e == '\0')
 			break;
-		fd = openat(dfd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (own < 0 && d + 1 < w->n && walk_has(w, d + 1, path, e)) {
+			d++;
+			p = e;
+			continue;
+		}
+		fd = openat(own >= 0 ? own : w->fd[d], comp,
+			    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			goto sysfail;
-		close(dfd);
-		dfd = fd;
-		if (fstat(dfd, &st) < 0)
+		if (fstat(fd, &st) < 0) {
+			close(fd);
 			goto sysfail;
-		if ((*why = dir_unsafe(&st)) != NULL)
+		}
+		if ((*why = dir_unsafe(&st)) != NULL) {
+			close(fd);
 			goto fail;
+		}
+		if (own < 0 && d + 1 < WALK_DEPTH && (size_t)(e - path) < sizeof w->path) {
+			/* Below d, w now holds this path's directories. */
+			walk_truncate(w, d + 1);
+			memcpy(w->path, path, (size_t)(e - path));
+			w->fd[w->n] = fd;
+			w->end[w->n++] = (size_t)(e - path);
+			d++;
+		} else {
+			if (own >= 0)
+				close(own);
+			own = fd;
+		}
 		p = e;
 	}
-	fd = openat(dfd, p, dir ? O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC :
-			      O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	fd = openat(own >= 0 ? own : w->fd[d], p,
+		    dir ? O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC :
+			  O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		goto sysfail;
-	close(dfd);
+	if (own >= 0)
+		close(own);
 	if (fstat(fd, &st) < 0 ||
 	    (*why = dir ? dir_unsafe(&st) : file_unsafe(&st)) != NULL) {
 		if (*why == NULL)
@@ -194,8 +258,8 @@ sysfail:
 	*why = errno == ELOOP ? "is a symbolic link" :
 	       errno == ENOTDIR ? "is not a directory" : strerror(errno);
 fail:
-	if (dfd >= 0)
-		close(dfd);
+	if (own >= 0)
+		close(own);
 	return -1;
 }
 
@@ -217,13 +281,19 @@ static int open_plain(const char *path, int dir, const char **why)
 	return fd;
 }
 
-int policy_open_checked(const char *path, unsigned flags, int dir,
-			const char **why, char *whypath, size_t wplen)
+int policy_open_checked(struct policy *pol, const char *path, unsigned flags,
+			int dir, const char **why, char *whypath, size_t wplen)
 {
+	struct policy_walk w;
+	int began, fd;
+
 	whypath[0] = '\0';
-	return (flags & POLICY_LOAD_SECURE) ?
-		       open_secure(path, dir, why, whypath, wplen) :
-		       open_plain(path, dir, why);
+	if (!(flags & POLICY_LOAD_SECURE))
+		return open_plain(path, dir, why);
+	began = policy_walk_begin(pol, &w);
+	fd = open_secure(pol->walk, path, dir, why, whypath, wplen);
+	policy_walk_end(pol, began);
+	return fd;
 }
 
 /* Remembers what the policy was read from, for a cache to be checked
@@ -287,7 +357,7 @@ static void add_glob_dir(struct policy *pol, const char *pattern,
 		pol->uncacheable = 1;
 		return;
 	}
-	fd = policy_open_checked(dir, flags, 1, &why, whypath, sizeof whypath);
+	fd = policy_open_checked(pol, dir, flags, 1, &why, whypath, sizeof whypath);
 	if (fd >= 0 && fstat(fd, &st) == 0)
 		add_source(pol, dir, SRC_DIR, &st);
 	else if (fd < 0 && errno == ENOENT && lstat(dir, &st) < 0 && errno == ENOENT)
@@ -383,7 +453,7 @@ static int load_file(struct policy *pol, const char *path, unsigned flags,
 		why = "is nested too deeply (at most 8 files, each including the next)";
 		goto report;
 	}
-	fd = policy_open_checked(path, flags, 0, &why, whypath, sizeof whypath);
+	fd = policy_open_checked(pol, path, flags, 0, &why, whypath, sizeof whypath);
 	if (fd < 0)
 		goto report;
 	if (fstat(fd, &st) < 0) {
@@ -483,13 +553,15 @@ int policy_parse(struct policy *pol, const char *name, const char *buf,
 		 size_t len, unsigned flags, policy_diag_fn *diag, void *ctx)
 {
 	struct loader ld = { NULL, 0, 0 };
+	struct policy_walk w;
 	const char *n;
-	int rc = -1;
+	int rc = -1, began = policy_walk_begin(pol, &w);
 
 	pol->ld = &ld;
 	if ((n = policy_intern_file(pol, name)) != NULL)
 		rc = parse_text(pol, n, buf, len, flags, diag, ctx);
 	pol->ld = NULL;
+	policy_walk_end(pol, began);
 	free(ld.ids);
 	pol->failed |= rc < 0;
 	return rc;
@@ -499,7 +571,8 @@ int policy_load(struct policy *pol, const char *path, const char *dropin_dir,
 		unsigned flags, policy_diag_fn *diag, void *ctx)
 {
 	struct loader ld = { NULL, 0, 0 };
-	int rc;
+	struct policy_walk w;
+	int rc, began = policy_walk_begin(pol, &w);
 
 	pol->ld = &ld;
 	rc = load_file(pol, path, flags, diag, ctx, NULL, 0, 0);
@@ -516,6 +589,7 @@ int policy_load(struct policy *pol, const char *path, const char *dropin_dir,
 		}
 	}
 	pol->ld = NULL;
+	policy_walk_end(pol, began);
 	free(ld.ids);
 	pol->failed |= rc < 0;
 	return rc;

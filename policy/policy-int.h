@@ -2,6 +2,7 @@
 #ifndef OPENFILE_POLICY_INT_H
 #define OPENFILE_POLICY_INT_H
 
+#include <limits.h>
 #include <time.h>
 
 #include "policy.h"
@@ -67,12 +68,31 @@ struct policy {
 	struct policy **scratch; /* rules parsed from the cache, kept for
 				  * the decisions that point into them */
 	size_t nscratch;
+	struct policy_walk *walk; /* set while loading or checking a cache */
 };
+
+/* The directories a secure load has checked, from "/" down the last path
+ * opened, kept open: the next file below them (the policy, its drop-in
+ * directory, each drop-in, the cache: all under one prefix) is not walked
+ * to again.  Only root can change a directory that passed the checks, so
+ * a descriptor of it stays as good as a new walk for the whole load. */
+#define WALK_DEPTH 32
+struct policy_walk {
+	int fd[WALK_DEPTH]; /* fd[0] is "/"; n == 0: nothing checked yet */
+	size_t end[WALK_DEPTH]; /* directory i is path[0..end[i]) */
+	char path[PATH_MAX];
+	unsigned n;
+};
+
+/* Gives pol a walk for the length of a load unless it has one; returns
+ * whether it did, for policy_walk_end. */
+int policy_walk_begin(struct policy *pol, struct policy_walk *w);
+void policy_walk_end(struct policy *pol, int began);
 
 /* Opens a policy file (dir: a directory) with the checks flags ask for.
  * Returns the descriptor, or -1 with *why and maybe whypath set. */
-int policy_open_checked(const char *path, unsigned flags, int dir,
-			const char **why, char *whypath, size_t wplen);
+int policy_open_checked(struct policy *pol, const char *path, unsigned flags,
+			int dir, const char **why, char *whypath, size_t wplen);
 
 /* Parses one rule's text as if it stood at file:line. */
 int parse_rule_line(struct policy *pol, const char *file, unsigned line,

@@ -985,6 +985,80 @@ START_TEST(secure_load_refuses_unsafe_files)
 }
 END_TEST
 
+/*
+ * One secure load walks to several files under one prefix and keeps the
+ * directories it checked: each path must still be judged by its own
+ * directories, where it parts from the last one, and past the depth kept.
+ */
+START_TEST(secure_walk_judges_each_path)
+{
+	struct diags d = { .len = 0 };
+	char path[PATH_MAX], deep[PATH_MAX], text[2 * PATH_MAX];
+	struct policy *pol;
+	size_t len;
+
+	make_tmpdir();
+	if (geteuid() != 0) {
+		/* Ours is not root's: the first directory that is not says so. */
+		write_file("policy", "allow * read /x\n");
+		snprintf(path, sizeof path, "%s/policy", tmpdir);
+		pol = policy_new();
+		ck_assert_int_eq(policy_load(pol, path, NULL, POLICY_LOAD_SECURE,
+					     collect, &d), -1);
+		ck_assert_msg(strstr(d.buf, "is not owned by root") != NULL, "%s", d.buf);
+		policy_free(pol);
+		rm_tmpdir();
+		return;
+	}
+	/* Deeper than the walk keeps (32 directories), and a directory named
+	 * as long as the first of those, where the walk parts from them. */
+	len = (size_t)snprintf(deep, sizeof deep, "%s", tmpdir);
+	for (int i = 0; i < 40; i++) {
+		len += (size_t)snprintf(deep + len, sizeof deep - len, "/d%d", i);
+		ck_assert_int_eq(mkdir(deep, 0755), 0);
+	}
+	snprintf(path, sizeof path, "%s/deep.conf", deep + strlen(tmpdir) + 1);
+	write_file(path, "allow * read /deep\n");
+	ck_assert_int_eq(mkdir(strcat(strcpy(path, tmpdir), "/dx"), 0755), 0);
+	ck_assert_int_eq(chmod(path, 0775), 0); /* past the umask */
+	write_file("dx/inc.conf", "allow * read /open\n");
+	ck_assert_int_eq(chmod(tmpdir, 0755), 0);
+	ck_assert_int_eq(chmod(strcat(strcpy(path, tmpdir), "/policy.d"), 0755), 0);
+	write_file("policy.d/a.conf", "allow * read /a\n");
+	snprintf(text, sizeof text, "include %s/deep.conf\ninclude %s/dx/inc.conf\n",
+		 deep, tmpdir);
+	write_file("policy", text);
+	for (int round = 0; round < 2; round++) {
+		char dir[PATH_MAX];
+
+		d.len = 0, d.count = 0, d.buf[0] = '\0';
+		pol = policy_new();
+		snprintf(path, sizeof path, "%s/policy", tmpdir);
+		snprintf(dir, sizeof dir, "%s/policy.d", tmpdir);
+		ck_assert_int_eq(policy_load(pol, path, dir, POLICY_LOAD_SECURE,
+					     collect, &d), (round == 0 ? -1 : 0));
+		if (round == 0) {
+			/* The group-writable directory, named; the files
+			 * around it still read. */
+			ck_assert_int_eq(d.count, 1);
+			snprintf(path, sizeof path, "%s/dx is writable by group or others",
+				 tmpdir);
+			ck_assert_msg(strstr(d.buf, path) != NULL, "%s", d.buf);
+			ck_assert_uint_eq(policy_rule_count(pol), 2);
+			snprintf(path, sizeof path, "%s/dx", tmpdir);
+			ck_assert_int_eq(chmod(path, 0755), 0);
+		} else {
+			ck_assert_msg(d.count == 0, "%s", d.buf);
+			ck_assert(R(pol, &alice, "/deep"));
+			ck_assert(R(pol, &alice, "/open"));
+			ck_assert(R(pol, &alice, "/a"));
+		}
+		policy_free(pol);
+	}
+	rm_tmpdir();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("policy");
@@ -1019,6 +1093,7 @@ int main(void)
 	tcase_add_test(inc, include_loop_and_missing);
 	tcase_add_test(inc, include_depth_is_bounded);
 	tcase_add_test(inc, secure_load_refuses_unsafe_files);
+	tcase_add_test(inc, secure_walk_judges_each_path);
 	tcase_add_test(inc, cache_decides_as_the_engine);
 	tcase_add_test(inc, cache_with_many_groups);
 	tcase_add_test(inc, cache_watches_escaped_include_directories);
