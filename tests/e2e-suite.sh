@@ -147,6 +147,8 @@ check "hostile environment: same grant" "exit 0 answer ok fd" \
 check "hostile environment: same refusal" "exit 13 answer EACCES" \
 	client direct "$H" socket "$D/secret/denied.txt" std
 check "argc 0 is refused" "exit 200 no-answer" client direct "$H" socket x none
+check "every signal ignored by the caller: the helper resets them (SIGTERM ends it)" \
+	"exit 143 no-answer" client direct "$H" ignored x std
 for what in file pipe dgram; do
 	check "descriptor 3 a $what: nothing written" "exit 202 wrote 0" \
 		client direct "$H" "$what" x std
