@@ -33,12 +33,13 @@
 #define HELPER_FD 3
 
 /*
- * Starts the helper with sock on HELPER_FD, an empty environment and no
- * signal blocked.  The signals the host program ignores are left for the
- * helper to reset: it must anyway, as its second step, since anyone can
- * run it, and resetting all 64 here too would cost as many system calls
- * in the child while the caller waits.  Returns 0 and sets *pid, or an
- * errno.
+ * Starts the helper with sock on HELPER_FD, an empty environment, every
+ * signal at its default disposition and none blocked, so that nothing the
+ * host program set up reaches it.  The helper resets them too, as it must
+ * for any caller; asking for every default here is still the cheapest
+ * spawn: without it, glibc's child reads each disposition to find the
+ * handled ones (122 system calls against 64 with glibc 2.36).  Returns 0
+ * and sets *pid, or an errno.
  */
 static int spawn_helper(int sock, pid_t *pid)
 {
@@ -47,16 +48,19 @@ static int spawn_helper(int sock, pid_t *pid)
 	static char *const envp[] = { NULL };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	sigset_t none;
+	sigset_t none, all;
 	int err;
 
 	sigemptyset(&none);
+	sigfillset(&all);
 	if ((err = posix_spawnattr_init(&attr)) != 0)
 		return err;
 	if ((err = posix_spawn_file_actions_init(&fa)) != 0)
 		goto out_attr;
-	if ((err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK)) != 0 ||
+	if ((err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+					    POSIX_SPAWN_SETSIGDEF)) != 0 ||
 	    (err = posix_spawnattr_setsigmask(&attr, &none)) != 0 ||
+	    (err = posix_spawnattr_setsigdefault(&attr, &all)) != 0 ||
 	    (err = posix_spawn_file_actions_adddup2(&fa, sock, HELPER_FD)) != 0)
 		goto out_fa;
 	err = posix_spawn(pid, OPENFILE_HELPER_PATH, &fa, &attr, argv, envp);
