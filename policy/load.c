@@ -209,6 +209,11 @@ static int open_secure(struct policy_walk *w, const char *path, int dir,
 		if (*e == '\0')
 			break;
 		if (own < 0 && d + 1 < w->n && walk_has(w, d + 1, path, e)) {
+			/* Checked again for this path, as a new walk would. */
+			if (fstat(w->fd[d + 1], &st) < 0)
+				goto sysfail;
+			if ((*why = dir_unsafe(&st)) != NULL)
+				goto fail;
 			d++;
 			p = e;
 			continue;
@@ -246,10 +251,11 @@ static int open_secure(struct policy_walk *w, const char *path, int dir,
 		goto sysfail;
 	if (own >= 0)
 		close(own);
-	if (fstat(fd, &st) < 0 ||
-	    (*why = dir ? dir_unsafe(&st) : file_unsafe(&st)) != NULL) {
-		if (*why == NULL)
-			*why = strerror(errno);
+	if (fstat(fd, &st) < 0)
+		*why = strerror(errno);
+	else
+		*why = dir ? dir_unsafe(&st) : file_unsafe(&st);
+	if (*why != NULL) {
 		close(fd);
 		return -1;
 	}

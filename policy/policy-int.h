@@ -74,8 +74,10 @@ struct policy {
 /* The directories a secure load has checked, from "/" down the last path
  * opened, kept open: the next file below them (the policy, its drop-in
  * directory, each drop-in, the cache: all under one prefix) is not walked
- * to again.  Only root can change a directory that passed the checks, so
- * a descriptor of it stays as good as a new walk for the whole load. */
+ * to again.  Each is checked again (fstat) for each path that passes
+ * through it; only the lookups are saved.  No one but root can rename
+ * entries in a directory that passed, so its descriptor reaches what a
+ * new lookup of its name would. */
 #define WALK_DEPTH 32
 struct policy_walk {
 	int fd[WALK_DEPTH]; /* fd[0] is "/"; n == 0: nothing checked yet */

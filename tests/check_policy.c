@@ -7,6 +7,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -985,6 +986,15 @@ START_TEST(secure_load_refuses_unsafe_files)
 }
 END_TEST
 
+static int open_fds(void)
+{
+	int n = 0;
+
+	for (int fd = 0; fd < 1024; fd++)
+		n += fcntl(fd, F_GETFD) >= 0;
+	return n;
+}
+
 /*
  * One secure load walks to several files under one prefix and keeps the
  * directories it checked: each path must still be judged by its own
@@ -1019,17 +1029,26 @@ START_TEST(secure_walk_judges_each_path)
 	}
 	snprintf(path, sizeof path, "%s/deep.conf", deep + strlen(tmpdir) + 1);
 	write_file(path, "allow * read /deep\n");
+	/* ... and group-writable at depth 41, below what the walk keeps. */
+	strcat(deep, "/w");
+	ck_assert_int_eq(mkdir(deep, 0755), 0);
+	ck_assert_int_eq(chmod(deep, 0775), 0);
+	snprintf(path, sizeof path, "%s/w.conf", deep + strlen(tmpdir) + 1);
+	write_file(path, "allow * read /w\n");
+	deep[strlen(deep) - 2] = '\0';
 	ck_assert_int_eq(mkdir(strcat(strcpy(path, tmpdir), "/dx"), 0755), 0);
 	ck_assert_int_eq(chmod(path, 0775), 0); /* past the umask */
 	write_file("dx/inc.conf", "allow * read /open\n");
 	ck_assert_int_eq(chmod(tmpdir, 0755), 0);
 	ck_assert_int_eq(chmod(strcat(strcpy(path, tmpdir), "/policy.d"), 0755), 0);
 	write_file("policy.d/a.conf", "allow * read /a\n");
-	snprintf(text, sizeof text, "include %s/deep.conf\ninclude %s/dx/inc.conf\n",
-		 deep, tmpdir);
+	snprintf(text, sizeof text,
+		 "include %s/deep.conf\ninclude %s/w/w.conf\ninclude %s/dx/inc.conf\n",
+		 deep, deep, tmpdir);
 	write_file("policy", text);
 	for (int round = 0; round < 2; round++) {
 		char dir[PATH_MAX];
+		int fds = open_fds();
 
 		d.len = 0, d.count = 0, d.buf[0] = '\0';
 		pol = policy_new();
@@ -1037,19 +1056,27 @@ START_TEST(secure_walk_judges_each_path)
 		snprintf(dir, sizeof dir, "%s/policy.d", tmpdir);
 		ck_assert_int_eq(policy_load(pol, path, dir, POLICY_LOAD_SECURE,
 					     collect, &d), (round == 0 ? -1 : 0));
+		/* The walk's descriptors are closed with the load. */
+		ck_assert_int_eq(open_fds(), fds);
 		if (round == 0) {
-			/* The group-writable directory, named; the files
-			 * around it still read. */
-			ck_assert_int_eq(d.count, 1);
+			/* The group-writable directories, named; the files
+			 * around them still read. */
+			ck_assert_int_eq(d.count, 2);
+			snprintf(path, sizeof path, "%s/w is writable by group or others",
+				 deep);
+			ck_assert_msg(strstr(d.buf, path) != NULL, "%s", d.buf);
 			snprintf(path, sizeof path, "%s/dx is writable by group or others",
 				 tmpdir);
 			ck_assert_msg(strstr(d.buf, path) != NULL, "%s", d.buf);
 			ck_assert_uint_eq(policy_rule_count(pol), 2);
 			snprintf(path, sizeof path, "%s/dx", tmpdir);
 			ck_assert_int_eq(chmod(path, 0755), 0);
+			snprintf(path, sizeof path, "%s/w", deep);
+			ck_assert_int_eq(chmod(path, 0755), 0);
 		} else {
 			ck_assert_msg(d.count == 0, "%s", d.buf);
 			ck_assert(R(pol, &alice, "/deep"));
+			ck_assert(R(pol, &alice, "/w"));
 			ck_assert(R(pol, &alice, "/open"));
 			ck_assert(R(pol, &alice, "/a"));
 		}
