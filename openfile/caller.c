@@ -1,6 +1,6 @@
 /*
  * caller.c - who is asking: the real uid, gid and groups the kernel gave
- * the helper, and their names.  Nothing the caller sends or sets (USER,
+ * the helper, and the names a policy can use.  Nothing the caller sends or sets (USER,
  * LOGNAME, SUDO_USER, ...) is consulted.
  */
 #include "config.h"
@@ -48,7 +48,7 @@ static char *name_of(int group, unsigned id)
 	return name;
 }
 
-int caller_load(struct caller_id *c)
+int caller_load(struct caller_id *c, int group_names)
 {
 	gid_t gid = getgid();
 	int n = getgroups(0, NULL);
@@ -64,7 +64,9 @@ int caller_load(struct caller_id *c)
 	n = getgroups(n, c->gids + 1);
 	if (n < 0)
 		return -1;
-	for (int i = 0; i <= n; i++)
+	/* The primary group's name always (%g may use it); the others' only
+	 * when a rule names a group. */
+	for (int i = 0; i <= (group_names ? n : 0); i++)
 		c->names[i] = name_of(1, c->gids[i]);
 	c->pc.uid = getuid();
 	c->user = name_of(0, c->pc.uid);

@@ -58,12 +58,14 @@ int main(int argc, char *argv[])
 		audit_error("%s", why);
 		fail(HELPER_EXIT_NOPRIV);
 	}
-	if (caller_load(&caller) < 0) {
+	/* 4: the policy, checked before parsing; unusable means deny. */
+	env.pol = policy_read(1);
+	/* Who asks, by name too: the names of the supplementary groups only
+	 * if a rule names a group. */
+	if (caller_load(&caller, policy_names_groups(env.pol)) < 0) {
 		audit_error("cannot learn the caller's identity");
 		fail(HELPER_EXIT_SYSTEM);
 	}
-	/* 4: the policy, checked before parsing; unusable means deny. */
-	env.pol = policy_read(1);
 	env.client = request_peer_pid(SOCK_FD);
 	/* Only the calls the rest needs, from here on. */
 	if (confine_syscalls(0) < 0) {

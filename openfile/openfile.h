@@ -97,7 +97,7 @@ struct caller_id {
 	char **names;
 	char *user;
 };
-int caller_load(struct caller_id *c);
+int caller_load(struct caller_id *c, int group_names);
 
 /* request.c: step 5.  Whether fd is an AF_UNIX stream socket, listening
  * or not as asked; request_socket_ok: a connected one. */

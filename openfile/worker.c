@@ -255,7 +255,7 @@ void worker_run(int main_fd, int retire_fd, const struct peer *who,
 			pause();
 	}
 #endif
-	if (caller_load(&caller) < 0) {
+	if (caller_load(&caller, policy_names_groups(pol)) < 0) {
 		audit_error("cannot learn the identity of uid %u", (unsigned)who->uid);
 		_exit(HELPER_EXIT_SYSTEM);
 	}

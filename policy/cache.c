@@ -621,6 +621,25 @@ static const unsigned char *lookup(const struct policy_cache *c,
 	return NULL;
 }
 
+/* Every rule is indexed under its subject: one that names a group, under
+ * a key "g:NAME\n...".  (A slot whose key cannot be read is never found
+ * by a lookup either.) */
+int cache_names_groups(const struct policy *pol)
+{
+	const struct policy_cache *c = pol->cache;
+
+	for (uint32_t i = 0; i < c->nslots; i++) {
+		const unsigned char *s = c->base + c->slots_off + (size_t)i * SLOT_LEN;
+		const char *k;
+
+		if (rd64(s) != 0 &&
+		    (k = str_at(c, rd32(s + 8), rd32(s + 12))) != NULL &&
+		    strncmp(k, "g:", 2) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int by_index(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;

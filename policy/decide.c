@@ -54,6 +54,19 @@ int policy_rule_applies(const struct policy_rule *r,
 	return subject_match(r, caller);
 }
 
+int policy_names_groups(const struct policy *pol)
+{
+	if (pol == NULL)
+		return 0;
+	if (pol->cache != NULL)
+		return cache_names_groups(pol);
+	for (size_t i = 0; i < pol->nrules; i++)
+		if (pol->rules[i].subject == SUBJ_GROUP &&
+		    pol->rules[i].subject_name != NULL)
+			return 1;
+	return 0;
+}
+
 int policy_decide(const struct policy *pol, const struct policy_caller *caller,
 		  const char *path, unsigned type, unsigned access,
 		  struct policy_decision *d)

@@ -107,6 +107,8 @@ const struct policy *cache_candidates(const struct policy *pol,
 				      const struct policy_caller *caller,
 				      const char *path, int for_dir, int *below);
 void policy_cache_close(struct policy *pol);
+/* policy_names_groups for a policy in its cache. */
+int cache_names_groups(const struct policy *pol);
 
 /* Parses one file's text; name must already be owned by pol. */
 int parse_text(struct policy *pol, const char *name, const char *buf,

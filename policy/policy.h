@@ -121,6 +121,14 @@ int policy_reads(const struct policy *pol, const char *path);
 size_t policy_rule_count(const struct policy *pol);
 const struct policy_rule *policy_rule_at(const struct policy *pol, size_t i);
 
+/*
+ * Whether a rule names a group: only then can the names of a caller's
+ * supplementary groups matter (the primary group's may, through %g).
+ * Looking them up costs a lookup in the group database each, which may be
+ * a network directory.  0 for no policy.
+ */
+int policy_names_groups(const struct policy *pol);
+
 /* Who is asking, as the kernel says. */
 struct policy_caller {
 	uid_t uid;

@@ -7,7 +7,6 @@
 
 #include <check.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -782,7 +781,8 @@ START_TEST(cache_decides_as_the_engine)
 	static const struct policy_caller *const callers[] = { &alice, &bob, &nameless };
 	static char text[1 << 16];
 	char path[PATH_MAX], cache[PATH_MAX];
-	unsigned decisions = 0, allowed = 0;
+	unsigned decisions = 0, allowed = 0, unnamed_rounds = 0;
+	int names;
 
 	make_tmpdir();
 	snprintf(path, sizeof path, "%s/policy", tmpdir);
@@ -801,6 +801,8 @@ START_TEST(cache_decides_as_the_engine)
 		ck_assert_int_eq(policy_load_cached(fast, cache, path, NULL, 0,
 						    collect, &d, &why), 0);
 		ck_assert_msg(why == NULL, "cache not used: %s", why);
+		names = policy_names_groups(full);
+		ck_assert_int_eq(policy_names_groups(fast), names);
 		for (unsigned q = 0; q < 400; q++) {
 			const struct policy_caller *c = callers[rnd(3)];
 			struct policy_decision a, b;
@@ -809,10 +811,16 @@ START_TEST(cache_decides_as_the_engine)
 
 			{
 				char req[PATH_MAX];
+				/* As the helper asks when no rule names a
+				 * group: the primary group's name only. */
+				const char *first[8] = { c->group_names[0] };
+				struct policy_caller unnamed = *c;
 
+				unnamed.group_names = first;
 				random_path(req, sizeof req);
 				ra = policy_decide(full, c, req, type, acc, &a);
-				rb = policy_decide(fast, c, req, type, acc, &b);
+				rb = policy_decide(fast, names ? c : &unnamed, req,
+						   type, acc, &b);
 				ck_assert_msg(ra == rb && a.mode == b.mode &&
 						      (a.rule == NULL) == (b.rule == NULL) &&
 						      (a.rule == NULL ||
@@ -823,19 +831,61 @@ START_TEST(cache_decides_as_the_engine)
 					      a.rule ? a.rule->line : 0, rb,
 					      b.rule ? b.rule->line : 0, text);
 				ck_assert_msg(policy_may_traverse(full, c, req) ==
-						      policy_may_traverse(fast, c, req),
+						      policy_may_traverse(fast, names ? c : &unnamed, req),
 					      "traverse %s for %s\n%s", req,
 					      c->user ? c->user : "?", text);
 				decisions++;
 				allowed += (unsigned)ra;
 			}
 		}
+		unnamed_rounds += !names;
 		policy_free(full);
 		policy_free(fast);
 	}
-	/* The generated cases must exercise both answers. */
+	/* The generated cases must exercise both answers, and policies that
+	 * name groups and that do not. */
+	ck_assert_uint_gt(unnamed_rounds, 5);
+	ck_assert_uint_lt(unnamed_rounds, 55);
 	ck_assert_uint_gt(allowed, decisions / 50);
 	ck_assert_uint_lt(allowed, decisions - decisions / 50);
+	rm_tmpdir();
+}
+END_TEST
+
+START_TEST(names_groups_only_when_a_rule_does)
+{
+	static const struct {
+		const char *text;
+		int names;
+	} cases[] = {
+		{ "allow * read /x\nallow user alice read /y/%g\n", 0 },
+		{ "allow group 10 read /x\n", 0 },
+		{ "allow * read /x\ndeny group interns read /x/secret\n", 1 },
+		{ "allow group adm read /var/log/**\n", 1 },
+	};
+	char path[PATH_MAX], cache[PATH_MAX];
+
+	ck_assert_int_eq(policy_names_groups(NULL), 0);
+	make_tmpdir();
+	snprintf(path, sizeof path, "%s/policy", tmpdir);
+	snprintf(cache, sizeof cache, "%s/policy.cache", tmpdir);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct policy *full = policy_new(), *fast = policy_new();
+		struct diags d = { .len = 0 };
+		const char *why = NULL;
+
+		write_file("policy", cases[i].text);
+		ck_assert_int_eq(policy_load(full, path, NULL, 0, collect, &d), 0);
+		ck_assert_int_eq(policy_cache_write(full, path, NULL, cache, &why), 0);
+		ck_assert_int_eq(policy_load_cached(fast, cache, path, NULL, 0,
+						    collect, &d, &why), 0);
+		ck_assert_ptr_null(why);
+		ck_assert_msg(policy_names_groups(full) == cases[i].names &&
+				      policy_names_groups(fast) == cases[i].names,
+			      "%s", cases[i].text);
+		policy_free(full);
+		policy_free(fast);
+	}
 	rm_tmpdir();
 }
 END_TEST
@@ -986,15 +1036,6 @@ START_TEST(secure_load_refuses_unsafe_files)
 }
 END_TEST
 
-static int open_fds(void)
-{
-	int n = 0;
-
-	for (int fd = 0; fd < 1024; fd++)
-		n += fcntl(fd, F_GETFD) >= 0;
-	return n;
-}
-
 /*
  * One secure load walks to several files under one prefix and keeps the
  * directories it checked: each path must still be judged by its own
@@ -1048,7 +1089,7 @@ START_TEST(secure_walk_judges_each_path)
 	write_file("policy", text);
 	for (int round = 0; round < 2; round++) {
 		char dir[PATH_MAX];
-		int fds = open_fds();
+		int fds = tu_count_fds();
 
 		d.len = 0, d.count = 0, d.buf[0] = '\0';
 		pol = policy_new();
@@ -1057,7 +1098,7 @@ START_TEST(secure_walk_judges_each_path)
 		ck_assert_int_eq(policy_load(pol, path, dir, POLICY_LOAD_SECURE,
 					     collect, &d), (round == 0 ? -1 : 0));
 		/* The walk's descriptors are closed with the load. */
-		ck_assert_int_eq(open_fds(), fds);
+		ck_assert_int_eq(tu_count_fds(), fds);
 		if (round == 0) {
 			/* The group-writable directories, named; the files
 			 * around them still read. */
@@ -1121,6 +1162,7 @@ int main(void)
 	tcase_add_test(inc, include_depth_is_bounded);
 	tcase_add_test(inc, secure_load_refuses_unsafe_files);
 	tcase_add_test(inc, secure_walk_judges_each_path);
+	tcase_add_test(inc, names_groups_only_when_a_rule_does);
 	tcase_add_test(inc, cache_decides_as_the_engine);
 	tcase_add_test(inc, cache_with_many_groups);
 	tcase_add_test(inc, cache_watches_escaped_include_directories);

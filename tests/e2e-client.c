@@ -11,7 +11,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -433,9 +432,7 @@ static int cmd_direct(const char *helper, const char *what, const char *path,
 	char **args = direct_argv(argspec);
 	char tmpl[] = "/tmp/e2e-direct.XXXXXX";
 	int sv[2] = { -1, -1 }, target = -1, st;
-	int ignored = strcmp(what, "ignored") == 0;
-	int socket_like = strcmp(what, "socket") == 0 || strcmp(what, "fds") == 0 ||
-			  ignored;
+	int socket_like = strcmp(what, "socket") == 0 || strcmp(what, "fds") == 0;
 	pid_t pid;
 
 	if (socket_like) {
@@ -469,11 +466,6 @@ static int cmd_direct(const char *helper, const char *what, const char *path,
 		if (strcmp(what, "fds") == 0)
 			for (int fd = 10; fd < 510; fd++)
 				dup2(3, fd);
-		/* Ignored dispositions survive exec: the helper must reset
-		 * them, or a caller could keep it from its own timeout. */
-		if (ignored)
-			for (int sig = 1; sig < NSIG; sig++)
-				signal(sig, SIG_IGN);
 		execve(helper, args, (char *const *)env);
 		_exit(127);
 	}
@@ -484,17 +476,7 @@ static int cmd_direct(const char *helper, const char *what, const char *path,
 		int fd = -1, status = -1;
 		ssize_t n;
 
-		if (ignored) {
-			/* No request: it waits for one, until told to stop. */
-			struct pollfd pf = { sv[0], POLLIN, 0 };
-
-			usleep(200000);
-			kill(pid, SIGTERM);
-			if (poll(&pf, 1, 5000) == 0)
-				kill(pid, SIGKILL); /* it kept ignoring it */
-		} else {
-			(void)send_request(sv[0], path, O_RDONLY); /* it may have refused already */
-		}
+		(void)send_request(sv[0], path, O_RDONLY); /* it may have refused already */
 		n = my_recv_fd(sv[0], &fd, rep, sizeof rep, 0);
 		waitpid(pid, &st, 0);
 		if (n == (ssize_t)sizeof rep && proto_reply_decode(rep, &status) == 0)
@@ -677,7 +659,7 @@ int main(int argc, char **argv)
 		"  reaper PATH | closed-fds PATH FDS | nofile PATH ROOM |\n"
 		"  alarm PATH N | mixed ALLOWED DENIED MISSING THREADS N |\n"
 		"  forker PATH N SECONDS | cpu MS COMMAND... |\n"
-		"  direct HELPER socket|fds|ignored|file|pipe|dgram|listen|closed PATH ARGV |\n"
+		"  direct HELPER socket|fds|file|pipe|dgram|listen|closed PATH ARGV |\n"
 		"  %s |\n  %s\n", attack_usage, broker_usage);
 	return 2;
 }

@@ -23,6 +23,7 @@ put secret/allowed.txt allowed
 put secret/denied.txt denied
 put secret/by-name.txt by-name
 put secret/by-group.txt by-group
+put secret/by-supp.txt by-supp
 put ro/file ro-content
 put ro/hidden hidden
 put ro/sub/deep.txt deep
@@ -61,6 +62,7 @@ allow * read $D/userdir/**
 allow * write,create $D/userdrop/*
 allow user nobody read $D/secret/by-name.txt
 allow group $(id -gn nobody) read $D/secret/by-group.txt
+allow group $SUPP read $D/secret/by-supp.txt
 POLICY
 	chmod 0644 "$POL"
 	# Most tests run with the compiled cache; changes after this make it

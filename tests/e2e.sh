@@ -39,6 +39,8 @@ fi
 RACE=${RACE:-5}
 U=$(id -u nobody)
 G=$(id -g nobody)
+# A group nobody is not in, for rules naming a supplementary group.
+SUPP=$(getent group 1 | cut -d: -f1)
 H=$P/libexec/openfile
 D=$P/data
 POL=$P/etc/policy
