@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "openfile.h"
 
 #ifndef HAVE_CLOSE_RANGE
-#include <sys/syscall.h>
 static int close_range(unsigned first, unsigned last, int flags)
 {
 	return (int)syscall(SYS_close_range, first, last, flags);
@@ -55,6 +55,19 @@ void fds_close_from(int first)
 	}
 }
 
+/*
+ * The signals glibc keeps for itself (the first two real-time ones) are
+ * refused by its sigaction, but a caller can ignore them with the system
+ * call, and execve keeps that.  The kernel's struct sigaction all zero is
+ * SIG_DFL, no flags and an empty mask on every architecture.
+ */
+static void kernel_default(int sig)
+{
+	unsigned long ksa[8] = { 0 };
+
+	(void)syscall(SYS_rt_sigaction, sig, ksa, NULL, (size_t)(NSIG / 8));
+}
+
 void signals_default(void)
 {
 	struct sigaction sa;
@@ -63,7 +76,8 @@ void signals_default(void)
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
 	for (int sig = 1; sig < NSIG; sig++)
-		(void)sigaction(sig, &sa, NULL); /* KILL and STOP refuse */
+		if (sigaction(sig, &sa, NULL) < 0 && sig != SIGKILL && sig != SIGSTOP)
+			kernel_default(sig);
 }
 
 /*

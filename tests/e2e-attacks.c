@@ -32,7 +32,7 @@
 #include "e2e-client.h"
 
 const char attack_usage[] =
-	"probe HELPER | limit RES VALUE PATH FLAGS | ctty | flags PATH | reopen PATH |\n"
+	"probe HELPER | signals HELPER | limit RES VALUE PATH FLAGS | ctty | flags PATH | reopen PATH |\n"
 	"  sockets | socket-leak PATH THREADS CALLS | chaos ALLOWED DENIED MISSING N |\n"
 	"  race-flip DIR SECRETDIR SECONDS | race-stop HELPER DIR SECRETDIR SECONDS |\n"
 	"  race-kill DATADIR SECONDS | create-loop DIR SECONDS | stallfs MOUNTPOINT SECONDS";
@@ -55,7 +55,9 @@ static int is_public(int fd)
 }
 
 /* Starts the helper as my_open would, on a socketpair; *sock is ours. */
-static pid_t spawn_helper(const char *helper, int *sock)
+/* Runs the helper on a socketpair; with hostile_signals, with every signal
+ * ignored and blocked, which execve passes on. */
+static pid_t spawn_helper(const char *helper, int *sock, int hostile_signals)
 {
 	static char a0[] = "openfile", a1[] = "3";
 	char *argv[] = { a0, a1, NULL }, *envp[] = { NULL };
@@ -66,7 +68,22 @@ static pid_t spawn_helper(const char *helper, int *sock)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
+		sigset_t all;
+
 		dup2(sv[1], 3);
+		if (hostile_signals) {
+			/* glibc's own two through the system call, which it
+			 * does not refuse. */
+			for (int sig = 1; sig < NSIG; sig++) {
+				unsigned long ksa[8] = { (unsigned long)SIG_IGN };
+
+				if (signal(sig, SIG_IGN) == SIG_ERR)
+					syscall(SYS_rt_sigaction, sig, ksa, NULL,
+						(size_t)(NSIG / 8));
+			}
+			sigfillset(&all);
+			sigprocmask(SIG_BLOCK, &all, NULL);
+		}
 		execve(helper, argv, envp);
 		_exit(127);
 	}
@@ -101,20 +118,48 @@ static int recv_answer(int sock)
 	return status ? -status : fd;
 }
 
+/* A line of /proc/PID/status, its value into val ("?" if none). */
+static void status_field(const char *status, const char *name, char *val,
+			 size_t len)
+{
+	char line[256];
+	size_t n = strlen(name);
+	FILE *f = fopen(status, "r");
+
+	snprintf(val, len, "?");
+	while (f != NULL && fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, name, n) == 0 && line[n] == ':') {
+			snprintf(val, len, "%s", line + n + 1 + strspn(line + n + 1, "\t "));
+			val[strcspn(val, "\n")] = '\0';
+		}
+	if (f != NULL)
+		fclose(f);
+}
+
 /* Whether /proc/PID/status shows a sleeping process with no_new_privs. */
 static int helper_waiting(const char *status)
 {
-	char line[256];
-	int sleeping = 0, nnp = 0;
-	FILE *f = fopen(status, "r");
+	char state[64], nnp[64];
 
-	while (f != NULL && fgets(line, sizeof line, f) != NULL) {
-		sleeping |= strcmp(line, "State:\tS (sleeping)\n") == 0;
-		nnp |= strcmp(line, "NoNewPrivs:\t1\n") == 0;
-	}
-	if (f != NULL)
-		fclose(f);
-	return sleeping && nnp;
+	status_field(status, "State", state, sizeof state);
+	status_field(status, "NoNewPrivs", nnp, sizeof nnp);
+	return state[0] == 'S' && strcmp(nnp, "1") == 0;
+}
+
+/* The helper, once it has dropped its privilege (it sets no_new_privs
+ * last) and sleeps waiting for its request; its status file's name goes
+ * into status. */
+static pid_t spawn_waiting(const char *helper, int *sock, int hostile_signals,
+			   char *status, size_t len)
+{
+	pid_t pid = spawn_helper(helper, sock, hostile_signals);
+
+	if (pid < 0)
+		return -1;
+	snprintf(status, len, "/proc/%d/status", (int)pid);
+	for (int waited = 0; !helper_waiting(status) && waited < 2000; waited++)
+		usleep(1000);
+	return pid;
 }
 
 /*
@@ -126,16 +171,11 @@ static int cmd_probe(const char *helper)
 {
 	char proc[64], buf[64];
 	struct iovec local = { buf, sizeof buf }, remote = { (void *)0x400000, 8 };
-	int sock, fd, status, waited = 0, e_ptrace = 0, e_mem = 0, e_vm = 0;
-	pid_t pid = spawn_helper(helper, &sock);
+	int sock, fd, status, e_ptrace = 0, e_mem = 0, e_vm = 0;
+	pid_t pid = spawn_waiting(helper, &sock, 0, proc, sizeof proc);
 
 	if (pid < 0)
 		return 2;
-	/* Attack once the helper has dropped its privilege (it sets
-	 * no_new_privs last) and sleeps waiting for its request. */
-	snprintf(proc, sizeof proc, "/proc/%d/status", (int)pid);
-	while (!helper_waiting(proc) && waited++ < 2000)
-		usleep(1000);
 	if (ptrace(PTRACE_ATTACH, pid, NULL, NULL) < 0)
 		e_ptrace = errno;
 	snprintf(proc, sizeof proc, "/proc/%d/mem", (int)pid);
@@ -152,6 +192,35 @@ static int cmd_probe(const char *helper)
 		e_mem ? ename(e_mem) : "OPENED", e_vm ? ename(e_vm) : "READ",
 		WIFSIGNALED(status) ? WTERMSIG(status) : -1,
 		WIFSIGNALED(status) && WCOREDUMP(status) ? "dumped" : "none");
+	close(sock);
+	return 0;
+}
+
+/*
+ * THREATS 8: a caller that ignores and blocks every signal before the
+ * exec (both survive it), so that neither the helper's own timeout nor
+ * anyone else's signal could end it.  Once it waits for its request, its
+ * signals must be its own: none ignored, none blocked, and SIGTERM ends it.
+ */
+static int cmd_signals(const char *helper)
+{
+	char proc[64], ign[32], blk[32];
+	int sock, status, waited;
+	pid_t pid = spawn_waiting(helper, &sock, 1, proc, sizeof proc);
+
+	if (pid < 0)
+		return 2;
+	status_field(proc, "SigIgn", ign, sizeof ign);
+	status_field(proc, "SigBlk", blk, sizeof blk);
+	kill(pid, SIGTERM);
+	/* Bounded: a helper that kept ignoring it would wait a minute. */
+	for (waited = 0; waitpid(pid, &status, WNOHANG) == 0; waited++) {
+		if (waited == 5000)
+			kill(pid, SIGKILL);
+		usleep(1000);
+	}
+	fprintf(out, "ignored %s blocked %s signal %d\n", ign, blk,
+		WIFSIGNALED(status) ? WTERMSIG(status) : -1);
 	close(sock);
 	return 0;
 }
@@ -541,7 +610,7 @@ static int cmd_race_stop(const char *helper, const char *dir,
 	snprintf(pd, sizeof pd, "%s/d/denied.txt", dir);
 	while (now() < end) {
 		int sock, status;
-		pid_t pid = spawn_helper(helper, &sock);
+		pid_t pid = spawn_helper(helper, &sock, 0);
 
 		if (pid < 0)
 			return 2;
@@ -743,6 +812,8 @@ int attack_main(int argc, char **argv)
 
 	if (argc == 3 && strcmp(cmd, "probe") == 0)
 		return cmd_probe(argv[2]);
+	if (argc == 3 && strcmp(cmd, "signals") == 0)
+		return cmd_signals(argv[2]);
 	if (argc == 6 && strcmp(cmd, "limit") == 0)
 		return cmd_limit(argv[2], argv[3], argv[4], argv[5]);
 	if (argc == 2 && strcmp(cmd, "ctty") == 0)

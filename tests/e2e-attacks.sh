@@ -46,6 +46,10 @@ check_unsanitized "LeakSanitizer needs a thread of its own at exit" \
 	"$(through_broker "ok r*" "err EAGAIN")" \
 	native_client 60 limit nproc 0 "$D/secret/allowed.txt" r
 
+# --- 8: a caller's signal state ------------------------------------------------
+check "8: a caller that ignores and blocks every signal: the helper resets both, SIGTERM ends it" \
+	"ignored 0000000000000000 blocked 0000000000000000 signal 15" client signals "$H"
+
 # --- 11: the running helper against its caller ------------------------------------
 check "11: ptrace, /proc/PID/mem, process_vm_readv refused; no core dump" \
 	"ptrace EPERM mem EACCES vm EPERM signal 11 core none" client probe "$H"
