@@ -31,6 +31,7 @@
 
 #define CACHE_MAGIC 0x4350464fu /* "OFPC" */
 #define CACHE_VERSION 1u        /* bump if the layout below changes */
+#define CACHE_NO_GROUP_NAMES 1u /* flag: no rule names a group */
 #define HDR_LEN 64u
 #define SRC_LEN 72u
 #define RULE_LEN 16u
@@ -41,7 +42,9 @@
  * Layout, host byte order, every offset from the start of the file:
  *   header   u32 magic, version; u64 size; u32 nsources, sources_off,
  *            nrules, rules_off, nslots, slots_off, main_off, main_len,
- *            dropin_off, dropin_len (0, 0: none), pad[2]
+ *            dropin_off, dropin_len (0, 0: none), flags, pad
+ *            (flags: CACHE_NO_GROUP_NAMES; a cache written before there
+ *            were flags has 0 there, which claims nothing)
  *   source   u32 path_off, path_len, kind, pad; u64 dev, ino, size;
  *            i64 mtime_s, mtime_ns, ctime_s, ctime_ns
  *   rule     u32 source, line, text_off, text_len
@@ -54,7 +57,7 @@
 struct policy_cache {
 	unsigned char *base;
 	size_t size;
-	uint32_t nsources, nrules, nslots;
+	uint32_t nsources, nrules, nslots, flags;
 	size_t sources_off, rules_off, slots_off;
 	struct policy **scratch; /* rules parsed for decisions, kept until close */
 	size_t nscratch;
@@ -328,11 +331,12 @@ static int build(const struct policy *pol, const char *main_path,
 	if (!b->failed) {
 		uint32_t moff = put_str(b, main_path, strlen(main_path));
 		uint32_t doff = dropin ? put_str(b, dropin, strlen(dropin)) : 0;
-		uint32_t h[14] = { CACHE_MAGIC, CACHE_VERSION, 0, 0,
+		uint32_t h[15] = { CACHE_MAGIC, CACHE_VERSION, 0, 0,
 				   (uint32_t)pol->nsources, (uint32_t)srcs,
 				   (uint32_t)pol->nrules, (uint32_t)rules, nslots,
 				   (uint32_t)slots, moff, (uint32_t)strlen(main_path),
-				   doff, dropin ? (uint32_t)strlen(dropin) : 0 };
+				   doff, dropin ? (uint32_t)strlen(dropin) : 0,
+				   policy_names_groups(pol) ? 0 : CACHE_NO_GROUP_NAMES };
 		uint64_t size = b->len;
 
 		if (!b->failed) {
@@ -535,6 +539,7 @@ static struct policy_cache *cache_open(struct policy *pol,
 	c->nsources = rd32(h + 16), c->sources_off = rd32(h + 20);
 	c->nrules = rd32(h + 24), c->rules_off = rd32(h + 28);
 	c->nslots = rd32(h + 32), c->slots_off = rd32(h + 36);
+	c->flags = rd32(h + 56);
 	*why = "is not a policy cache of this version";
 	if (rd32(h) != CACHE_MAGIC || rd32(h + 4) != CACHE_VERSION ||
 	    rd64(h + 8) != c->size || c->nslots == 0 ||
@@ -621,23 +626,11 @@ static const unsigned char *lookup(const struct policy_cache *c,
 	return NULL;
 }
 
-/* Every rule is indexed under its subject: one that names a group, under
- * a key "g:NAME\n...".  (A slot whose key cannot be read is never found
- * by a lookup either.) */
+/* Said once when the cache was written: a scan of its keys would cost as
+ * much as the rules are many. */
 int cache_names_groups(const struct policy *pol)
 {
-	const struct policy_cache *c = pol->cache;
-
-	for (uint32_t i = 0; i < c->nslots; i++) {
-		const unsigned char *s = c->base + c->slots_off + (size_t)i * SLOT_LEN;
-		const char *k;
-
-		if (rd64(s) != 0 &&
-		    (k = str_at(c, rd32(s + 8), rd32(s + 12))) != NULL &&
-		    strncmp(k, "g:", 2) == 0)
-			return 1;
-	}
-	return 0;
+	return !(pol->cache->flags & CACHE_NO_GROUP_NAMES);
 }
 
 static int by_index(const void *a, const void *b)

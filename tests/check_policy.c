@@ -7,6 +7,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -883,6 +884,21 @@ START_TEST(names_groups_only_when_a_rule_does)
 		ck_assert_msg(policy_names_groups(full) == cases[i].names &&
 				      policy_names_groups(fast) == cases[i].names,
 			      "%s", cases[i].text);
+		policy_free(fast);
+		/* A cache written before it said so: names looked up. */
+		{
+			static const unsigned char none[4];
+			int fd = open(cache, O_WRONLY);
+
+			ck_assert_int_ge(fd, 0);
+			ck_assert_int_eq(pwrite(fd, none, sizeof none, 56), 4);
+			close(fd);
+		}
+		fast = policy_new();
+		ck_assert_int_eq(policy_load_cached(fast, cache, path, NULL, 0,
+						    collect, &d, &why), 0);
+		ck_assert_ptr_null(why);
+		ck_assert_int_eq(policy_names_groups(fast), 1);
 		policy_free(full);
 		policy_free(fast);
 	}
