@@ -33,7 +33,7 @@ void fds_sanitize(int keep);
 void fds_close_from(int first);
 /* Every signal's disposition back to the default (an ignored one
  * survives execve). */
-void signals_default(void);
+int signals_default(void);
 void env_sanitize(void);
 int limits_ok(void);
 

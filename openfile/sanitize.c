@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "ksig.h"
 #include "openfile.h"
 
 #ifndef HAVE_CLOSE_RANGE
@@ -55,20 +56,20 @@ void fds_close_from(int first)
 	}
 }
 
-/*
- * The signals glibc keeps for itself (the first two real-time ones) are
- * refused by its sigaction, but a caller can ignore them with the system
- * call, and execve keeps that.  The kernel's struct sigaction all zero is
- * SIG_DFL, no flags and an empty mask on every architecture.
- */
-static void kernel_default(int sig)
+/* A signal glibc's sigaction refuses (its own two): SIG_IGN, which the
+ * caller may have set with the system call, is undone; a handler there is
+ * glibc's own and stays. */
+static int kernel_default(int sig)
 {
-	unsigned long ksa[8] = { 0 };
+	struct ksigaction old, dfl;
 
-	(void)syscall(SYS_rt_sigaction, sig, ksa, NULL, (size_t)(NSIG / 8));
+	memset(&dfl, 0, sizeof dfl);
+	if (ksig_action(sig, NULL, &old) < 0)
+		return -1;
+	return old.handler == SIG_IGN ? ksig_action(sig, &dfl, NULL) : 0;
 }
 
-void signals_default(void)
+int signals_default(void)
 {
 	struct sigaction sa;
 
@@ -76,8 +77,10 @@ void signals_default(void)
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
 	for (int sig = 1; sig < NSIG; sig++)
-		if (sigaction(sig, &sa, NULL) < 0 && sig != SIGKILL && sig != SIGSTOP)
-			kernel_default(sig);
+		if (sigaction(sig, &sa, NULL) < 0 && sig != SIGKILL &&
+		    sig != SIGSTOP && kernel_default(sig) < 0)
+			return -1;
+	return 0;
 }
 
 /*
@@ -91,7 +94,8 @@ void env_sanitize(void)
 
 	if (clearenv() != 0 || setenv("PATH", "/usr/bin:/bin", 1) != 0)
 		_exit(HELPER_EXIT_SYSTEM);
-	signals_default();
+	if (signals_default() < 0)
+		_exit(HELPER_EXIT_SYSTEM);
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		_exit(HELPER_EXIT_SYSTEM);

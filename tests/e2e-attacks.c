@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "myopen.h"
+#include "ksig.h"
 #include "protocol.h"
 #include "testutil.h"
 #include "e2e-client.h"
@@ -72,15 +73,12 @@ static pid_t spawn_helper(const char *helper, int *sock, int hostile_signals)
 
 		dup2(sv[1], 3);
 		if (hostile_signals) {
-			/* glibc's own two through the system call, which it
-			 * does not refuse. */
-			for (int sig = 1; sig < NSIG; sig++) {
-				unsigned long ksa[8] = { (unsigned long)SIG_IGN };
+			/* glibc's own two through the system call. */
+			struct ksigaction ign = { .handler = SIG_IGN };
 
+			for (int sig = 1; sig < NSIG; sig++)
 				if (signal(sig, SIG_IGN) == SIG_ERR)
-					syscall(SYS_rt_sigaction, sig, ksa, NULL,
-						(size_t)(NSIG / 8));
-			}
+					(void)ksig_action(sig, &ign, NULL);
 			sigfillset(&all);
 			sigprocmask(SIG_BLOCK, &all, NULL);
 		}
@@ -148,7 +146,7 @@ static int helper_waiting(const char *status)
 
 /* The helper, once it has dropped its privilege (it sets no_new_privs
  * last) and sleeps waiting for its request; its status file's name goes
- * into status. */
+ * into status.  -1 if it does not get there within 10 s. */
 static pid_t spawn_waiting(const char *helper, int *sock, int hostile_signals,
 			   char *status, size_t len)
 {
@@ -157,8 +155,16 @@ static pid_t spawn_waiting(const char *helper, int *sock, int hostile_signals,
 	if (pid < 0)
 		return -1;
 	snprintf(status, len, "/proc/%d/status", (int)pid);
-	for (int waited = 0; !helper_waiting(status) && waited < 2000; waited++)
+	for (int waited = 0; !helper_waiting(status); waited++) {
+		if (waited == 10000) {
+			fprintf(out, "the helper never waited for its request\n");
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			close(*sock);
+			return -1;
+		}
 		usleep(1000);
+	}
 	return pid;
 }
 
