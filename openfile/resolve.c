@@ -254,10 +254,9 @@ static int plain_path(const char *path)
  * decides what a failure may tell.
  */
 static int resolve_plain(struct req_ctx *rc, int dirfd, const char *base,
-			 const char *path)
+			 const char *path, struct stat *sb)
 {
 	const uint64_t how = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-	struct stat sb;
 	size_t n;
 	int fd;
 
@@ -271,7 +270,7 @@ static int resolve_plain(struct req_ctx *rc, int dirfd, const char *base,
 	fd = sys_openat2(dirfd, path, O_PATH | O_NOFOLLOW, 0, how);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &sb) < 0 || S_ISLNK(sb.st_mode)) {
+	if (fstat(fd, sb) < 0 || S_ISLNK(sb->st_mode)) {
 		close(fd);
 		return -1;
 	}
@@ -279,24 +278,26 @@ static int resolve_plain(struct req_ctx *rc, int dirfd, const char *base,
 }
 
 /*
- * Resolves path to an O_PATH descriptor, its canonical path in rc->real.
+ * Resolves path to an O_PATH descriptor, its canonical path in rc->real,
+ * its stat in *osb (the type and identity of the inode behind it, which
+ * cannot change).
  * Symlinks are followed (the final one not with nofollow) except in /proc,
  * whose links are refused (ELOOP) as magic.  On failure returns -errno and
  * leaves w at the directory where the walk stopped and st saying where.
  */
 static int resolve(struct req_ctx *rc, const char *path, int nofollow,
-		   struct walk *w, struct stop *st)
+		   struct walk *w, struct stop *st, struct stat *osb)
 {
 	const char *p;
 	int links = 0, r;
 
-	if (path[0] == '/' && (r = resolve_plain(rc, AT_FDCWD, "", path)) >= 0)
+	if (path[0] == '/' && (r = resolve_plain(rc, AT_FDCWD, "", path, osb)) >= 0)
 		return r;
 	snprintf(st->buf, sizeof st->buf, "%s", path);
 	p = st->buf;
 	if ((r = walk_start(w, path[0] == '/', rc->env->cwd)) < 0)
 		return r;
-	if (path[0] != '/' && (r = resolve_plain(rc, w->fd, w->path, path)) >= 0)
+	if (path[0] != '/' && (r = resolve_plain(rc, w->fd, w->path, path, osb)) >= 0)
 		return r;
 	for (;;) {
 		struct stat sb;
@@ -349,6 +350,7 @@ static int resolve(struct req_ctx *rc, const char *path, int nofollow,
 				close(fd);
 				return -ENAMETOOLONG;
 			}
+			*osb = sb;
 			return fd;
 		}
 		if ((r = walk_into(w, fd, st->name)) < 0)
@@ -356,8 +358,13 @@ static int resolve(struct req_ctx *rc, const char *path, int nofollow,
 	}
 	/* The object is the directory w itself. */
 	snprintf(rc->real, rc->reallen, "%s", w->path);
-	r = dup(w->fd);
-	return r < 0 ? -errno : r;
+	if ((r = dup(w->fd)) < 0)
+		return -errno;
+	if (fstat(r, osb) < 0) {
+		close(r);
+		return -EACCES;
+	}
+	return r;
 }
 
 /* Whether the kernel agrees that fd is at rc->real: a rename between the
@@ -449,27 +456,27 @@ static int confine(struct req_ctx *rc)
 	return 0;
 }
 
-static int open_existing(struct req_ctx *rc, int pfd)
+/* Opens the object behind pfd, which resolve() found with stat *st. */
+static int open_existing(struct req_ctx *rc, int pfd, const struct stat *st)
 {
 	struct policy_decision d;
-	struct stat st;
 	unsigned type;
 
 	rc->a->real = rc->real;
-	if (fstat(pfd, &st) < 0 || !real_path_ok(rc, pfd))
+	if (!real_path_ok(rc, pfd))
 		return -EACCES;
-	type = S_ISLNK(st.st_mode) ? TYPE_FILE : policy_type_of(st.st_mode);
+	type = S_ISLNK(st->st_mode) ? TYPE_FILE : policy_type_of(st->st_mode);
 	if ((rc->flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		return decide(rc, rc->real, type, ACC_CREATE, &d) ? -EEXIST :
 								    -EACCES;
-	if (S_ISLNK(st.st_mode)) /* only with O_NOFOLLOW */
+	if (S_ISLNK(st->st_mode)) /* only with O_NOFOLLOW */
 		return decide(rc, rc->real, TYPE_FILE, rc->need, &d) ? -ELOOP :
 								       -EACCES;
 	if (!decide(rc, rc->real, type, rc->need, &d))
 		return -EACCES;
 	if (confine(rc) < 0)
 		return -EACCES;
-	return reopen(pfd, &st, rc->flags);
+	return reopen(pfd, st, rc->flags);
 }
 
 /*
@@ -558,10 +565,11 @@ int open_request(const struct request_env *env, const struct proto_request *req,
 		/* As open(2): O_CREAT|O_EXCL never follows a final symlink. */
 		int nofollow = (rc.flags & O_NOFOLLOW) ||
 			       (rc.flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
-		int fd = resolve(&rc, req->path, nofollow, &w, &st);
+		struct stat sb;
+		int fd = resolve(&rc, req->path, nofollow, &w, &st, &sb);
 
 		if (fd >= 0) {
-			r = open_existing(&rc, fd);
+			r = open_existing(&rc, fd, &sb);
 			close(fd);
 		} else if (fd == -ENOENT && st.last && (rc.flags & O_CREAT)) {
 			r = create_new(&rc, &w, &st, (mode_t)req->mode);
