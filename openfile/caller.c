@@ -1,7 +1,7 @@
 /*
  * caller.c - who is asking: the real uid, gid and groups the kernel gave
- * the helper, and the names a policy can use.  Nothing the caller sends or sets (USER,
- * LOGNAME, SUDO_USER, ...) is consulted.
+ * the helper, and the names a policy can use.  Nothing the caller sends
+ * or sets (USER, LOGNAME, SUDO_USER, ...) is consulted.
  */
 #include "config.h"
 

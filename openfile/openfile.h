@@ -32,7 +32,7 @@ void fds_sanitize(int keep);
 /* Closes every descriptor from first up. */
 void fds_close_from(int first);
 /* Every signal's disposition back to the default (an ignored one
- * survives execve). */
+ * survives execve).  Returns 0, or -1 if one stays ignored. */
 int signals_default(void);
 void env_sanitize(void);
 int limits_ok(void);
