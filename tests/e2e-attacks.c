@@ -55,9 +55,9 @@ static int is_public(int fd)
 	return pread(fd, buf, sizeof buf - 1, 0) == 6 && memcmp(buf, "public", 6) == 0;
 }
 
-/* Starts the helper as my_open would, on a socketpair; *sock is ours. */
-/* Runs the helper on a socketpair; with hostile_signals, with every signal
- * ignored and blocked, which execve passes on. */
+/* Starts the helper as my_open would, on a socketpair; *sock is ours.
+ * With hostile_signals, every signal ignored and blocked first, which
+ * execve passes on. */
 static pid_t spawn_helper(const char *helper, int *sock, int hostile_signals)
 {
 	static char a0[] = "openfile", a1[] = "3";
