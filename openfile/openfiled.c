@@ -575,7 +575,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	struct policy *pol;
 	sigset_t sigs;
-	int lfd, sfd, sd, ino, gen[2];
+	int lfd, sfd, ino, gen[2];
 	ino_t sock_ino = 0;
 	long long reload_at = 0;
 	const char *why;
@@ -604,9 +604,13 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	/* Whatever started us may have ignored some: a worker inherits
 	 * these and relies on them. */
-	sd = signals_default();
+	if (signals_default() < 0) {
+		audit_error("cannot reset the signal dispositions it was started with: %s",
+			    strerror(errno));
+		return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
-	if (sd < 0 || workers == NULL || polled == NULL || whose == NULL || sigprocmask(SIG_BLOCK, &sigs, NULL) < 0 ||
+	if (workers == NULL || polled == NULL || whose == NULL || sigprocmask(SIG_BLOCK, &sigs, NULL) < 0 ||
 	    (sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 ||
 	    pipe2(gen, O_CLOEXEC) < 0) {
 		audit_error("cannot set up: %s", strerror(errno));

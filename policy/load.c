@@ -179,16 +179,17 @@ static int open_secure(struct policy_walk *w, const char *path, int dir,
 
 	snprintf(whypath, wplen, "/");
 	if (w->n == 0) {
-		if ((own = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
-		    fstat(own, &st) < 0)
+		if ((fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 			goto sysfail;
-		if ((*why = dir_unsafe(&st)) != NULL)
-			goto fail;
-		w->fd[0] = own;
+		w->fd[0] = fd;
 		w->end[0] = 0;
 		w->n = 1;
-		own = -1;
 	}
+	/* "/" too is checked for each path, kept or new. */
+	if (fstat(w->fd[0], &st) < 0)
+		goto sysfail;
+	if ((*why = dir_unsafe(&st)) != NULL)
+		goto fail;
 	for (;;) {
 		char comp[NAME_MAX + 1];
 		const char *e;
