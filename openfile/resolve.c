@@ -57,6 +57,8 @@ struct req_ctx {
 	struct audit_rec *a;
 	char *real;
 	size_t reallen;
+	int blind;            /* a name was looked up with privilege */
+	char lex[PATH_MAX];   /* where a symlink met blind was, as named */
 };
 
 static int sys_openat2(int dirfd, const char *path, uint64_t flags,
@@ -180,25 +182,52 @@ static int walk_start(struct walk *w, int absolute, int cwd)
 
 /*
  * Looks name up in the directory w: with the caller's own search right,
- * and with CAP_DAC_READ_SEARCH only where the policy may grant this caller
- * something below w.  Returns an O_PATH descriptor (of a symlink itself,
- * never followed) or -errno.
+ * and, when may_raise, with CAP_DAC_READ_SEARCH where the policy may grant
+ * this caller something below w.  Returns an O_PATH descriptor (of a
+ * symlink itself, never followed) or -errno.
  */
-static int lookup(struct req_ctx *rc, const struct walk *w, const char *name)
+static int lookup(struct req_ctx *rc, const struct walk *w, const char *name,
+		  int may_raise)
 {
 	const uint64_t how = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 	int fd = sys_openat2(w->fd, name, O_PATH | O_NOFOLLOW, 0, how);
 
 	if (fd == -ENOSYS)
 		audit_error("the kernel lacks openat2(2): refusing every request");
-	if (fd != -EACCES ||
+	if (fd != -EACCES || !may_raise ||
 	    !policy_may_traverse(rc->pol, rc->caller, w->path))
 		return fd;
 	if (priv_raise(0) < 0)
 		return -EPERM;
+	rc->blind = 1;
 	fd = sys_openat2(w->fd, name, O_PATH | O_NOFOLLOW, 0, how);
 	priv_lower();
 	return fd;
+}
+
+/* Where "/.." that follows a name at p ends, or NULL. */
+static const char *dotdot_after(const char *p)
+{
+	if (*p != '/')
+		return NULL;
+	p += strspn(p, "/");
+	return p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0') ?
+		       p + 2 : NULL;
+}
+
+/* Whether path has a "." or ".." component. */
+static int has_dots(const char *path)
+{
+	for (const char *p = path; *p != '\0';) {
+		size_t k;
+
+		p += strspn(p, "/");
+		k = strcspn(p, "/");
+		if ((k == 1 && p[0] == '.') || (k == 2 && p[0] == '.' && p[1] == '.'))
+			return 1;
+		p += k;
+	}
+	return 0;
 }
 
 /* Replaces what is left to resolve with target followed by rest. */
@@ -224,6 +253,26 @@ static int on_procfs(int fd)
 	struct statfs sf;
 
 	return fstatfs(fd, &sf) != 0 || sf.f_type == PROC_SUPER_MAGIC;
+}
+
+/*
+ * Whether owner's entry in the directory w is where the kernel's
+ * protected_symlinks (bits S_IWOTH) or protected_regular and
+ * protected_fifos (S_IWOTH | S_IWGRP, their stricter level) refuse: w is
+ * sticky and writable by others, and owner is neither the caller nor w's
+ * owner.  The helper follows links and reopens on its own, so the kernel
+ * never applies those rules to its walk: it applies them itself, whatever
+ * the sysctls say.  A directory it cannot stat counts as such.
+ */
+static int sticky_foreign(const struct req_ctx *rc, const struct walk *w,
+			  uid_t owner, mode_t bits)
+{
+	struct stat ds;
+
+	if (fstat(w->fd, &ds) < 0)
+		return 1;
+	return (ds.st_mode & S_ISVTX) && (ds.st_mode & bits) &&
+	       owner != rc->caller->uid && owner != ds.st_uid;
 }
 
 /* Whether path names its object the one way: no "." or ".." component,
@@ -288,18 +337,25 @@ static int resolve_plain(struct req_ctx *rc, int dirfd, const char *base,
 static int resolve(struct req_ctx *rc, const char *path, int nofollow,
 		   struct walk *w, struct stop *st, struct stat *osb)
 {
+	/* O_CREAT of an existing file is judged by its directory: walk. */
+	int plain = !(rc->flags & O_CREAT);
 	const char *p;
 	int links = 0, r;
 
-	if (path[0] == '/' && (r = resolve_plain(rc, AT_FDCWD, "", path, osb)) >= 0)
+	rc->blind = 0;
+	rc->lex[0] = '\0';
+	if (plain && path[0] == '/' &&
+	    (r = resolve_plain(rc, AT_FDCWD, "", path, osb)) >= 0)
 		return r;
 	snprintf(st->buf, sizeof st->buf, "%s", path);
 	p = st->buf;
 	if ((r = walk_start(w, path[0] == '/', rc->env->cwd)) < 0)
 		return r;
-	if (path[0] != '/' && (r = resolve_plain(rc, w->fd, w->path, path, osb)) >= 0)
+	if (plain && path[0] != '/' &&
+	    (r = resolve_plain(rc, w->fd, w->path, path, osb)) >= 0)
 		return r;
 	for (;;) {
+		const char *up;
 		struct stat sb;
 		size_t n;
 		int fd;
@@ -318,7 +374,22 @@ static int resolve(struct req_ctx *rc, const char *path, int nofollow,
 		st->last = p[strspn(p, "/")] == '\0';
 		if (strcmp(st->name, ".") == 0)
 			continue;
-		fd = lookup(rc, w, st->name);
+		/*
+		 * Past what the caller can see, looking a name up and
+		 * leaving it again would tell whether it exists: "name/.."
+		 * is taken as written there, without a lookup, and any other
+		 * ".." after a name looked up with privilege is refused
+		 * (unless within a link's target: see decide()).
+		 */
+		if (strcmp(st->name, "..") == 0 && rc->blind && rc->lex[0] == '\0')
+			return -EACCES;
+		up = strcmp(st->name, "..") == 0 ? NULL : dotdot_after(p);
+		fd = up != NULL && rc->blind ? -EACCES :
+					       lookup(rc, w, st->name, up == NULL);
+		if (fd == -EACCES && up != NULL) {
+			p = up;
+			continue;
+		}
 		if (fd < 0)
 			return fd;
 		if (fstat(fd, &sb) < 0) {
@@ -329,6 +400,22 @@ static int resolve(struct req_ctx *rc, const char *path, int nofollow,
 			if (on_procfs(w->fd) || ++links > LINKS_MAX) {
 				close(fd);
 				return -ELOOP;
+			}
+			if (sticky_foreign(rc, w, sb.st_uid, S_IWOTH)) {
+				close(fd);
+				rc->a->why = "protected-symlink";
+				return -EACCES;
+			}
+			/* A link met blind is followed only for a path
+			 * granted as named there too (decide()). */
+			if (rc->blind && rc->lex[0] == '\0' &&
+			    (has_dots(st->rest) ||
+			     (size_t)snprintf(rc->lex, sizeof rc->lex, "%s/%s%s",
+					      w->len == 1 ? "" : w->path, st->name,
+					      st->rest) >= sizeof rc->lex)) {
+				rc->lex[0] = '\0';
+				close(fd);
+				return -EACCES;
 			}
 			r = push_link(st, &p, fd, st->rest);
 			close(fd);
@@ -399,6 +486,16 @@ static int decide(struct req_ctx *rc, const char *path, unsigned type,
 		  unsigned need, struct policy_decision *d)
 {
 	int ok = policy_decide(rc->pol, rc->caller, path, type, need, d);
+
+	/* Through a link met blind, the path as named there must be granted
+	 * too: else the answer would tell that the link exists. */
+	if (ok && rc->lex[0] != '\0' && strcmp(path, rc->lex) != 0) {
+		struct policy_decision named;
+
+		ok = policy_decide(rc->pol, rc->caller, rc->lex, type, need, &named);
+		if (!ok)
+			rc->a->why = "link-not-granted-as-named";
+	}
 #ifdef OPENFILE_TEST_HOOKS
 	struct stat bug;
 
@@ -456,8 +553,11 @@ static int confine(struct req_ctx *rc)
 	return 0;
 }
 
-/* Opens the object behind pfd, which resolve() found with stat *st. */
-static int open_existing(struct req_ctx *rc, int pfd, const struct stat *st)
+/* Opens the object behind pfd, which resolve() found with stat *st in
+ * the directory w (unless w->fd is -1: found in one lookup, never for
+ * O_CREAT). */
+static int open_existing(struct req_ctx *rc, const struct walk *w, int pfd,
+			 const struct stat *st)
 {
 	struct policy_decision d;
 	unsigned type;
@@ -474,6 +574,11 @@ static int open_existing(struct req_ctx *rc, int pfd, const struct stat *st)
 								       -EACCES;
 	if (!decide(rc, rc->real, type, rc->need, &d))
 		return -EACCES;
+	if ((rc->flags & O_CREAT) && (S_ISREG(st->st_mode) || S_ISFIFO(st->st_mode)) &&
+	    sticky_foreign(rc, w, st->st_uid, S_IWOTH | S_IWGRP)) {
+		rc->a->why = S_ISREG(st->st_mode) ? "protected-regular" : "protected-fifo";
+		return -EACCES;
+	}
 	if (confine(rc) < 0)
 		return -EACCES;
 	return reopen(pfd, st, rc->flags);
@@ -490,22 +595,29 @@ static int hidden_error(struct req_ctx *rc, const struct walk *w,
 			const struct stop *st, int err, unsigned need)
 {
 	struct policy_decision d;
-	size_t n;
+	char named[PATH_MAX];
+	const char *path = named;
 
-	if (err == EACCES || err == EPERM || err == ENOSYS)
+	if (err == EPERM || err == ENOSYS)
 		return -err;
-	for (const char *p = st->rest; *p != '\0';) {
-		size_t k;
-
-		p += strspn(p, "/");
-		k = strcspn(p, "/");
-		if ((k == 1 && p[0] == '.') || (k == 2 && p[0] == '.' && p[1] == '.'))
-			return -EACCES; /* no place can be named without guessing */
-		p += k;
+	if (rc->lex[0] != '\0') {
+		/* Past a link met blind: as if that link were missing. */
+		path = rc->lex;
+		err = ENOENT;
+	} else if (err == EACCES) {
+		return -err;
+	} else if ((size_t)snprintf(named, sizeof named, "%s/%s%s",
+				    w->len == 1 ? "" : w->path, st->name,
+				    st->rest) >= sizeof named) {
+		return -EACCES;
 	}
-	n = (size_t)snprintf(rc->real, rc->reallen, "%s/%s%s",
-			     w->len == 1 ? "" : w->path, st->name, st->rest);
-	if (n >= rc->reallen)
+	/* Blind, a name on the way that is not a directory and a missing
+	 * one look alike. */
+	if (err == ENOTDIR && rc->blind && !st->last)
+		err = ENOENT;
+	if (has_dots(path))
+		return -EACCES; /* no place can be named without guessing */
+	if ((size_t)snprintf(rc->real, rc->reallen, "%s", path) >= rc->reallen)
 		return -EACCES;
 	rc->a->real = rc->real;
 	return decide(rc, rc->real, TYPE_FILE, need, &d) ? -err : -EACCES;
@@ -548,8 +660,9 @@ static int create_new(struct req_ctx *rc, const struct walk *w,
 int open_request(const struct request_env *env, const struct proto_request *req,
 		 struct audit_rec *a, char *real, size_t reallen)
 {
-	struct req_ctx rc = { env->pol, env, a->caller, (int)req->flags, 0, a,
-			      real, reallen };
+	struct req_ctx rc = { .pol = env->pol, .env = env, .caller = a->caller,
+			      .flags = (int)req->flags, .a = a, .real = real,
+			      .reallen = reallen };
 	static struct stop st;
 	int r = -EEXIST;
 
@@ -569,7 +682,7 @@ int open_request(const struct request_env *env, const struct proto_request *req,
 		int fd = resolve(&rc, req->path, nofollow, &w, &st, &sb);
 
 		if (fd >= 0) {
-			r = open_existing(&rc, fd, &sb);
+			r = open_existing(&rc, &w, fd, &sb);
 			close(fd);
 		} else if (fd == -ENOENT && st.last && (rc.flags & O_CREAT)) {
 			r = create_new(&rc, &w, &st, (mode_t)req->mode);

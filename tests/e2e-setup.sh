@@ -18,7 +18,16 @@ mk() { # mk MODE DIR...
 }
 put() { printf '%s' "$2" > "$D/$1" && chmod 0600 "$D/$1"; }
 mk 0700 secret secret/sub ro ro/sub rw log trunc dir
-mk 0755 drop drop2 dev fifo link userdir userdrop
+mk 0755 drop drop2 dev fifo link userdir userdrop home
+# A root-only directory the policy grants inside, with a directory others
+# may search and links beside what it grants (the oracles of '..' and of
+# links met below a directory searched with privilege).
+mk 0700 priv priv2
+mk 0755 priv/pub priv/osx
+# Sticky and world-writable, as /tmp: a link or file another user planted
+# there is not followed or reopened for O_CREAT (protected_symlinks etc.).
+mk 1777 sticky
+mk 0700 home/nobody
 put secret/allowed.txt allowed
 put secret/denied.txt denied
 put secret/by-name.txt by-name
@@ -31,6 +40,12 @@ put rw/file rw-content
 put log/app.log line1
 put trunc/t.txt 0123456789
 put dir/inside x
+put priv/pub/a.txt public
+put priv2/s.txt s
+put home/nobody/diary diary
+ln -s osx "$D/priv/lnk"
+ln -s pub/a.txt "$D/priv/alias"
+ln -s a.txt "$D/priv/pub/current"
 mknod "$D/ro/devnode" c 1 3
 mknod "$D/dev/null" c 1 3
 mkfifo -m 0600 "$D/ro/fifo" "$D/fifo/f"
@@ -38,6 +53,7 @@ ln -s ../secret/denied.txt "$D/link/to-secret"
 ln -s ../secret/allowed.txt "$D/link/to-allowed"
 ln -s /proc/self/fd/0 "$D/link/to-proc"
 chown "$U:$G" "$D/userdir" "$D/userdrop"
+chown -R "$U:$G" "$D/home/nobody"
 
 write_policy() {
 	write_policy_files
@@ -63,8 +79,14 @@ allow * write,create $D/userdrop/*
 allow user nobody read $D/secret/by-name.txt
 allow group $(id -gn nobody) read $D/secret/by-group.txt
 allow group $SUPP read $D/secret/by-supp.txt
+allow * read $D/priv/pub/**
+allow * read $D/priv2/**/public.txt
+allow * read,write,create,truncate $D/sticky/**
+allow * read,write,create $D/sticky/*.fifo type=fifo
+allow * any $D/home/%u/**
 POLICY
 	chmod 0644 "$POL"
+	NRULES=$(grep -c '^allow\|^deny' "$POL")
 	# Most tests run with the compiled cache; changes after this make it
 	# stale, and those run on the policy files themselves.
 	"$B/tests/openfile-policy-test" compile >/dev/null
