@@ -67,5 +67,16 @@ never_setuid() {
 if [ -n "${OPENFILE_SANITIZER:-}${COVERAGE_DIR:-}" ]; then
 	check "a sanitizer or coverage build is never installed setuid" never_setuid
 fi
+# What runs with privilege, in source lines that carry machine code (the
+# distinct file:line pairs of the project's own sources in the DWARF line
+# table): every change sees its cost here.
+code_lines() { # code_lines BINARY
+	own=$(find "${srcdir:-.}" -path '*/tests' -prune -o -name '*.[ch]' -print |
+		sed 's|.*/||' | sort -u | tr '\n' ' ')
+	readelf --debug-dump=decodedline "$1" 2>/dev/null |
+		awk -v own=" $own" 'NF >= 3 && $2 ~ /^[0-9]+$/ && index(own, " " $1 " ") { print $1 ":" $2 }' |
+		sort -u | wc -l
+}
+echo "# privileged code: the helper $(code_lines "$helper") lines, openfiled $(code_lines "$B/openfile/openfiled") lines"
 echo "1..$n"
 exit $fail
