@@ -10,7 +10,7 @@ mkdir -m 1777 "$R"
 install -o root -g root -m 0755 "$B/tests/openfile-test" "$H"
 privilege_helper
 install -o root -g root -m 0755 "$B/tests/e2e-client" "$P/bin/e2e-client"
-[ -n "${E2E_KEEP:-}" ] || trap 'stop_broker; rm -rf "$P"' EXIT
+[ -n "${E2E_KEEP:-}" ] || trap 'stop_broker; log_stop; rm -rf "$P"' EXIT
 
 mk() { # mk MODE DIR...
 	m=$1; shift

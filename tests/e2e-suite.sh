@@ -326,28 +326,9 @@ for req in "secret/allowed.txt read r" "secret/denied.txt read r" "ro/file write
 done
 
 # --- the audit record ----------------------------------------------------------
-# Without a syslog daemon, listen on /dev/log ourselves for a moment.
-if [ -e /dev/log ] || ! command -v python3 >/dev/null; then
+if ! log_start "$P/syslog.out"; then
 	skip "/dev/log is taken by a syslog daemon, or no python3"
 else
-	LOG=$P/syslog.out
-	python3 -c '
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind("/dev/log")
-import os; os.chmod("/dev/log", 0o666)
-s.settimeout(0.2)
-end = time.time() + 20
-with open(sys.argv[1], "wb") as out:
-    while time.time() < end:
-        try:
-            out.write(s.recv(65536) + b"\n"); out.flush()
-        except socket.timeout:
-            pass
-' "$LOG" &
-	listener=$!
-	i=0
-	while [ ! -S /dev/log ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	write_policy
 	client open "$D/secret/allowed.txt" r >/dev/null
 	# The client's own pid (sh execs setpriv, which execs the client).
@@ -363,9 +344,7 @@ $(printf '\033')[31m%n$(printf '\377')" r >/dev/null
 	policy_changed
 	client open "$D/secret/allowed.txt" r >/dev/null
 	write_policy
-	sleep 0.5
-	kill "$listener" 2>/dev/null; wait "$listener" 2>/dev/null
-	rm -f /dev/log
+	log_stop
 	I=$(through_broker openfiled openfile)
 	check "an allow is logged to authpriv.info with the deciding rule" \
 		"*<86>*$I[[]*]: allow: user=nobody uid=$U pid=[1-9]* path=$D/secret/allowed.txt real=$D/secret/allowed.txt flags=O_RDONLY access=read rule=$POL:2*" \
