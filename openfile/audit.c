@@ -33,35 +33,41 @@ void audit_reopen(void)
 	openlog(me, LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 }
 
-char *audit_escape(const char *in, char *out, size_t outlen)
+/* Writes byte c as records show it into e: itself, or \xHH for control
+ * characters, the backslash and bytes beyond ASCII, so that nothing the
+ * caller names can forge a record.  Returns how many bytes (1 or 4). */
+static size_t escape_byte(unsigned char c, char e[4])
 {
 	static const char hex[] = "0123456789abcdef";
+
+	if (c >= 0x20 && c < 0x7f && c != '\\') {
+		e[0] = (char)c;
+		return 1;
+	}
+	e[0] = '\\';
+	e[1] = 'x';
+	e[2] = hex[c >> 4];
+	e[3] = hex[c & 15];
+	return 4;
+}
+
+/* A diagnostic, escaped into out (outlen > 3), cut with "..." where it does
+ * not fit: diagnostics are bounded, the audit record (below) never is. */
+static char *escape(const char *in, char *out, size_t outlen)
+{
 	size_t o = 0;
 
-	if (outlen == 0)
-		return out;
 	for (; *in != '\0'; in++) {
-		unsigned char c = (unsigned char)*in;
-		int plain = c >= 0x20 && c < 0x7f && c != '\\';
-		size_t need = plain ? 1 : 4;
+		char e[4];
+		size_t n = escape_byte((unsigned char)*in, e);
 
-		if (o + need + 4 > outlen) { /* room for "..." and NUL */
-			if (outlen >= 4) {
-				while (o + 4 > outlen)
-					o--;
-				memcpy(out + o, "...", 3);
-				o += 3;
-			}
+		if (o + n + 4 > outlen) {
+			memcpy(out + o, "...", 3);
+			o += 3;
 			break;
 		}
-		if (plain) {
-			out[o++] = (char)c;
-		} else {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-		}
+		memcpy(out + o, e, n);
+		o += n;
 	}
 	out[o] = '\0';
 	return out;
@@ -71,7 +77,7 @@ static void say(int prio, const char *msg)
 {
 	char esc[1024];
 
-	audit_escape(msg, esc, sizeof esc);
+	escape(msg, esc, sizeof esc);
 	syslog(prio, "%s", esc);
 	if (to_stderr)
 		dprintf(2, "%s: %s\n", me, esc);
@@ -96,7 +102,7 @@ void audit_notice(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	syslog(LOG_NOTICE, "%s", audit_escape(msg, esc, sizeof esc));
+	syslog(LOG_NOTICE, "%s", escape(msg, esc, sizeof esc));
 	/* The helper's stderr is its caller's; openfiled's, an administrator's. */
 	if (to_stderr && admin)
 		dprintf(2, "%s: %s\n", me, esc);
@@ -113,7 +119,7 @@ void audit_policy_diag(void *ctx, const char *file, unsigned line,
 	else
 		snprintf(where, sizeof where, "%s:%u:%u", file, line, col);
 	snprintf(full, sizeof full, "%s: %s (denying everything)", where, msg);
-	audit_escape(full, esc, sizeof esc);
+	escape(full, esc, sizeof esc);
 	syslog(LOG_ERR, "%s", esc);
 	if (!to_stderr)
 		return;
@@ -122,7 +128,7 @@ void audit_policy_diag(void *ctx, const char *file, unsigned line,
 		snprintf(full, sizeof full,
 			 "%s: error in the policy (details in the system log; denying everything)",
 			 where);
-		audit_escape(full, esc, sizeof esc);
+		escape(full, esc, sizeof esc);
 	}
 	dprintf(2, "%s: %s\n", me, esc);
 }
@@ -158,27 +164,96 @@ static const char *flags_str(unsigned flags, char *buf, size_t len)
 	return buf;
 }
 
-void audit_log(const struct audit_rec *a)
+/*
+ * The audit record is never cut: a path up to PATH_MAX, escaped, can take
+ * four times that.  glibc's syslog(3) speaks RFC 3164, which bounds a
+ * message at 1024 bytes, and some receivers still cut there, so a record
+ * that does not fit in one message of MSG_MAX bytes (syslog's header,
+ * "<PRI>Mmm dd hh:mm:ss openfiled[PID]: ", takes at most 42 more) goes as
+ * numbered parts, each headed "VERDICT: req=N part=I/K " (at most HEAD_MAX)
+ * and split between two escapes, never inside one.
+ */
+#define MSG_MAX 960
+#define HEAD_MAX 64
+
+struct record {
+	const char *verdict;
+	unsigned long req;
+	int prio;
+	unsigned part, parts; /* parts 0: only counting them */
+	size_t len;
+	char text[MSG_MAX - HEAD_MAX + 1];
+};
+
+/* Sends the text gathered as the next part. */
+static void rec_flush(struct record *r)
 {
-	char path[1024], real[1024], user[256], acc[64], raw[PATH_MAX + 32],
-	     rule[1024], flags[256];
+	r->text[r->len] = '\0';
+	r->len = 0;
+	r->part++;
+	if (r->parts == 1)
+		syslog(r->prio, "%s: req=%lu %s", r->verdict, r->req, r->text);
+	else if (r->parts > 1)
+		syslog(r->prio, "%s: req=%lu part=%u/%u %s", r->verdict, r->req,
+		       r->part, r->parts, r->text);
+}
+
+static void rec_put(struct record *r, const char *s, size_t n)
+{
+	if (r->len + n > sizeof r->text - 1)
+		rec_flush(r);
+	memcpy(r->text + r->len, s, n);
+	r->len += n;
+}
+
+/* Appends " name=value" (no space first), the value escaped. */
+static void rec_field(struct record *r, const char *name, const char *value)
+{
+	char e[4];
+
+	if (r->len > 0 || r->part > 0)
+		rec_put(r, " ", 1);
+	rec_put(r, name, strlen(name));
+	rec_put(r, "=", 1);
+	for (; *value != '\0'; value++)
+		rec_put(r, e, escape_byte((unsigned char)*value, e));
+}
+
+static void rec_fields(struct record *r, const struct audit_rec *a)
+{
+	char num[32], flags[256], acc[64], rule[PATH_MAX + 32];
 	const struct policy_caller *c = a->caller;
 
+	rec_field(r, "user", c->user ? c->user : "?");
+	snprintf(num, sizeof num, "%u", (unsigned)c->uid);
+	rec_field(r, "uid", num);
+	snprintf(num, sizeof num, "%d", (int)a->pid);
+	rec_field(r, "pid", num);
+	rec_field(r, "path", a->path);
+	rec_field(r, "real", a->real ? a->real : "-");
+	rec_field(r, "flags", flags_str(a->flags, flags, sizeof flags));
+	rec_field(r, "access", policy_access_str(a->access, acc, sizeof acc));
 	if (a->rule != NULL)
-		snprintf(raw, sizeof raw, "%s:%u", a->rule->file,
-			 a->rule->line);
-	else
-		snprintf(raw, sizeof raw, "none");
-	audit_escape(c->user ? c->user : "?", user, sizeof user);
-	audit_escape(a->path, path, sizeof path);
-	audit_escape(a->real ? a->real : "-", real, sizeof real);
-	audit_escape(raw, rule, sizeof rule);
-	syslog(a->status ? LOG_NOTICE : LOG_INFO,
-	       "%s: user=%s uid=%u pid=%d path=%s real=%s flags=%s access=%s rule=%s%s%s%s%s",
-	       a->status == 0 ? "allow" : a->status == EACCES ? "deny" : "fail",
-	       user, (unsigned)c->uid, (int)a->pid, path, real,
-	       flags_str(a->flags, flags, sizeof flags),
-	       policy_access_str(a->access, acc, sizeof acc), rule,
-	       a->status ? " error=" : "", a->status ? strerror(a->status) : "",
-	       a->why ? " why=" : "", a->why ? a->why : "");
+		snprintf(rule, sizeof rule, "%s:%u", a->rule->file, a->rule->line);
+	rec_field(r, "rule", a->rule != NULL ? rule : "none");
+	if (a->status != 0)
+		rec_field(r, "error", strerror(a->status));
+	if (a->why != NULL)
+		rec_field(r, "why", a->why);
+	rec_flush(r);
+}
+
+void audit_log(const struct audit_rec *a)
+{
+	static struct record r;
+
+	r.verdict = a->status == 0 ? "allow" : a->status == EACCES ? "deny" : "fail";
+	r.req = a->req;
+	r.prio = a->status ? LOG_NOTICE : LOG_INFO;
+	/* Count the parts first, for each to say how many there are. */
+	r.len = r.part = r.parts = 0;
+	rec_fields(&r, a);
+	r.parts = r.part;
+	r.part = 0;
+	rec_fields(&r, a);
 }

@@ -73,9 +73,6 @@ void audit_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * when audit_init said it is an administrator's. */
 void audit_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 policy_diag_fn audit_policy_diag;
-/* Escapes control characters, backslash and non-ASCII bytes as \xHH into
- * out (always NUL-terminated; "..." marks a cut).  Returns out. */
-char *audit_escape(const char *in, char *out, size_t outlen);
 
 struct audit_rec {
 	const struct policy_caller *caller;
@@ -87,7 +84,11 @@ struct audit_rec {
 	const struct policy_rule *rule;
 	const char *why;      /* a fixed reason besides the errno, or NULL */
 	pid_t pid;            /* the client process, or 0: unknown */
+	unsigned long req;    /* the request's number in this process */
 };
+/* Logs a's record, whole: every field escaped (control characters, the
+ * backslash and bytes beyond ASCII as \xHH), never cut; one that does not
+ * fit in one syslog message goes as numbered parts (openfile(8)). */
 void audit_log(const struct audit_rec *a);
 
 /* caller.c: who is asking, from the kernel. */

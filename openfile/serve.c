@@ -101,6 +101,7 @@ int serve_request(int sock, const struct request_env *env,
 		  const struct policy_caller *caller, int cwd_from_client)
 {
 	static char real[PATH_MAX];
+	static unsigned long served;
 	struct request_env e = *env;
 	struct proto_request req;
 	struct audit_rec a;
@@ -110,6 +111,7 @@ int serve_request(int sock, const struct request_env *env,
 	memset(&a, 0, sizeof a);
 	a.caller = caller;
 	a.pid = env->client;
+	a.req = ++served;
 	status = request_read(sock, &req, cwd_from_client ? &cwd : NULL);
 	if (status < 0) {
 		if (cwd >= 0)

@@ -344,19 +344,33 @@ $(printf '\033')[31m%n$(printf '\377')" r >/dev/null
 	policy_changed
 	client open "$D/secret/allowed.txt" r >/dev/null
 	write_policy
+	# 46: a path of 4095 bytes, each byte of its names one to escape.
+	long=$D/ro elong=$D/ro
+	name=$(printf '\377\001\\\033%.0s' $(seq 60))
+	ename=$(printf '\\xff\\x01\\x5c\\x1b%.0s' $(seq 60))
+	bytes() { printf %s "$1" | wc -c; }
+	while [ $(($(bytes "$long") + 1 + $(bytes "$name") + 2)) -le 4095 ]; do
+		long=$long/$name elong=$elong/$ename
+	done
+	mkdir -p "$long"
+	n=$((4095 - $(bytes "$long") - 1))
+	long=$long/$(printf '\377%.0s' $(seq $n)) elong=$elong/$(printf '\\xff%.0s' $(seq $n))
+	printf x > "$long"
+	client open "$long" r >/dev/null
+	client open "$long" w >/dev/null
 	log_stop
 	I=$(through_broker openfiled openfile)
 	check "an allow is logged to authpriv.info with the deciding rule" \
-		"*<86>*$I[[]*]: allow: user=nobody uid=$U pid=[1-9]* path=$D/secret/allowed.txt real=$D/secret/allowed.txt flags=O_RDONLY access=read rule=$POL:2*" \
+		"*<86>*$I[[]*]: allow: req=[1-9]* user=nobody uid=$U pid=[1-9]* path=$D/secret/allowed.txt real=$D/secret/allowed.txt flags=O_RDONLY access=read rule=$POL:2*" \
 		cat "$LOG"
 	check "... with the pid of the client process" \
-		"*<85>*$I[[]*]: deny: user=nobody uid=$U pid=$(cat "$P/client.pid") path=$D/secret/ro-logged *" \
+		"*<85>*$I[[]*]: deny: req=[1-9]* user=nobody uid=$U pid=$(cat "$P/client.pid") path=$D/secret/ro-logged *" \
 		cat "$LOG"
 	check "a deny is logged to authpriv.notice, control characters and invalid UTF-8 escaped" \
-		"*<85>*$I[[]*]: deny: user=nobody uid=$U pid=[1-9]* path=$D/secret/x\\\\x0a\\\\x1b[[]31m%n\\\\xff real=$D/secret/x\\\\x0a\\\\x1b[[]31m%n\\\\xff flags=O_RDONLY access=read rule=none error=Permission denied*" \
+		"*<85>*$I[[]*]: deny: req=[1-9]* user=nobody uid=$U pid=[1-9]* path=$D/secret/x\\\\x0a\\\\x1b[[]31m%n\\\\xff real=$D/secret/x\\\\x0a\\\\x1b[[]31m%n\\\\xff flags=O_RDONLY access=read rule=none error=Permission denied*" \
 		cat "$LOG"
 	check "a request under an unusable policy is logged as such" \
-		"*<85>*$I[[]*]: deny: user=nobody uid=$U pid=[1-9]* path=$D/secret/allowed.txt real=- flags=O_RDONLY access= rule=none error=Permission denied why=policy-unusable*" \
+		"*<85>*$I[[]*]: deny: req=[1-9]* user=nobody uid=$U pid=[1-9]* path=$D/secret/allowed.txt real=- flags=O_RDONLY access= rule=none error=Permission denied why=policy-unusable*" \
 		cat "$LOG"
 	helper_only "a stale policy cache is not used, and the log says so" \
 		"*<85>*$I[[]*]: policy cache $P/cache/policy.cache not used: it is stale: the policy changed since (run openfile-policy compile)*" \
@@ -366,5 +380,11 @@ $(printf '\033')[31m%n$(printf '\377')" r >/dev/null
 	check "a parse error is logged with file:line:column" \
 		"*<83>*$I[[]*]: $POL:$((NRULES + 2)):9: unknown access 'reed' (expected read, write, append, create, truncate or any, separated by commas) (denying everything)*" \
 		cat "$LOG"
+	check "46: a granted path of 4095 bytes, all escaped, is logged whole" "1" \
+		log_count " path=$elong real=$elong flags=O_RDONLY access=read rule=$POL:3"
+	check "46: ... and denied" "1" \
+		log_count " path=$elong real=$elong flags=O_WRONLY access=write "
+	check "46: ... in parts of at most 1024 bytes with syslog's header, none lost" "0 0" \
+		eval 'echo $(LC_ALL=C awk "length > 1024" "$LOG" | wc -l) $(log_count "broken record")'
 fi
 

@@ -156,6 +156,33 @@ log_stop() {
 	LOGPID=
 	rm -f /dev/log
 }
+# log_records: the records in $LOG, one a line, each "IDENT[PID]:
+# VERDICT: req=N FIELDS" with its parts joined; a part missing or out of
+# order prints "broken record".
+log_records() {
+	LC_ALL=C awk '
+	match($0, /[^ ]*\[[0-9]+\]: (allow|deny|fail): req=[0-9]+ /) {
+		head = substr($0, RSTART, RLENGTH)
+		rest = substr($0, RSTART + RLENGTH)
+		if (!match(rest, /^part=[0-9]+\/[0-9]+ /)) {
+			print head rest
+			next
+		}
+		split(substr(rest, 6, RLENGTH - 6), n, "/")
+		rest = substr(rest, RLENGTH + 1)
+		if (n[1] != next_part[head] + 1) {
+			print "broken record: " head
+			next_part[head] = 0
+			next
+		}
+		text[head] = (n[1] == 1 ? "" : text[head]) rest
+		next_part[head] = n[1] == n[2] ? 0 : n[1]
+		if (n[1] == n[2])
+			print head text[head]
+	}' "$LOG"
+}
+# log_count TEXT: how many records hold TEXT.
+log_count() { log_records | grep -cF -- "$1"; }
 
 # The two ways to give the helper its privilege (the broker mode keeps the
 # helper setuid, for the library to fall back to).
