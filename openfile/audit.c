@@ -257,3 +257,10 @@ void audit_log(const struct audit_rec *a)
 	r.part = 0;
 	rec_fields(&r, a);
 }
+
+void audit_granted(struct audit_rec *a)
+{
+	a->status = 0;
+	audit_log(a);
+	a->logged = 1;
+}

@@ -85,11 +85,16 @@ struct audit_rec {
 	const char *why;      /* a fixed reason besides the errno, or NULL */
 	pid_t pid;            /* the client process, or 0: unknown */
 	unsigned long req;    /* the request's number in this process */
+	int logged;           /* its grant is logged already */
 };
 /* Logs a's record, whole: every field escaped (control characters, the
  * backslash and bytes beyond ASCII as \xHH), never cut; one that does not
  * fit in one syslog message goes as numbered parts (openfile(8)). */
 void audit_log(const struct audit_rec *a);
+/* Logs a's grant, before the open that acts on it: a caller that kills us
+ * then cannot have the effect without the record.  What follows is logged
+ * only if the open fails. */
+void audit_granted(struct audit_rec *a);
 
 /* caller.c: who is asking, from the kernel. */
 struct caller_id {

@@ -581,6 +581,7 @@ static int open_existing(struct req_ctx *rc, const struct walk *w, int pfd,
 	}
 	if (confine(rc) < 0)
 		return -EACCES;
+	audit_granted(rc->a);
 	return reopen(pfd, st, rc->flags);
 }
 
@@ -644,6 +645,7 @@ static int create_new(struct req_ctx *rc, const struct walk *w,
 	limit = d.mode >= 0 ? d.mode : CREATE_MODE_DEFAULT;
 	if (confine(rc) < 0)
 		return -EACCES;
+	audit_granted(rc->a);
 	if (priv_raise(1) < 0)
 		return -EPERM;
 	/* O_EXCL: we create the file or fail, never open what was planted. */

@@ -18,6 +18,8 @@
 #include "openfile.h"
 
 #ifdef OPENFILE_TEST_HOOKS
+#include "clock.h"
+
 /* Test builds only: requests that make the helper misbehave on purpose,
  * to show what confines it.  Never in the installed helper.  They run
  * after the open, where the helper is confined the most. */
@@ -38,10 +40,15 @@ static void test_hooks(const char *path)
 			n += fcntl(fd, F_GETFD) >= 0;
 		_exit(n > 255 ? 255 : n);
 	}
+	const char *name = strrchr(path, '/');
+
+	/* 2 ms between the open and the rest, for a test to kill us in. */
+	if (name != NULL && strncmp(name, "/openfile-test-slow", 19) == 0)
+		for (long long t = now_ns(); now_ns() - t < 2000000;)
+			;
 #ifdef OPENFILE_SANITIZER
 	/* Bugs on purpose (under Landlock too when the request named a
 	 * granted file): their reports must reach the caller. */
-	const char *name = strrchr(path, '/');
 	volatile size_t n = 1;
 	volatile int big = INT_MAX;
 
@@ -147,9 +154,10 @@ int serve_request(int sock, const struct request_env *env,
 	test_hooks(a.path);
 #endif
 	/* 9: log (first, so a caller killing us at the answer cannot skip
-	 * the record), then answer. */
+	 * the record), then answer.  A grant was logged before its open. */
 	a.status = status;
-	audit_log(&a);
+	if (status != 0 || !a.logged)
+		audit_log(&a);
 	serve_reply(sock, status, fd);
 	if (fd >= 0)
 		close(fd);

@@ -36,7 +36,8 @@ const char attack_usage[] =
 	"probe HELPER | signals HELPER | limit RES VALUE PATH FLAGS | ctty | flags PATH | reopen PATH |\n"
 	"  sockets | socket-leak PATH THREADS CALLS | chaos ALLOWED DENIED MISSING N |\n"
 	"  race-flip DIR SECRETDIR SECONDS | race-stop HELPER DIR SECRETDIR SECONDS |\n"
-	"  race-kill DATADIR SECONDS | create-loop DIR SECONDS | stallfs MOUNTPOINT SECONDS";
+	"  race-kill DATADIR SECONDS | race-record CREATEDIR TRUNCDIR N SECONDS |\n"
+	"  create-loop DIR SECONDS | stallfs MOUNTPOINT SECONDS";
 
 static double now(void)
 {
@@ -637,6 +638,7 @@ struct killer {
 	volatile int stop;
 	long kills;
 	int broker;
+	unsigned most_us; /* the longest a victim lives, at most */
 };
 
 /* Through the broker: our worker, the openfiled process running as us
@@ -695,12 +697,28 @@ static void *kill_helpers(void *arg)
 			usleep(100);
 			continue;
 		}
-		usleep((useconds_t)(rand_r(&seed) % 1500));
+		usleep((useconds_t)(rand_r(&seed) % k->most_us));
 		if (syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) == 0)
 			k->kills++;
 		close(pfd);
 	}
 	return NULL;
+}
+
+static int through_broker(void)
+{
+	const char *t = getenv("OPENFILE_TRANSPORT");
+
+	return t != NULL && strcmp(t, "broker") == 0;
+}
+
+/* Whether a call failed with err because k killed its helper or worker.
+ * Through the broker, a worker killed while it greeted a new connection
+ * fails that connection. */
+static int was_killed(const struct killer *k, int err)
+{
+	return err == EIO || (k->broker && (err == ECONNRESET || err == EPIPE ||
+					    err == ECONNREFUSED));
 }
 
 /*
@@ -712,8 +730,7 @@ static void *kill_helpers(void *arg)
  */
 static int cmd_race_kill(const char *data, double secs)
 {
-	const char *t = getenv("OPENFILE_TRANSPORT");
-	struct killer k = { 0, 0, t != NULL && strcmp(t, "broker") == 0 };
+	struct killer k = { 0, 0, through_broker(), 1500 };
 	char refused[2][4096], allowed[4096];
 	long calls = 0, wrong = 0, killed = 0;
 	int why = 0;
@@ -731,11 +748,7 @@ static int cmd_race_kill(const char *data, double secs)
 
 		if (fd >= 0)
 			close(fd);
-		/* Through the broker, a worker killed while it greeted a new
-		 * connection fails that connection. */
-		if (fd < 0 && (errno == EIO || (k.broker && (errno == ECONNRESET ||
-							      errno == EPIPE ||
-							      errno == ECONNREFUSED))))
+		if (fd < 0 && was_killed(&k, errno))
 			killed++;
 		else if (which < 2 ? !(fd < 0 && errno == EACCES) : fd < 0) {
 			why = fd < 0 ? errno : 0;
@@ -746,6 +759,51 @@ static int cmd_race_kill(const char *data, double secs)
 	pthread_join(th, NULL);
 	fprintf(out, "%ld calls, %ld helpers killed, %ld answered EIO, %ld wrong, %d zombies%s%s\n",
 		calls, k.kills, killed, wrong, count_zombies(), why ? " " : "",
+		why ? ename(why) : "");
+	return 0;
+}
+
+/*
+ * THREATS 9 and 45: helpers (or the broker's worker) killed at random
+ * points of granted creates in cdir and truncates in tdir, each of a name
+ * of its own, openfile-test-slow-I for I below n (the shell made those in
+ * tdir).  The test build waits 2 ms after the open of such a name, so
+ * that kills land between the effect and what follows it too.  The shell
+ * checks that every file created or emptied has its record.
+ */
+static int cmd_race_record(const char *cdir, const char *tdir, long n,
+			   double secs)
+{
+	struct killer k = { 0, 0, through_broker(), 6000 };
+	long i, killed = 0, wrong = 0;
+	int why = 0;
+	pthread_t th;
+	double end = now() + secs;
+
+	pthread_create(&th, NULL, kill_helpers, &k);
+	for (i = 0; i < n && now() < end; i++) {
+		for (int j = 0; j < 2; j++) {
+			char p[4096];
+			int fd;
+
+			snprintf(p, sizeof p, "%s/openfile-test-slow-%ld",
+				 j ? tdir : cdir, i);
+			fd = j ? my_open(p, O_WRONLY | O_TRUNC) :
+				 my_open(p, O_WRONLY | O_CREAT | O_EXCL, 0600);
+			if (fd >= 0) {
+				close(fd);
+			} else if (was_killed(&k, errno)) {
+				killed++;
+			} else {
+				why = errno;
+				wrong++;
+			}
+		}
+	}
+	k.stop = 1;
+	pthread_join(th, NULL);
+	fprintf(out, "%ld requests, %ld killed, %ld answered EIO, %ld wrong, %d zombies%s%s\n",
+		2 * i, k.kills, killed, wrong, count_zombies(), why ? " " : "",
 		why ? ename(why) : "");
 	return 0;
 }
@@ -840,6 +898,8 @@ int attack_main(int argc, char **argv)
 		return cmd_race_stop(argv[2], argv[3], argv[4], atof(argv[5]));
 	if (argc == 4 && strcmp(cmd, "race-kill") == 0)
 		return cmd_race_kill(argv[2], atof(argv[3]));
+	if (argc == 6 && strcmp(cmd, "race-record") == 0)
+		return cmd_race_record(argv[2], argv[3], atol(argv[4]), atof(argv[5]));
 	if (argc == 4 && strcmp(cmd, "create-loop") == 0)
 		return cmd_create_loop(argv[2], atof(argv[3]));
 	if (argc == 4 && strcmp(cmd, "stallfs") == 0)
