@@ -14,37 +14,55 @@
 
 #include "openfile.h"
 
-/* getpwuid_r/getgrgid_r with a growing buffer.  Returns a copy or NULL. */
-static char *name_of(int group, unsigned id)
+/*
+ * getpwuid_r/getgrgid_r with a growing buffer.  Returns a copy of the
+ * name, or NULL with *failed set when the name service failed (or memory
+ * ran out) and clear when there is no such entry.
+ *
+ * glibc answers "no entry" with 0 and a NULL result, and clears errno;
+ * when no service could answer at all (a module missing or down for each
+ * one nsswitch.conf lists) it returns errno as it found it, which would be
+ * 0 and look like "no entry": so errno is set first.  Every other error,
+ * ENOENT and ESRCH included (which other libraries use for "no entry"), is
+ * a failure: unsure, the rules fail closed.  A service that answers
+ * "no entry" for an account it could not reach cannot be told apart.
+ */
+static char *name_of(int group, unsigned id, int *failed)
 {
 	size_t len = 1024;
 	char *buf = NULL, *name = NULL;
+	int err = ENOMEM;
 
 	for (;;) {
 		char *nb = realloc(buf, len);
-		int err;
 
 		if (nb == NULL)
 			break;
 		buf = nb;
+		errno = EAGAIN;
 		if (group) {
 			struct group g, *res = NULL;
 
 			err = getgrgid_r((gid_t)id, &g, buf, len, &res);
-			if (err == 0 && res != NULL)
-				name = strdup(g.gr_name);
+			if (err == 0 && res != NULL && (name = strdup(g.gr_name)) == NULL)
+				err = ENOMEM;
 		} else {
 			struct passwd p, *res = NULL;
 
 			err = getpwuid_r((uid_t)id, &p, buf, len, &res);
-			if (err == 0 && res != NULL)
-				name = strdup(p.pw_name);
+			if (err == 0 && res != NULL && (name = strdup(p.pw_name)) == NULL)
+				err = ENOMEM;
 		}
 		if (err != ERANGE || len >= (1u << 20))
 			break;
 		len *= 2;
 	}
 	free(buf);
+	*failed = err != 0;
+	if (*failed)
+		audit_error("cannot look up the name of %s %u: %s (of the rules naming a %s, each deny applies and no allow does)",
+			    group ? "gid" : "uid", id, strerror(err),
+			    group ? "group" : "user");
 	return name;
 }
 
@@ -58,7 +76,8 @@ int caller_load(struct caller_id *c, int group_names)
 		return -1;
 	c->gids = calloc((size_t)n + 1, sizeof *c->gids);
 	c->names = calloc((size_t)n + 1, sizeof *c->names);
-	if (c->gids == NULL || c->names == NULL)
+	c->unknown = calloc((size_t)n + 1, sizeof *c->unknown);
+	if (c->gids == NULL || c->names == NULL || c->unknown == NULL)
 		return -1;
 	c->gids[0] = gid;
 	n = getgroups(n, c->gids + 1);
@@ -66,13 +85,18 @@ int caller_load(struct caller_id *c, int group_names)
 		return -1;
 	/* The primary group's name always (%g may use it); the others' only
 	 * when a rule names a group. */
-	for (int i = 0; i <= (group_names ? n : 0); i++)
-		c->names[i] = name_of(1, c->gids[i]);
+	for (int i = 0; i <= (group_names ? n : 0); i++) {
+		int failed;
+
+		c->names[i] = name_of(1, c->gids[i], &failed);
+		c->unknown[i] = (unsigned char)failed;
+	}
 	c->pc.uid = getuid();
-	c->user = name_of(0, c->pc.uid);
+	c->user = name_of(0, c->pc.uid, &c->pc.user_unknown);
 	c->pc.user = c->user;
 	c->pc.ngroups = (size_t)n + 1;
 	c->pc.gids = c->gids;
 	c->pc.group_names = (const char *const *)c->names;
+	c->pc.group_unknown = c->unknown;
 	return 0;
 }

@@ -101,6 +101,7 @@ struct caller_id {
 	struct policy_caller pc;
 	gid_t *gids;
 	char **names;
+	unsigned char *unknown; /* the name service failed on names[i] */
 	char *user;
 };
 int caller_load(struct caller_id *c, int group_names);

@@ -30,7 +30,7 @@
 #include "policy-int.h"
 
 #define CACHE_MAGIC 0x4350464fu /* "OFPC" */
-#define CACHE_VERSION 1u        /* bump if the layout below changes */
+#define CACHE_VERSION 2u        /* bump if the layout below changes */
 #define CACHE_NO_GROUP_NAMES 1u /* flag: no rule names a group */
 #define HDR_LEN 64u
 #define SRC_LEN 72u
@@ -49,7 +49,9 @@
  *            i64 mtime_s, mtime_ns, ctime_s, ctime_ns
  *   rule     u32 source, line, text_off, text_len
  *   slot     u64 hash (0: empty); u32 key_off, key_len, list_off, list_len,
- *            below, pad          (key: "SUBJECT\nPREFIX")
+ *            below, pad          (key: "SUBJECT\nPREFIX"; a deny naming a
+ *            user or group is also under "u?" or "g?", for callers whose
+ *            name is unknown: version 2)
  *   lists    u32 rule indices, ascending
  *   strings  each followed by a NUL
  */
@@ -209,22 +211,38 @@ static void subject_key(const struct policy_rule *r, char *out, size_t len)
 			 (unsigned)r->subject_id);
 }
 
-/* Indexes rule i under its subject and literal prefix, and marks every
- * directory above that prefix as having an allow rule below it. */
-static int index_rule(struct table *t, const struct policy_rule *r, uint32_t i)
+/* The entry of the key "SKEY\nPREFIX", with the first pl bytes of prefix;
+ * NULL when out of memory. */
+static struct entry *entry_at(struct table *t, const char *skey,
+			      const char *prefix, size_t pl)
 {
-	char skey[300], prefix[PATH_MAX], key[PATH_MAX + 300];
-	struct entry *e;
-	size_t sl, pl;
+	char key[PATH_MAX + 300];
+	size_t sl = strlen(skey);
 
-	subject_key(r, skey, sizeof skey);
-	pattern_literal_prefix(&r->pat, prefix, sizeof prefix);
-	sl = strlen(skey);
-	pl = strlen(prefix);
 	memcpy(key, skey, sl);
 	key[sl] = '\n';
 	memcpy(key + sl + 1, prefix, pl);
-	if ((e = table_get(t, key, sl + 1 + pl)) == NULL || entry_add(e, i) < 0)
+	return table_get(t, key, sl + 1 + pl);
+}
+
+/* Indexes rule i under its subject and literal prefix, and marks every
+ * directory above that prefix as having an allow rule below it.  A deny
+ * naming a user or group applies to a caller whose name the name service
+ * could not tell: it is found under "u?" or "g?" too. */
+static int index_rule(struct table *t, const struct policy_rule *r, uint32_t i)
+{
+	char skey[300], prefix[PATH_MAX];
+	struct entry *e;
+	size_t pl;
+
+	subject_key(r, skey, sizeof skey);
+	pattern_literal_prefix(&r->pat, prefix, sizeof prefix);
+	pl = strlen(prefix);
+	if ((e = entry_at(t, skey, prefix, pl)) == NULL || entry_add(e, i) < 0)
+		return -1;
+	if (!r->allow && r->subject_name != NULL &&
+	    ((e = entry_at(t, r->subject == SUBJ_USER ? "u?" : "g?", prefix, pl)) == NULL ||
+	     entry_add(e, i) < 0))
 		return -1;
 	if (!r->allow)
 		return 0;
@@ -233,7 +251,7 @@ static int index_rule(struct table *t, const struct policy_rule *r, uint32_t i)
 		while (k > 0 && prefix[k - 1] != '/')
 			k--;
 		k = k > 1 ? k - 1 : 1;
-		if ((e = table_get(t, key, sl + 1 + k)) == NULL)
+		if ((e = entry_at(t, skey, prefix, k)) == NULL)
 			return -1;
 		e->below = 1;
 		if (k == 1)
@@ -646,7 +664,8 @@ typedef char subject_key_t[300];
  * free.  NULL when out of memory. */
 static subject_key_t *caller_keys(const struct policy_caller *pc, size_t *n)
 {
-	subject_key_t *keys = calloc(3 + 2 * pc->ngroups, sizeof *keys);
+	subject_key_t *keys = calloc(4 + 2 * pc->ngroups, sizeof *keys);
+	int unknown = 0;
 
 	*n = 0;
 	if (keys == NULL)
@@ -655,11 +674,17 @@ static subject_key_t *caller_keys(const struct policy_caller *pc, size_t *n)
 	snprintf(keys[(*n)++], sizeof *keys, "U:%u", (unsigned)pc->uid);
 	if (pc->user != NULL)
 		snprintf(keys[(*n)++], sizeof *keys, "u:%s", pc->user);
+	else if (pc->user_unknown)
+		snprintf(keys[(*n)++], sizeof *keys, "u?");
 	for (size_t i = 0; i < pc->ngroups; i++) {
 		snprintf(keys[(*n)++], sizeof *keys, "G:%u", (unsigned)pc->gids[i]);
 		if (pc->group_names[i] != NULL)
 			snprintf(keys[(*n)++], sizeof *keys, "g:%s", pc->group_names[i]);
+		else
+			unknown |= pc->group_unknown != NULL && pc->group_unknown[i];
 	}
+	if (unknown)
+		snprintf(keys[(*n)++], sizeof *keys, "g?");
 	return keys;
 }
 

@@ -12,25 +12,33 @@
 
 #include "policy-int.h"
 
+/* A name the name service could not tell might be the one a rule names:
+ * the rule fails closed, a deny applying and an allow not. */
 static int subject_match(const struct policy_rule *r,
 			 const struct policy_caller *c)
 {
+	int unknown = 0;
+
 	switch (r->subject) {
 	case SUBJ_ANY:
 		return 1;
 	case SUBJ_USER:
-		return r->subject_name ?
-			       c->user != NULL && strcmp(r->subject_name, c->user) == 0 :
-			       r->subject_id == (uint32_t)c->uid;
+		if (r->subject_name == NULL)
+			return r->subject_id == (uint32_t)c->uid;
+		if (c->user != NULL)
+			return strcmp(r->subject_name, c->user) == 0;
+		return !r->allow && c->user_unknown;
 	case SUBJ_GROUP:
 		for (size_t i = 0; i < c->ngroups; i++) {
-			if (r->subject_name ?
+			if (r->subject_name == NULL ?
+				    r->subject_id == (uint32_t)c->gids[i] :
 				    c->group_names[i] != NULL &&
-					    strcmp(r->subject_name, c->group_names[i]) == 0 :
-				    r->subject_id == (uint32_t)c->gids[i])
+					    strcmp(r->subject_name, c->group_names[i]) == 0)
 				return 1;
+			unknown |= c->group_names[i] == NULL &&
+				   c->group_unknown != NULL && c->group_unknown[i];
 		}
-		return 0;
+		return !r->allow && r->subject_name != NULL && unknown;
 	}
 	return 0;
 }
@@ -92,7 +100,7 @@ int policy_decide(const struct policy *pol, const struct policy_caller *caller,
 
 		if (bits == 0 || !(r->types & type) ||
 		    !subject_match(r, caller) ||
-		    !pattern_match_comps(&r->pat, caller, pc, n, 0))
+		    !pattern_match_comps(&r->pat, caller, pc, n, 0, !r->allow))
 			continue;
 		if (!r->allow) {
 			d->rule = r;

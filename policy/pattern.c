@@ -204,13 +204,25 @@ static const char *var_value(int v, const struct policy_caller *c, char *num,
 	return NULL;
 }
 
+/* Whether the caller lacks the value of a substitution because the name
+ * service failed, not because there is no such name. */
+static int var_unknown(int v, const struct policy_caller *c)
+{
+	if (v == 'u')
+		return c->user == NULL && c->user_unknown;
+	return v == 'g' && c->ngroups > 0 && c->group_names[0] == NULL &&
+	       c->group_unknown != NULL && c->group_unknown[0];
+}
+
 /*
- * Expands the substitutions of a glob component into tokens in out.
- * Returns the token count, or -1 when a value is missing, cannot stand in
- * one component, or does not fit.
+ * Expands the substitutions of a glob component into tokens in out; with
+ * deny, one whose name is unknown becomes a star.  Returns the token
+ * count, or -1 when a value is missing, cannot stand in one component, or
+ * does not fit.
  */
 static long expand(const struct pattern_comp *pc,
-		   const struct policy_caller *c, short *out, size_t cap)
+		   const struct policy_caller *c, int deny, short *out,
+		   size_t cap)
 {
 	size_t n = 0;
 
@@ -219,10 +231,10 @@ static long expand(const struct pattern_comp *pc,
 		const char *v;
 		size_t vl;
 
-		if (pc->tok[i] < TOK_VAR) {
+		if (pc->tok[i] < TOK_VAR || (deny && var_unknown(pc->tok[i] - TOK_VAR, c))) {
 			if (n == cap)
 				return -1;
-			out[n++] = pc->tok[i];
+			out[n++] = pc->tok[i] < TOK_VAR ? pc->tok[i] : TOK_STAR;
 			continue;
 		}
 		v = var_value(pc->tok[i] - TOK_VAR, c, num, sizeof num);
@@ -262,7 +274,8 @@ static int tok_match(const short *t, size_t nt, const char *s, size_t n)
 }
 
 static int comp_match(const struct pattern_comp *pc,
-		      const struct policy_caller *c, const struct path_comp *p)
+		      const struct policy_caller *c, int deny,
+		      const struct path_comp *p)
 {
 	short buf[PATH_MAX + NAME_MAX];
 	long n;
@@ -270,7 +283,7 @@ static int comp_match(const struct pattern_comp *pc,
 	if (pc->kind == COMP_LITERAL)
 		return strlen(pc->lit) == p->len &&
 		       memcmp(pc->lit, p->s, p->len) == 0;
-	n = expand(pc, c, buf, sizeof buf / sizeof buf[0]);
+	n = expand(pc, c, deny, buf, sizeof buf / sizeof buf[0]);
 	return n >= 0 && tok_match(buf, (size_t)n, p->s, p->len);
 }
 
@@ -298,7 +311,8 @@ size_t path_split(const char *path, struct path_comp *out, size_t cap)
 
 int pattern_match_comps(const struct pattern *pat,
 			const struct policy_caller *c,
-			const struct path_comp *pc, size_t n, int below)
+			const struct path_comp *pc, size_t n, int below,
+			int deny)
 {
 	unsigned char a[PATH_COMPS_MAX + 1], b[PATH_COMPS_MAX + 1];
 	unsigned char *next = a, *cur = b;
@@ -308,7 +322,7 @@ int pattern_match_comps(const struct pattern *pat,
 		if (m != n)
 			return 0;
 		for (size_t i = 0; i < n; i++)
-			if (!comp_match(&pat->comps[i], c, &pc[i]))
+			if (!comp_match(&pat->comps[i], c, deny, &pc[i]))
 				return 0;
 		return 1;
 	}
@@ -330,7 +344,7 @@ int pattern_match_comps(const struct pattern *pat,
 				      (next[j] || (j < n && cur[j + 1]));
 			else
 				cur[j] = j < n && next[j + 1] &&
-					 comp_match(p, c, &pc[j]);
+					 comp_match(p, c, deny, &pc[j]);
 		}
 		t = next;
 		next = cur;
@@ -345,7 +359,7 @@ static int match_path(const struct pattern *pat, const struct policy_caller *c,
 	struct path_comp pc[PATH_COMPS_MAX];
 	size_t n = path_split(path, pc, PATH_COMPS_MAX);
 
-	return n != SIZE_MAX && pattern_match_comps(pat, c, pc, n, below);
+	return n != SIZE_MAX && pattern_match_comps(pat, c, pc, n, below, 0);
 }
 
 int pattern_match(const struct pattern *pat, const struct policy_caller *c,

@@ -29,10 +29,13 @@ struct path_comp {
 size_t path_split(const char *path, struct path_comp *out, size_t cap);
 
 /* below: the path is a directory and the pattern may match what is in it
- * (at least one more component), rather than the path itself. */
+ * (at least one more component), rather than the path itself.  deny: a
+ * substitution whose name the name service could not tell matches any
+ * name (fails closed in a deny rule); otherwise it matches none. */
 int pattern_match_comps(const struct pattern *pat,
 			const struct policy_caller *c,
-			const struct path_comp *pc, size_t n, int below);
+			const struct path_comp *pc, size_t n, int below,
+			int deny);
 
 /* Whether every path b matches, a matches too (1 only when certain). */
 int pattern_covers(const struct pattern *a, const struct pattern *b);

@@ -136,6 +136,11 @@ struct policy_caller {
 	size_t ngroups;                 /* primary group first */
 	const gid_t *gids;
 	const char *const *group_names; /* parallel to gids, entries may be NULL */
+	/* Which NULL names the name service failed to tell, as against
+	 * having no entry: a rule that needs such a name fails closed, a
+	 * deny applying and an allow not (by its subject, %u, %g). */
+	int user_unknown;
+	const unsigned char *group_unknown; /* parallel to gids, or NULL */
 };
 
 struct policy_decision {
@@ -185,7 +190,8 @@ int policy_grant_roots(const struct policy *pol,
 		       void (*fn)(void *ctx, const char *root, unsigned access),
 		       void *ctx);
 
-/* Whether the rule's subject covers caller. */
+/* Whether the rule's subject covers caller (a deny naming users or groups
+ * does where a name is unknown, an allow does not). */
 int policy_rule_applies(const struct policy_rule *r,
 			const struct policy_caller *caller);
 

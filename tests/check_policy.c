@@ -133,14 +133,25 @@ static const char *parse_error(const char *text, size_t len)
 static const gid_t alice_gids[] = { 1000, 4, 27 };
 static const char *const alice_groups[] = { "alice", "adm", "sudo" };
 static const struct policy_caller alice = { 1000, "alice", 3, alice_gids,
-					    alice_groups };
+					    alice_groups, 0, NULL };
 static const gid_t bob_gids[] = { 1001 };
 static const char *const bob_groups[] = { "bob" };
 static const struct policy_caller bob = { 1001, "bob", 1, bob_gids,
-					  bob_groups };
+					  bob_groups, 0, NULL };
 static const char *const no_names[] = { NULL };
 static const struct policy_caller nameless = { 5000, NULL, 1, bob_gids,
-					       no_names };
+					       no_names, 0, NULL };
+/* alice, when the name service failed: no name known, and none missing. */
+static const char *const failed_names[] = { NULL, NULL, NULL };
+static const unsigned char all_failed[] = { 1, 1, 1 };
+static const struct policy_caller unreachable = { 1000, NULL, 3, alice_gids,
+						  failed_names, 1, all_failed };
+/* alice's own name known, her group adm's not. */
+static const char *const adm_failed_names[] = { "alice", NULL, "sudo" };
+static const unsigned char adm_failed[] = { 0, 1, 0 };
+static const struct policy_caller adm_unreachable = { 1000, "alice", 3,
+						      alice_gids, adm_failed_names,
+						      0, adm_failed };
 
 static int allows(const struct policy *pol, const struct policy_caller *c,
 		  const char *path, unsigned type, unsigned access)
@@ -220,8 +231,8 @@ START_TEST(substitution_is_literal)
 	/* A user name can never act as a pattern or reach another component. */
 	static const char *const g[] = { "g" };
 	static const gid_t gid[] = { 7 };
-	struct policy_caller star = { 7, "*", 1, gid, g };
-	struct policy_caller dots = { 7, "..", 1, gid, g };
+	struct policy_caller star = { 7, "*", 1, gid, g, 0, NULL };
+	struct policy_caller dots = { 7, "..", 1, gid, g, 0, NULL };
 	struct policy *p = parse("allow * read /home/%u/f\n");
 
 	ck_assert(!R(p, &star, "/home/alice/f"));
@@ -359,6 +370,55 @@ START_TEST(traversal_only_towards_grants)
 END_TEST
 
 /* Whether rule b of text is always overridden by rule a (0-based). */
+START_TEST(unknown_names_fail_closed)
+{
+	struct policy *p = parse("allow * read /srv/**\n"
+				 "deny user bob any /srv/nss/file\n"
+				 "deny group staff read /srv/nss/by-group\n"
+				 "deny * read /srv/home/%u/secret\n"
+				 "deny * read /srv/grp/%g/secret\n"
+				 "allow user alice read /named/**\n"
+				 "allow group adm read /adm/**\n"
+				 "allow * read /home/%u/**\n"
+				 "deny user 1001 read /srv/nss/by-id\n"
+				 "deny group 27 read /srv/nss/by-gid\n");
+	struct policy_decision d;
+
+	/* A deny naming a user or group applies when the name service
+	 * could not tell the caller's, by its subject or %u, %g ... */
+	ck_assert(!R(p, &unreachable, "/srv/nss/file"));
+	policy_decide(p, &unreachable, "/srv/nss/file", TYPE_FILE, ACC_READ, &d);
+	ck_assert_ptr_nonnull(d.rule);
+	ck_assert_uint_eq(d.rule->line, 2);
+	ck_assert(policy_rule_applies(d.rule, &unreachable));
+	ck_assert(!R(p, &unreachable, "/srv/nss/by-group"));
+	ck_assert(!R(p, &unreachable, "/srv/home/anyone/secret"));
+	ck_assert(!R(p, &unreachable, "/srv/grp/anyone/secret"));
+	ck_assert(!R(p, &adm_unreachable, "/srv/nss/by-group"));
+	/* ... an allow does not, and opens no way through directories ... */
+	ck_assert(!R(p, &unreachable, "/named/x"));
+	ck_assert(!R(p, &unreachable, "/adm/x"));
+	ck_assert(!R(p, &adm_unreachable, "/adm/x"));
+	ck_assert(!R(p, &unreachable, "/home/alice/x"));
+	ck_assert(!policy_may_traverse(p, &unreachable, "/named"));
+	ck_assert(!policy_may_traverse(p, &adm_unreachable, "/adm"));
+	ck_assert(!policy_may_traverse(p, &unreachable, "/home/alice"));
+	/* ... and what needs no unknown name is decided as ever. */
+	ck_assert(R(p, &unreachable, "/srv/other"));
+	ck_assert(R(p, &unreachable, "/srv/nss/by-id"));
+	ck_assert(!R(p, &unreachable, "/srv/nss/by-gid"));
+	ck_assert(R(p, &adm_unreachable, "/named/x"));
+	ck_assert(R(p, &adm_unreachable, "/srv/home/bob/secret"));
+	ck_assert(R(p, &adm_unreachable, "/srv/grp/anyone/secret"));
+	ck_assert(!R(p, &adm_unreachable, "/srv/grp/alice/secret"));
+	/* A uid or group without a name is no failure: no rule names it. */
+	ck_assert(R(p, &nameless, "/srv/nss/file"));
+	ck_assert(R(p, &nameless, "/srv/nss/by-group"));
+	ck_assert(R(p, &nameless, "/srv/home/anyone/secret"));
+	policy_free(p);
+}
+END_TEST
+
 static int covers(const char *text, size_t a, size_t b)
 {
 	struct policy *p = parse(text);
@@ -779,7 +839,9 @@ static void random_path(char *out, size_t len)
 
 START_TEST(cache_decides_as_the_engine)
 {
-	static const struct policy_caller *const callers[] = { &alice, &bob, &nameless };
+	static const struct policy_caller *const callers[] = {
+		&alice, &bob, &nameless, &unreachable, &adm_unreachable,
+	};
 	static char text[1 << 16];
 	char path[PATH_MAX], cache[PATH_MAX];
 	unsigned decisions = 0, allowed = 0, unnamed_rounds = 0;
@@ -805,7 +867,7 @@ START_TEST(cache_decides_as_the_engine)
 		names = policy_names_groups(full);
 		ck_assert_int_eq(policy_names_groups(fast), names);
 		for (unsigned q = 0; q < 400; q++) {
-			const struct policy_caller *c = callers[rnd(3)];
+			const struct policy_caller *c = callers[rnd(5)];
 			struct policy_decision a, b;
 			unsigned type = 1u << rnd(4), acc = 1 + rnd(ACC_ANY);
 			int ra, rb;
@@ -815,9 +877,13 @@ START_TEST(cache_decides_as_the_engine)
 				/* As the helper asks when no rule names a
 				 * group: the primary group's name only. */
 				const char *first[8] = { c->group_names[0] };
+				const unsigned char first_unknown[8] = {
+					c->group_unknown ? c->group_unknown[0] : 0
+				};
 				struct policy_caller unnamed = *c;
 
 				unnamed.group_names = first;
+				unnamed.group_unknown = first_unknown;
 				random_path(req, sizeof req);
 				ra = policy_decide(full, c, req, type, acc, &a);
 				rb = policy_decide(fast, names ? c : &unnamed, req,
@@ -911,7 +977,7 @@ START_TEST(cache_with_many_groups)
 	static gid_t gids[200];
 	static char names[200][16];
 	static const char *np[200];
-	struct policy_caller many = { 3000, "many", 200, gids, np };
+	struct policy_caller many = { 3000, "many", 200, gids, np, 0, NULL };
 	struct diags d = { .len = 0 };
 	struct policy *full = policy_new(), *fast = policy_new();
 	char path[PATH_MAX], cache[PATH_MAX];
@@ -1166,6 +1232,7 @@ int main(void)
 	tcase_add_test(m, subjects);
 	tcase_add_test(m, types);
 	tcase_add_test(m, traversal_only_towards_grants);
+	tcase_add_test(m, unknown_names_fail_closed);
 	tcase_add_test(m, rule_covering_is_never_claimed_wrongly);
 	tcase_add_test(m, covering_is_fast_with_many_globstars);
 	tcase_add_test(m, literal_prefixes_and_access_words);

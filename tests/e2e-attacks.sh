@@ -166,6 +166,74 @@ check "25: a read grant to a 0666 file in a 0700 directory can be reopened for w
 rm -f "$P/etc/policy.d/50-hidden.conf"
 policy_changed
 
+# --- 44: the name service fails ------------------------------------------------
+# An nsswitch.conf naming a service that does not exist, bound over the
+# real one in a mount namespace of the case's own: glibc then finds no name
+# for anyone and says so only through errno, as when a directory service
+# is down.  A broker serves only clients of its own mount namespace, so
+# through the broker the case starts one of its own in there.
+mk 0700 nss
+put nss/by-user nss-secret
+put nss/by-group nss-secret
+write_policy_files
+cat >> "$POL" <<POLICY
+allow * read $D/nss/*
+deny user nobody any $D/nss/by-user
+deny group $(id -gn nobody) any $D/nss/by-group
+POLICY
+"$B/tests/openfile-policy-test" compile >/dev/null
+policy_changed
+printf 'passwd: nosuchservice\ngroup: nosuchservice\n' > "$P/nsswitch.conf"
+# nobody_in_broken_nss BROKER: nobody opens $D/nss/by-user and by-group
+# for reading where the name service fails, each answer into
+# $P/nss-NAME.out; BROKER (openfiled, or "" for the helper) is started in
+# there first, since a broker serves only its own mount namespace.  Not
+# within check: its subshell would lose the new broker's BPID.
+nobody_in_broken_nss() {
+	unshare -m sh -c '
+		mount --bind "$1/nsswitch.conf" /etc/nsswitch.conf || exit 1
+		if [ -n "$2" ]; then
+			env -u ASAN_OPTIONS -u UBSAN_OPTIONS "$2" --stderr >>"$1/openfiled.log" 2>&1 &
+			b=$!
+			i=0
+			while [ ! -S "$3" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+		fi
+		getent passwd "$4" >"$1/nss-getent.out" 2>&1
+		for f in by-user by-group; do
+			setpriv --reuid="$4" --regid="$5" --clear-groups -- timeout 60 $6 \
+				open "$7/nss/$f" r >"$1/nss-$f.out" 2>&1
+		done
+		[ -z "$2" ] || { kill -TERM $b; wait $b; }' \
+		sh "$P" "$1" "$SOCK" "$U" "$G" "$CLIENT" "$D"
+}
+if unshare -m true 2>/dev/null; then
+	if [ "$MODE" = broker ]; then
+		stop_broker
+		nobody_in_broken_nss "$P/sbin/openfiled"
+		start_broker
+	else
+		nobody_in_broken_nss ""
+	fi
+	check "44: where nsswitch.conf names a missing service, nobody has no name" "" \
+		cat "$P/nss-getent.out"
+	check "44: a deny naming the caller's user, with the name service working" "err EACCES" \
+		client open "$D/nss/by-user" r
+	check "44: ... and where it fails: still denied, never granted by the allow before it" "err EACCES" \
+		cat "$P/nss-by-user.out"
+	check "44: a deny naming the caller's group where the name service fails: still denied" "err EACCES" \
+		cat "$P/nss-by-group.out"
+	check "44: a uid without a name is no failure: the deny naming nobody is not its" "nss-secret" \
+		setpriv --reuid=54321 --regid=54321 --clear-groups -- timeout 60 $CLIENT cat "$D/nss/by-user"
+	if [ "$MODE" = broker ]; then
+		check "44: ... and the broker's worker says why" \
+			"*cannot look up the name of uid $U: *(of the rules naming a user, each deny applies and no allow does)*" \
+			cat "$BLOG"
+	fi
+else
+	skip_n "$(through_broker 6 5)" "44: the name service failing: unshare -m does not work here"
+fi
+write_policy
+
 # --- 34, 35: the library in busy and unlucky hosts --------------------------------------------
 check "34: 64 threads call my_open while two others fork and exec: no child holds a socket" \
 	"640 calls, 0 wrong, [1-9]* children, 0 held a socket, fds unchanged, 0 zombies" \

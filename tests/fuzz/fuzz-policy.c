@@ -8,7 +8,7 @@
 
 static const gid_t gids[] = { 1000, 4 };
 static const char *const names[] = { "alice", "adm" };
-static const struct policy_caller alice = { 1000, "alice", 2, gids, names };
+static const struct policy_caller alice = { 1000, "alice", 2, gids, names, 0, NULL };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
