@@ -11,8 +11,8 @@
  * connection: a program run again and again (mycat) finds its worker ready,
  * with no fork and no set-up.  Only a connection of exactly its uid, gid
  * and groups is ever handed to it.  The main process
- * reads the policy, and reads it again on SIGHUP or when a file in its
- * directories changes; workers of the old policy then retire and their
+ * reads the policy, and reads it again on SIGHUP or when anything it was
+ * read from changes; workers of the old policy then retire and their
  * clients reconnect.  See openfiled(8).
  */
 #include "config.h"
@@ -515,31 +515,147 @@ static void reap(void)
 	}
 }
 
-static void watch_policy(int ino)
-{
-	const uint32_t ev = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE |
-			    IN_DELETE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
-	char dir[] = OPENFILE_POLICY_PATH;
-	char *slash = strrchr(dir, '/');
+/*
+ * The policy's files are watched through their directories: each one
+ * from "/" down to every file and directory the policy was read from or
+ * looked for (policy_source_at), so that a file changed, added, removed
+ * or renamed, or a directory on the way replaced, is seen.  An event
+ * counts only where policy_reads says the policy could change, so that
+ * the rest of /etc, say, does not make openfiled read it again.  A
+ * directory has an entry for each name it was watched by (renamed, or
+ * mounted twice).
+ */
+struct watch {
+	int wd;
+	char *dir;
+};
+static struct watch *watches;
+static size_t nwatches;
 
-	if (ino < 0)
-		return;
-	if (slash != NULL && slash != dir)
-		*slash = '\0';
-	/* policy.d may come later: its creation shows in dir. */
-	if (inotify_add_watch(ino, dir, ev) < 0)
-		audit_notice("cannot watch %s (%s): only SIGHUP reloads the policy", dir,
-			     strerror(errno));
-	(void)inotify_add_watch(ino, OPENFILE_POLICY_DIR, ev);
+/* Watches dir.  Returns 1 when it was not watched by this name before, 0
+ * when it was, -1 when it cannot be (no such directory). */
+static int watch_dir(int ino, const char *dir)
+{
+	const uint32_t ev = IN_CLOSE_WRITE | IN_MODIFY | IN_MOVED_TO | IN_MOVED_FROM |
+			    IN_CREATE | IN_DELETE | IN_ATTRIB | IN_DELETE_SELF |
+			    IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW;
+	int wd = inotify_add_watch(ino, dir, ev);
+	struct watch *nw;
+	char *copy;
+
+	if (wd < 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			audit_notice("cannot watch %s (%s): only SIGHUP reloads the policy",
+				     dir, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < nwatches; i++)
+		if (watches[i].wd == wd && strcmp(watches[i].dir, dir) == 0)
+			return 0;
+	/* Unrecorded, its events count whatever they name. */
+	if ((copy = strdup(dir)) == NULL ||
+	    (nw = realloc(watches, (nwatches + 1) * sizeof *nw)) == NULL) {
+		free(copy);
+		return 1;
+	}
+	watches = nw;
+	watches[nwatches++] = (struct watch){ wd, copy };
+	return 1;
+}
+
+/* Watches every directory from "/" down to path, and path when it is one,
+ * as far as they exist: a missing one's creation shows in the one above.
+ * Returns how many were not watched before. */
+static int watch_down(int ino, const char *path)
+{
+	char dir[PATH_MAX];
+	size_t n = strlen(path);
+	int fresh = 0;
+
+	if (ino < 0 || path[0] != '/' || n >= sizeof dir)
+		return 0;
+	memcpy(dir, path, n + 1);
+	/* "/", then path up to each later '/', then path. */
+	for (size_t e = 1; e <= n; e++) {
+		int r;
+
+		if (e > 1 && dir[e] != '/' && dir[e] != '\0')
+			continue;
+		dir[e] = '\0';
+		r = watch_dir(ino, dir);
+		dir[e] = path[e];
+		if (r < 0)
+			break;
+		fresh += r;
+	}
+	return fresh;
+}
+
+/* Watches what pol (the policy as last read, usable or not) was read
+ * from.  Returns how many directories were not watched before: a change
+ * there while the policy was read went unseen. */
+static int watch_policy(int ino, const struct policy *pol)
+{
+	const char *path;
+	int fresh = watch_down(ino, OPENFILE_POLICY_PATH) +
+		    watch_down(ino, OPENFILE_POLICY_DIR);
+
+	for (size_t i = 0; pol != NULL && (path = policy_source_at(pol, i)) != NULL; i++)
+		fresh += watch_down(ino, path);
+	return fresh;
+}
+
+/* Whether the events in buf (len bytes) may change the policy pol as read
+ * (NULL: any may).  Forgets the watches the kernel dropped. */
+static int policy_touched(const char *buf, size_t len, const struct policy *pol)
+{
+	int touched = 0;
+
+	for (size_t o = 0; o + sizeof(struct inotify_event) <= len;) {
+		struct inotify_event ev;
+		const char *name = buf + o + sizeof ev;
+		int known = 0;
+
+		memcpy(&ev, buf + o, sizeof ev);
+		o += sizeof ev + ev.len;
+		for (size_t i = 0; i < nwatches; i++) {
+			const char *dir = watches[i].dir;
+			char path[PATH_MAX];
+
+			if (watches[i].wd != ev.wd)
+				continue;
+			known = 1;
+			if (ev.mask & IN_IGNORED) {
+				free(watches[i].dir);
+				watches[i--] = watches[--nwatches];
+				continue;
+			}
+			if ((size_t)snprintf(path, sizeof path, "%s%s%.*s", dir,
+					     strcmp(dir, "/") && ev.len ? "/" : "",
+					     (int)strnlen(name, ev.len), name) >= sizeof path ||
+			    pol == NULL || policy_reads(pol, path))
+				touched = 1;
+		}
+		/* Lost events (the queue overflowed), or a watch we could not
+		 * record. */
+		if (!known && !(ev.mask & IN_IGNORED))
+			touched = 1;
+	}
+	return touched;
 }
 
 /* Reads the policy (all of it: a worker confines itself to every place it
- * could grant its caller, which the compiled cache cannot tell). */
-static struct policy *load(void)
+ * could grant its caller, which the compiled cache cannot tell).  Returns
+ * it as read, which says where to watch even when it is unusable; *usable
+ * is it, or NULL when unusable: workers then deny everything. */
+static struct policy *load(struct policy **usable)
 {
-	struct policy *pol = policy_read(0);
+	struct policy *pol = policy_new();
 
-	if (pol == NULL)
+	*usable = pol != NULL && policy_load(pol, OPENFILE_POLICY_PATH, OPENFILE_POLICY_DIR,
+					     POLICY_LOAD_SECURE, audit_policy_diag,
+					     NULL) == 0 ? pol : NULL;
+	if (*usable == NULL)
 		audit_error("the policy %s is unusable: denying every request until it is fixed",
 			    OPENFILE_POLICY_PATH);
 	else
@@ -573,7 +689,7 @@ static void enough_descriptors(struct opts *o)
 int main(int argc, char **argv)
 {
 	struct opts o;
-	struct policy *pol;
+	struct policy *loaded, *pol;
 	sigset_t sigs;
 	int lfd, sfd, ino, gen[2];
 	ino_t sock_ino = 0;
@@ -617,8 +733,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	watch_policy(ino);
-	pol = load();
+	if (ino < 0)
+		audit_notice("cannot watch the policy (%s): only SIGHUP reloads it",
+			     strerror(errno));
+	watch_policy(ino, NULL);
+	loaded = load(&pol);
+	if (watch_policy(ino, loaded) > 0)
+		reload_at = now_ms() + RELOAD_QUIET_MS;
 	audit_notice("listening on %s%s", OPENFILE_SOCKET_PATH,
 		     sock_ino ? "" : " (socket activation)");
 	for (;;) {
@@ -626,6 +747,7 @@ int main(int argc, char **argv)
 		long long wait = reload_at ? reload_at - now_ms() : -1;
 		struct signalfd_siginfo si;
 		char buf[4096];
+		ssize_t got;
 		nfds_t n = 3;
 
 		p[0] = (struct pollfd){ lfd, POLLIN, 0 };
@@ -654,14 +776,16 @@ int main(int argc, char **argv)
 			else
 				goto stop;
 		}
-		while (ino >= 0 && read(ino, buf, sizeof buf) > 0)
-			if (reload_at == 0)
+		while (ino >= 0 && (got = read(ino, buf, sizeof buf)) > 0)
+			if (policy_touched(buf, (size_t)got, loaded) && reload_at == 0)
 				reload_at = now_ms() + RELOAD_QUIET_MS;
 		if (reload_at && now_ms() >= reload_at) {
 			reload_at = 0;
-			policy_free(pol);
-			pol = load();
-			watch_policy(ino);
+			policy_free(loaded);
+			loaded = load(&pol);
+			/* Read again where it was read unwatched. */
+			if (watch_policy(ino, loaded) > 0)
+				reload_at = now_ms() + RELOAD_QUIET_MS;
 			/* Workers of the old policy see their pipe hang up,
 			 * and take no other connection. */
 			for (long i = 0; i < nworkers; i++)

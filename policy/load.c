@@ -333,46 +333,93 @@ static void add_source(struct policy *pol, const char *path, int kind,
 	pol->nsources++;
 }
 
+/* Whether dir is a directory strictly above path. */
+static int above(const char *dir, const char *path)
+{
+	size_t n = strlen(dir);
+
+	if (n == 1)
+		return dir[0] == '/' && path[0] == '/' && path[1] != '\0';
+	return strncmp(dir, path, n) == 0 && path[n] == '/';
+}
+
 int policy_reads(const struct policy *pol, const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	size_t dl = slash ? (size_t)(slash - path) : 0;
-
 	for (size_t i = 0; i < pol->nsources; i++) {
 		const struct policy_source *s = &pol->sources[i];
+		size_t n = strlen(s->path);
 
-		if (strcmp(s->path, path) == 0 ||
-		    (s->kind != SRC_FILE && strlen(s->path) == dl &&
-		     strncmp(s->path, path, dl) == 0))
+		if (strcmp(s->path, path) == 0 || above(path, s->path))
+			return 1;
+		if ((s->kind == SRC_DIR || s->kind == SRC_ABSENT) &&
+		    above(s->path, path) && strchr(path + n + (n > 1), '/') == NULL)
 			return 1;
 	}
 	return 0;
 }
 
-/* Records the directory a glob reads, whose changes a cache must see. */
-static void add_glob_dir(struct policy *pol, const char *pattern,
-			 unsigned flags)
+const char *policy_source_at(const struct policy *pol, size_t i)
 {
-	char dir[PATH_MAX], whypath[PATH_MAX];
-	const char *slash = strrchr(pattern, '/'), *why;
+	return i < pol->nsources ? pol->sources[i].path : NULL;
+}
+
+/* Records a directory a glob reads, whose changes a cache must see. */
+static void add_glob_dir(struct policy *pol, const char *dir, unsigned flags)
+{
+	char whypath[PATH_MAX];
+	const char *why;
 	struct stat st;
-	int fd;
+	int fd = policy_open_checked(pol, dir, flags, 1, &why, whypath, sizeof whypath);
+
+	if (fd >= 0 && fstat(fd, &st) == 0) {
+		add_source(pol, dir, SRC_DIR, &st);
+	} else if (fd < 0 && errno == ENOENT && lstat(dir, &st) < 0 && errno == ENOENT) {
+		add_source(pol, dir, SRC_ABSENT, NULL);
+	} else {
+		pol->uncacheable = 1;
+		add_source(pol, dir, SRC_DIR, NULL);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Records the directories a glob pattern reads: the one its last '/'
+ * ends, or, where wildcards come before that, the one before the first
+ * of them and every directory each level after matches, which a cache
+ * cannot watch (not knowing which will match) but openfiled can. */
+static void add_glob_dirs(struct policy *pol, const char *pattern,
+			  unsigned flags)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(pattern, '/'), *wild;
+	size_t lit;
 
 	snprintf(dir, sizeof dir, "%.*s", slash == pattern ? 1 : (int)(slash - pattern),
 		 pattern);
-	if (strpbrk(dir, "*?[") != NULL) {
-		pol->uncacheable = 1;
+	if ((wild = strpbrk(dir, "*?[")) == NULL) {
+		add_glob_dir(pol, dir, flags);
 		return;
 	}
-	fd = policy_open_checked(pol, dir, flags, 1, &why, whypath, sizeof whypath);
-	if (fd >= 0 && fstat(fd, &st) == 0)
-		add_source(pol, dir, SRC_DIR, &st);
-	else if (fd < 0 && errno == ENOENT && lstat(dir, &st) < 0 && errno == ENOENT)
-		add_source(pol, dir, SRC_ABSENT, NULL);
-	else
-		pol->uncacheable = 1;
-	if (fd >= 0)
-		close(fd);
+	pol->uncacheable = 1;
+	for (lit = (size_t)(wild - dir); dir[lit] != '/';)
+		lit--;
+	dir[lit] = '\0';
+	add_source(pol, lit == 0 ? "/" : dir, SRC_DIR, NULL);
+	dir[lit] = '/';
+	for (char *e = dir + lit; e != NULL;) {
+		glob_t g;
+
+		e = strchr(e + 1, '/');
+		if (e != NULL)
+			*e = '\0';
+		if (glob(dir, GLOB_NOESCAPE | GLOB_ONLYDIR, NULL, &g) == 0) {
+			for (size_t i = 0; i < g.gl_pathc; i++)
+				add_source(pol, g.gl_pathv[i], SRC_DIR, NULL);
+			globfree(&g);
+		}
+		if (e != NULL)
+			*e = '/';
+	}
 }
 
 char *policy_read_all(int fd, size_t *len, const char **why)
@@ -492,6 +539,8 @@ static int load_file(struct policy *pol, const char *path, unsigned flags,
 	return rc;
 report:
 	free(buf);
+	/* Where to look for the fix. */
+	add_source(pol, path, SRC_UNREAD, NULL);
 	if (whypath[0] != '\0' && strcmp(whypath, path) != 0)
 		diagf(diag, ctx, from ? from : path, line, col,
 		      "refusing policy %s: %s %s", path, whypath, why);
@@ -538,7 +587,7 @@ int load_include(struct policy *pol, const char *pattern, const char *file,
 	}
 	if (strpbrk(pattern, "*?[") == NULL)
 		return load_file(pol, pattern, flags, diag, ctx, file, line, col);
-	add_glob_dir(pol, pattern, flags);
+	add_glob_dirs(pol, pattern, flags);
 	grc = glob(pattern, GLOB_NOESCAPE, glob_error, &g);
 	if (grc == GLOB_NOMATCH)
 		return 0; /* an empty drop-in directory is fine */

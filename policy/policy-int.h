@@ -43,9 +43,12 @@ int pattern_covers(const struct pattern *a, const struct pattern *b);
 /* Everything loading needs while files include each other. */
 struct loader;
 
-enum source_kind { SRC_FILE, SRC_DIR, SRC_ABSENT };
+/* SRC_UNREAD: a file the policy names but that could not be read (missing,
+ * unsafe): the policy failed. */
+enum source_kind { SRC_FILE, SRC_DIR, SRC_ABSENT, SRC_UNREAD };
 
-/* A file or directory the policy was read from, as it was then. */
+/* A file or directory the policy was read from, as it was then (the
+ * identity only where the policy can be cached). */
 struct policy_source {
 	char *path;
 	int kind;

@@ -114,9 +114,16 @@ int policy_cache_write(const struct policy *pol, const char *path,
 		       const char *dropin_dir, const char *cache_path,
 		       const char **why);
 
-/* Whether path is one of the files a loaded policy was read from, or in
- * one of the directories it read. */
+/* Whether a change at path can change what a policy loaded now would be:
+ * path is one of the files the policy was read from or looked for (an
+ * include that was missing or refused: the policy failed), one of the
+ * directories its globs read or would read, a name in one of those, or a
+ * directory on the way to any of them. */
 int policy_reads(const struct policy *pol, const char *path);
+
+/* The path of the i-th of those files and directories, or NULL past the
+ * last. */
+const char *policy_source_at(const struct policy *pol, size_t i);
 
 size_t policy_rule_count(const struct policy *pol);
 const struct policy_rule *policy_rule_at(const struct policy *pol, size_t i);

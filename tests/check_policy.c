@@ -762,6 +762,66 @@ START_TEST(include_depth_is_bounded)
 }
 END_TEST
 
+START_TEST(reads_every_place_a_change_matters)
+{
+	static const struct {
+		const char *rel; /* below tmpdir; "/" alone for the root */
+		int reads;
+	} cases[] = {
+		{ "policy", 1 },
+		{ "", 1 },			/* on the way, as "/" is */
+		{ "/", 1 },
+		{ "notes", 0 },			/* beside the policy */
+		{ "inc", 1 },
+		{ "inc/one.conf", 1 },
+		{ "inc/two.conf", 0 },		/* beside an include */
+		{ "glob/new.conf", 1 },		/* a glob's directory: any name */
+		{ "glob/sub/x.conf", 0 },
+		{ "later", 1 },			/* a glob's directory to come */
+		{ "later/x.conf", 1 },
+		{ "wild", 1 },
+		{ "wild/new", 1 },		/* a directory a wildcard may match */
+		{ "wild/a/x.conf", 1 },
+		{ "wild/a/other", 1 },
+		{ "wild/a/b/c", 0 },
+		{ "missing/one.conf", 1 },	/* looked for: the policy failed */
+		{ "policy.d/x.conf", 1 },
+		{ "other/x", 0 },
+	};
+	struct diags d = { .len = 0 };
+	char text[4 * PATH_MAX], path[PATH_MAX];
+	struct policy *pol;
+	int rc;
+
+	make_tmpdir();
+	ck_assert_int_eq(mkdir(strcat(strcpy(path, tmpdir), "/inc"), 0755), 0);
+	ck_assert_int_eq(mkdir(strcat(strcpy(path, tmpdir), "/glob"), 0755), 0);
+	ck_assert_int_eq(mkdir(strcat(strcpy(path, tmpdir), "/wild"), 0755), 0);
+	ck_assert_int_eq(mkdir(strcat(strcpy(path, tmpdir), "/wild/a"), 0755), 0);
+	write_file("inc/one.conf", "allow * read /one\n");
+	snprintf(text, sizeof text,
+		 "include %s/inc/one.conf\ninclude %s/glob/*.conf\n"
+		 "include %s/later/*.conf\ninclude %s/wild/*/x.conf\n"
+		 "include %s/missing/one.conf\n",
+		 tmpdir, tmpdir, tmpdir, tmpdir, tmpdir);
+	write_file("policy", text);
+	pol = load_tmp(&d, &rc);
+	ck_assert_int_eq(rc, -1);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (strcmp(cases[i].rel, "/") == 0)
+			strcpy(path, "/");
+		else
+			snprintf(path, sizeof path, "%s%s%s", tmpdir,
+				 cases[i].rel[0] ? "/" : "", cases[i].rel);
+		ck_assert_msg(policy_reads(pol, path) == cases[i].reads, "%s", path);
+	}
+	ck_assert_ptr_nonnull(policy_source_at(pol, 0));
+	ck_assert_ptr_null(policy_source_at(pol, 1000));
+	policy_free(pol);
+	rm_tmpdir();
+}
+END_TEST
+
 /* --- the compiled cache against the plain engine ---------------------- */
 
 static unsigned rnd_state = 12345;
@@ -1250,6 +1310,7 @@ int main(void)
 	tcase_add_test(inc, cache_decides_as_the_engine);
 	tcase_add_test(inc, cache_with_many_groups);
 	tcase_add_test(inc, cache_watches_escaped_include_directories);
+	tcase_add_test(inc, reads_every_place_a_change_matters);
 	tcase_add_test(inc, stale_cache_is_not_used);
 	suite_add_tcase(s, fx);
 	suite_add_tcase(s, m);

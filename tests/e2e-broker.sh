@@ -78,6 +78,46 @@ policy_changed
 check "the policy read again: the worker made before it is gone" "" later children_of "$U"
 check "... and the next connection is served with the new policy" "err EACCES" \
 	client open "$ok_file" r
+
+# --- 40: a change through an included file, without SIGHUP ----------------------------
+# The broker reads the policy again after a change to any file or
+# directory it was read from: an included file, a file a glob include
+# adds, a glob's directory made later.  denied_soon PATH: nobody's answer
+# for PATH once it is EACCES, or the last after 10 s (the broker reads the
+# policy 200 ms after a change).
+denied_soon() {
+	i=0
+	r=$(client open "$1" r 2>&1)
+	while [ "$r" != "err EACCES" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+		r=$(client open "$1" r 2>&1)
+	done
+	echo "$r"
+}
+mkdir -m 0755 "$P/inc" "$P/inc/glob"
+echo "# nothing yet" > "$P/inc/plain.conf"
+for f in plain glob later; do put "secret/inc-$f" "inc-$f"; done
+write_policy_files
+cat >> "$POL" <<POLICY
+allow * read $D/secret/inc-*
+include $P/inc/plain.conf
+include $P/inc/glob/*.conf
+include $P/later/*.conf
+POLICY
+policy_changed
+check "40: an included file's grant is served" "inc-plain" client cat "$D/secret/inc-plain"
+echo "deny * any $D/secret/inc-plain" >> "$P/inc/plain.conf"
+check "40: an included file gains a deny: applied without SIGHUP" "err EACCES" \
+	denied_soon "$D/secret/inc-plain"
+echo "deny * any $D/secret/inc-glob" > "$P/inc/glob/10.conf"
+check "40: a file a glob include reads appears with a deny: applied" "err EACCES" \
+	denied_soon "$D/secret/inc-glob"
+mkdir -m 0755 "$P/later"
+echo "deny * any $D/secret/inc-later" > "$P/later/10.conf"
+check "40: a glob's directory made later, a deny in it: applied" "err EACCES" \
+	denied_soon "$D/secret/inc-later"
+rm -rf "$P/inc" "$P/later"
 write_policy
 echo "allow user root read $D/secret/root-only.txt" >> "$POL"
 policy_changed
