@@ -12,10 +12,6 @@
 
 #include "policy-int.h"
 
-/* Tokens of a glob component: bytes, the star, and substitutions. */
-#define TOK_STAR 256
-#define TOK_VAR 257 /* + the substitution letter */
-
 static int var_ok(int c)
 {
 	return c == 'u' || c == 'U' || c == 'g' || c == 'G';
@@ -248,9 +244,9 @@ static long expand(const struct pattern_comp *pc,
 	return (long)n;
 }
 
-/* Wildcard match of tokens against one component, backtracking to the
- * last star only: linear in practice, never exponential. */
-static int tok_match(const short *t, size_t nt, const char *s, size_t n)
+/* Backtracks to the last star only: linear in practice, never
+ * exponential. */
+int tok_match(const short *t, size_t nt, const char *s, size_t n)
 {
 	size_t ti = 0, si = 0, star = SIZE_MAX, mark = 0;
 

@@ -12,6 +12,10 @@
 
 enum comp_kind { COMP_LITERAL, COMP_GLOB, COMP_GLOBSTAR };
 
+/* Tokens of a glob component: bytes, the star, and substitutions. */
+#define TOK_STAR 256
+#define TOK_VAR 257 /* + the substitution letter */
+
 struct pattern_comp {
 	enum comp_kind kind;
 	char *lit;   /* COMP_LITERAL: the bytes, NUL-terminated */
@@ -39,6 +43,9 @@ int pattern_match_comps(const struct pattern *pat,
 
 /* Whether every path b matches, a matches too (1 only when certain). */
 int pattern_covers(const struct pattern *a, const struct pattern *b);
+
+/* Whether the n bytes at s match the nt tokens at t, as one component. */
+int tok_match(const short *t, size_t nt, const char *s, size_t n);
 
 /* Everything loading needs while files include each other. */
 struct loader;

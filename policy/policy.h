@@ -212,6 +212,14 @@ unsigned policy_parse_access(const char *words);
 int policy_rule_covers(const struct policy_rule *later,
 		       const struct policy_rule *earlier);
 
+/* Whether the allow rule grants directories (type=dir) below which lies
+ * something the deny rule names, for some caller both apply to: a
+ * descriptor on such a directory reaches it through openat(2) with the
+ * caller's own rights, which no rule can refuse.  Errs on the side of
+ * yes. */
+int policy_dir_grant_reaches(const struct policy_rule *grant,
+			     const struct policy_rule *deny);
+
 /* The leading components of pat that hold no wildcard or substitution, as
  * a path ("/" for none) into buf.  Returns their number. */
 size_t pattern_literal_prefix(const struct pattern *pat, char *buf, size_t len);

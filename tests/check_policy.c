@@ -451,6 +451,55 @@ START_TEST(rule_covering_is_never_claimed_wrongly)
 }
 END_TEST
 
+START_TEST(directory_grants_reach_below)
+{
+	static const struct {
+		const char *grant, *deny;
+		int reaches;
+	} cases[] = {
+		{ "allow * read /srv/pub/sub type=dir", "deny * any /srv/pub/sub/deny*", 1 },
+		{ "allow * read /srv/pub/sub type=dir", "deny * any /srv/pub/sub/a/b/c", 1 },
+		{ "allow * read /srv/pub/sub type=dir", "deny * any /srv/**/secret", 1 },
+		{ "allow * read /srv/pub/sub type=any", "deny * write /srv/pub/sub/x type=dir", 1 },
+		{ "allow * read / type=dir", "deny * any /etc/shadow", 1 },
+		/* the directory itself is decided, not reached */
+		{ "allow * read /srv/pub/sub type=dir", "deny * any /srv/pub/sub", 0 },
+		{ "allow * read /srv/pub/sub type=dir", "deny * any /srv/pub/other/x", 0 },
+		{ "allow * read /srv/pub/sub type=dir", "deny * any /srv/pub/subway/x", 0 },
+		{ "allow * read /srv/pub/sub type=dir", "deny * any /srv/*/secret", 0 },
+		/* a trailing ** names what is inside, not the directory */
+		{ "allow * read /srv/pub/** type=dir", "deny * any /srv/pub/x", 0 },
+		{ "allow * read /srv/pub/** type=dir", "deny * any /srv/pub/x/y", 1 },
+		{ "allow * read /srv/*/in type=dir", "deny * any /srv/a/in/x", 1 },
+		{ "allow * read /srv/*/in type=dir", "deny * any /srv/a/out/x", 0 },
+		{ "allow * read /srv/a* type=dir", "deny * any /srv/*b/x", 1 },
+		{ "allow * read /srv/a*b type=dir", "deny * any /srv/a*c/x", 0 },
+		{ "allow * read /srv/x*b type=dir", "deny * any /srv/y*/x", 0 },
+		{ "allow * read /home/%u type=dir", "deny * any /home/alice/secret", 1 },
+		{ "allow * read /home/al%u type=dir", "deny * any /home/bob/secret", 0 },
+		/* files only, or not a deny, or never the same caller */
+		{ "allow * read /srv/pub/sub", "deny * any /srv/pub/sub/x", 0 },
+		{ "allow * read /srv/d type=dir", "allow * read /srv/d/x", 0 },
+		{ "allow user alice read /srv/d type=dir", "deny user bob any /srv/d/x", 0 },
+		{ "allow user alice read /srv/d type=dir", "deny user 1001 any /srv/d/x", 1 },
+		{ "allow group adm read /srv/d type=dir", "deny group staff any /srv/d/x", 1 },
+		{ "allow user alice read /srv/d type=dir", "deny group staff any /srv/d/x", 1 },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char text[256];
+		struct policy *p;
+
+		snprintf(text, sizeof text, "%s\n%s\n", cases[i].grant, cases[i].deny);
+		p = parse(text);
+		ck_assert_msg(policy_dir_grant_reaches(policy_rule_at(p, 0),
+						       policy_rule_at(p, 1)) == cases[i].reaches,
+			      "%s", text);
+		policy_free(p);
+	}
+}
+END_TEST
+
 START_TEST(covering_is_fast_with_many_globstars)
 {
 	char text[2048];
@@ -1295,6 +1344,7 @@ int main(void)
 	tcase_add_test(m, unknown_names_fail_closed);
 	tcase_add_test(m, rule_covering_is_never_claimed_wrongly);
 	tcase_add_test(m, covering_is_fast_with_many_globstars);
+	tcase_add_test(m, directory_grants_reach_below);
 	tcase_add_test(m, literal_prefixes_and_access_words);
 	tcase_add_test(m, create_mode_and_no_match);
 	tcase_add_test(m, root_and_escapes);

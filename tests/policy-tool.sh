@@ -45,6 +45,12 @@ allow * read /a/b/c
 allow * read /a/**
 P
 printf 'allow * reed /x\nallow * read relative\nallow user a/b read /y\n' > "$W/bad"
+cat > "$W/dirs" <<P
+allow * read /srv/pub/sub type=dir
+deny * any /srv/pub/other
+deny * any /srv/pub/sub/deny*
+P
+head -n 2 "$W/dirs" > "$W/dirs-outside"
 
 # --- check -------------------------------------------------------------------
 check "check: a valid policy" 0 "$W/good: 5 rules, 0 errors, 0 warnings: OK" "$T" check "$W/good"
@@ -61,6 +67,11 @@ check "check: a grant in a directory others can write" 0 \
 check "check: a rule a later one always overrides" 0 \
 	"*$W/warn:5:1: warning: this rule never decides anything: the later rule at $W/warn:6 (allow \* read /a/\*\*) always overrides it*" "$T" check "$W/warn"
 check "check: no false alarm for a rule overridden only in part" 0 "$W/good: 5 rules, 0 errors, 0 warnings: OK" "$T" check "$W/good"
+check "42: check: a directory grant reaches below it, past a deny: both rules named" 0 \
+	"$W/dirs:1:14: warning: a descriptor on a directory this grants reaches below it with the caller's own rights, past the deny at $W/dirs:3 (deny \* any /srv/pub/sub/deny\*), which cannot hold there
+$W/dirs: 3 rules, 0 errors, 1 warning: OK" "$T" check "$W/dirs"
+check "42: check: none for a deny outside the granted directory" 0 "$W/dirs-outside: 2 rules, 0 errors, 0 warnings: OK" \
+	"$T" check "$W/dirs-outside"
 check "check: warnings alone pass" 0 "*$W/warn: 6 rules, 0 errors, 5 warnings: OK" "$T" check "$W/warn"
 check "check --strict: warnings fail" 1 "*$W/warn: 6 rules, 0 errors, 5 warnings: not accepted with --strict" "$T" check --strict "$W/warn"
 check "check: several files, each judged" 1 "*$W/good: 5 rules*OK*$W/bad: 0 rules, 3 errors*" "$T" check "$W/good" "$W/bad"

@@ -139,35 +139,9 @@ static int by_key(const void *a, const void *b)
 	return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
 }
 
-/* A later rule that always overrides r, among those whose literal prefix
- * is exactly prefix.  NULL if none. */
-static const struct policy_rule *overrider(const struct policy *pol,
-					   const struct keyed *ks, size_t n,
-					   const char *prefix, size_t self)
+/* The rules sorted by their literal prefix, to free. */
+static struct keyed *by_prefix(const struct policy *pol, size_t n)
 {
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) { /* first entry with key >= prefix */
-		size_t mid = (lo + hi) / 2;
-
-		if (strcmp(ks[mid].key, prefix) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < n && strcmp(ks[lo].key, prefix) == 0; lo++) {
-		const struct policy_rule *later = policy_rule_at(pol, ks[lo].index);
-
-		if (ks[lo].index > self &&
-		    policy_rule_covers(later, policy_rule_at(pol, self)))
-			return later;
-	}
-	return NULL;
-}
-
-static void warn_shadowed(const struct policy *pol, struct report *rep)
-{
-	size_t n = policy_rule_count(pol);
 	struct keyed *ks = calloc(n ? n : 1, sizeof *ks);
 
 	if (ks == NULL)
@@ -178,26 +152,126 @@ static void warn_shadowed(const struct policy *pol, struct report *rep)
 		ks[i].index = i;
 	}
 	qsort(ks, n, sizeof *ks, by_key);
+	return ks;
+}
+
+/* The entries whose literal prefix is key (whole) or starts with it:
+ * ks[*lo] up to the one returned. */
+static size_t key_range(const struct keyed *ks, size_t n, const char *key,
+			int whole, size_t *lo)
+{
+	size_t a = 0, b = n, len = strlen(key);
+
+	while (a < b) { /* first entry with key >= key */
+		size_t mid = (a + b) / 2;
+
+		if (strcmp(ks[mid].key, key) < 0)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*lo = a;
+	while (a < n && (whole ? strcmp(ks[a].key, key) == 0 :
+				 strncmp(ks[a].key, key, len) == 0))
+		a++;
+	return a;
+}
+
+/* Cuts prefix to its parent directory.  Returns 0 when it was "/". */
+static int up(char *prefix)
+{
+	if (strcmp(prefix, "/") == 0)
+		return 0;
+	*strrchr(prefix, '/') = '\0';
+	if (prefix[0] == '\0')
+		strcpy(prefix, "/");
+	return 1;
+}
+
+/* A later rule that always overrides r, among those whose literal prefix
+ * is exactly prefix.  NULL if none. */
+static const struct policy_rule *overrider(const struct policy *pol,
+					   const struct keyed *ks, size_t n,
+					   const char *prefix, size_t self)
+{
+	size_t lo, hi = key_range(ks, n, prefix, 1, &lo);
+
+	for (; lo < hi; lo++) {
+		const struct policy_rule *later = policy_rule_at(pol, ks[lo].index);
+
+		if (ks[lo].index > self &&
+		    policy_rule_covers(later, policy_rule_at(pol, self)))
+			return later;
+	}
+	return NULL;
+}
+
+static void warn_shadowed(const struct policy *pol, const struct keyed *ks,
+			  struct report *rep)
+{
+	size_t n = policy_rule_count(pol);
+
 	for (size_t i = 0; i < n; i++) {
-		const struct policy_rule *r = policy_rule_at(pol, i), *later = NULL;
+		const struct policy_rule *r = policy_rule_at(pol, i), *later;
 		char prefix[PATH_MAX];
 
 		/* Candidates: rules whose literal prefix is a prefix of ours. */
 		pattern_literal_prefix(&r->pat, prefix, sizeof prefix);
-		for (;;) {
-			later = overrider(pol, ks, n, prefix, i);
-			if (later != NULL || strcmp(prefix, "/") == 0)
-				break;
-			*strrchr(prefix, '/') = '\0';
-			if (prefix[0] == '\0')
-				strcpy(prefix, "/");
-		}
+		while ((later = overrider(pol, ks, n, prefix, i)) == NULL && up(prefix))
+			;
 		if (later != NULL)
 			warn_rule(rep, r, 1,
 				  "this rule never decides anything: the later rule at %s:%u (%s) always overrides it",
 				  later->file, later->line, later->text);
 	}
-	free(ks);
+}
+
+/* Warns of r, a directory grant, for each deny among ks[lo] up to hi that
+ * names something below a directory it grants. */
+static void warn_reaches(const struct policy *pol, const struct policy_rule *r,
+			 const struct keyed *ks, size_t lo, size_t hi,
+			 struct report *rep)
+{
+	for (; lo < hi; lo++) {
+		const struct policy_rule *deny = policy_rule_at(pol, ks[lo].index);
+
+		if (policy_dir_grant_reaches(r, deny))
+			warn_rule(rep, r, r->pattern_col,
+				  "a descriptor on a directory this grants reaches below it with the caller's own rights, past the deny at %s:%u (%s), which cannot hold there",
+				  deny->file, deny->line, deny->text);
+	}
+}
+
+/*
+ * A type=dir grant hands out a descriptor from which openat(2) opens,
+ * with the caller's own rights, what lies below, whatever a deny says.
+ * A deny that names something there must share a literal prefix with the
+ * grant: its own is the grant's, lies above it, or lies below it.
+ */
+static void warn_dir_grants(const struct policy *pol, const struct keyed *ks,
+			    struct report *rep)
+{
+	size_t n = policy_rule_count(pol), lo, hi;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct policy_rule *r = policy_rule_at(pol, i);
+		char prefix[PATH_MAX], below[PATH_MAX + 1];
+
+		if (!r->allow || !(r->types & TYPE_DIR))
+			continue;
+		pattern_literal_prefix(&r->pat, prefix, sizeof prefix);
+		if (strcmp(prefix, "/") == 0) {
+			warn_reaches(pol, r, ks, 0, n, rep);
+			continue;
+		}
+		snprintf(below, sizeof below, "%s/", prefix);
+		hi = key_range(ks, n, below, 0, &lo);
+		warn_reaches(pol, r, ks, lo, hi, rep);
+		do {
+			hi = key_range(ks, n, prefix, 1, &lo);
+			warn_reaches(pol, r, ks, lo, hi, rep);
+		} while (up(prefix));
+	}
 }
 
 /* The names the system knows, enumerated once: a lookup per rule would
@@ -387,11 +461,15 @@ static int cmd_check(int argc, char **argv)
 		struct policy *pol = load(file, &rep);
 		size_t n = policy_rule_count(pol);
 
+		struct keyed *ks = by_prefix(pol, n);
+
 		for (size_t k = 0; k < n; k++) {
 			warn_subject(policy_rule_at(pol, k), &rep);
 			warn_places(policy_rule_at(pol, k), &rep);
 		}
-		warn_shadowed(pol, &rep);
+		warn_shadowed(pol, ks, &rep);
+		warn_dir_grants(pol, ks, &rep);
+		free(ks);
 		printf("%s: %zu rule%s, %d error%s, %d warning%s: %s\n",
 		       file ? file : OPENFILE_POLICY_PATH, n, n == 1 ? "" : "s",
 		       rep.errors, rep.errors == 1 ? "" : "s", rep.warnings,

@@ -28,8 +28,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		policy_decide(pol, &alice, paths[i], TYPE_FILE, ACC_READ | ACC_WRITE, &d);
 		policy_may_traverse(pol, &alice, paths[i]);
 	}
-	for (size_t i = 0; i + 1 < policy_rule_count(pol) && i < 32; i++)
+	for (size_t i = 0; i + 1 < policy_rule_count(pol) && i < 32; i++) {
 		policy_rule_covers(policy_rule_at(pol, i + 1), policy_rule_at(pol, i));
+		policy_dir_grant_reaches(policy_rule_at(pol, i), policy_rule_at(pol, i + 1));
+	}
 	policy_free(pol);
 	return 0;
 }
