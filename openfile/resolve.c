@@ -510,9 +510,22 @@ static int decide(struct req_ctx *rc, const char *path, unsigned type,
 	return ok;
 }
 
-/* Opens the inode behind the O_PATH descriptor fd, whose stat is st. */
-static int reopen(int fd, const struct stat *st, int flags)
+/* What the open under Landlock works on: the O_PATH descriptor of an
+ * existing object and its stat, or the directory to create name in. */
+struct target {
+	int fd;
+	const struct stat *st;
+	const char *name;
+	int flags;
+	mode_t mode;
+};
+
+/* Opens the inode behind the O_PATH descriptor t->fd, whose stat is t->st. */
+static int reopen(void *arg)
 {
+	const struct target *t = arg;
+	const struct stat *st = t->st;
+	int flags = t->flags, fd = t->fd;
 	int oflags = (flags & FLAGS_REOPEN) | O_NOCTTY | O_CLOEXEC;
 	int writing = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
 	char proc[32];
@@ -540,17 +553,37 @@ static int reopen(int fd, const struct stat *st, int flags)
 	return nfd;
 }
 
-/* Landlock to what the policy could grant at the decided path, unless the
- * transport confined us for the whole connection already. */
-static int confine(struct req_ctx *rc)
+/* Creates t->name in the directory t->fd, where the walk found nothing. */
+static int create_in(void *arg)
 {
-	if (rc->env->confined)
-		return 0;
-	if (confine_paths(rc->pol, rc->caller, rc->real) < 0) {
+	const struct target *t = arg;
+	int fd;
+
+	if (priv_raise(1) < 0)
+		return -EPERM;
+	/* O_EXCL: we create the file or fail, never open what was planted. */
+	fd = sys_openat2(t->fd, t->name,
+			 (uint64_t)(t->flags & FLAGS_REOPEN & ~O_TRUNC) |
+				 O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY,
+			 t->mode,
+			 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+				 RESOLVE_NO_MAGICLINKS);
+	priv_lower();
+	return fd;
+}
+
+/* Opens t with fn under Landlock to what the policy could grant at the
+ * decided path, unless the transport confined us for the whole connection
+ * already. */
+static int confine(struct req_ctx *rc, int (*fn)(void *), struct target *t)
+{
+	if (!rc->env->confined &&
+	    confine_paths(rc->pol, rc->caller, rc->real) < 0) {
 		audit_error("cannot confine the helper with Landlock");
-		return -1;
+		return -EACCES;
 	}
-	return 0;
+	audit_granted(rc->a);
+	return fn(t);
 }
 
 /* Opens the object behind pfd, which resolve() found with stat *st in
@@ -559,6 +592,7 @@ static int confine(struct req_ctx *rc)
 static int open_existing(struct req_ctx *rc, const struct walk *w, int pfd,
 			 const struct stat *st)
 {
+	struct target t = { pfd, st, NULL, rc->flags, 0 };
 	struct policy_decision d;
 	unsigned type;
 
@@ -579,10 +613,7 @@ static int open_existing(struct req_ctx *rc, const struct walk *w, int pfd,
 		rc->a->why = S_ISREG(st->st_mode) ? "protected-regular" : "protected-fifo";
 		return -EACCES;
 	}
-	if (confine(rc) < 0)
-		return -EACCES;
-	audit_granted(rc->a);
-	return reopen(pfd, st, rc->flags);
+	return confine(rc, reopen, &t);
 }
 
 /*
@@ -629,8 +660,8 @@ static int create_new(struct req_ctx *rc, const struct walk *w,
 		      const struct stop *st, mode_t mode)
 {
 	unsigned need = (rc->need | ACC_CREATE) & ~ACC_TRUNCATE;
+	struct target t = { w->fd, NULL, st->name, rc->flags, 0 };
 	struct policy_decision d;
-	int fd, limit;
 	size_t n;
 
 	if (st->slash)
@@ -642,21 +673,8 @@ static int create_new(struct req_ctx *rc, const struct walk *w,
 	rc->a->real = rc->real;
 	if (!decide(rc, rc->real, TYPE_FILE, need, &d))
 		return -EACCES;
-	limit = d.mode >= 0 ? d.mode : CREATE_MODE_DEFAULT;
-	if (confine(rc) < 0)
-		return -EACCES;
-	audit_granted(rc->a);
-	if (priv_raise(1) < 0)
-		return -EPERM;
-	/* O_EXCL: we create the file or fail, never open what was planted. */
-	fd = sys_openat2(w->fd, st->name,
-			 (uint64_t)(rc->flags & FLAGS_REOPEN & ~O_TRUNC) |
-				 O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY,
-			 mode & 0777 & (mode_t)limit,
-			 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-				 RESOLVE_NO_MAGICLINKS);
-	priv_lower();
-	return fd;
+	t.mode = mode & 0777 & (mode_t)(d.mode >= 0 ? d.mode : CREATE_MODE_DEFAULT);
+	return confine(rc, create_in, &t);
 }
 
 int open_request(const struct request_env *env, const struct proto_request *req,
