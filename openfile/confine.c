@@ -11,7 +11,10 @@
  * Just before it opens the object it decided on, the helper also confines
  * itself with Landlock to the places below which the policy could grant
  * this caller something at that path, so that a bug in the matcher meets
- * the kernel's refusal.
+ * the kernel's refusal.  Those places are wider than the object, and one
+ * right outlives the open: the kernel records truncate on the descriptor,
+ * for ftruncate(2).  So the open holds it only where the policy grants
+ * truncate on that very object.
  */
 #include "config.h"
 
@@ -19,9 +22,11 @@
 #include <fcntl.h>
 #include <linux/landlock.h>
 #include <linux/filter.h>
+#include <linux/futex.h>
 #include <linux/seccomp.h>
+#include <pthread.h>
 #include <seccomp.h>
-#include <sys/prctl.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -48,8 +53,10 @@ int confine_syscalls(int worker)
 		prog.len = sizeof helper_filter / sizeof helper_filter[0];
 		prog.filter = (struct sock_filter *)helper_filter;
 	}
-	/* no_new_privs is set (priv_drop), as the kernel requires. */
-	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+	/* no_new_privs is set (priv_drop), as the kernel requires; every
+	 * thread (a worker's opener) gets the filter. */
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			    SECCOMP_FILTER_FLAG_TSYNC, &prog) == 0 ? 0 : -1;
 }
 #else
 int confine_syscalls(int worker)
@@ -59,7 +66,8 @@ int confine_syscalls(int worker)
 
 	if (ctx == NULL)
 		return -1;
-	if (confine_rules(ctx, worker) == 0)
+	if (confine_rules(ctx, worker) == 0 &&
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1) == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
 	return rc;
@@ -78,6 +86,7 @@ struct landlock {
 	int ruleset;
 	int abi;
 	uint64_t handled;
+	uint64_t granted; /* what a rule may grant: all handled, or not truncate */
 	int failed;
 };
 
@@ -93,7 +102,7 @@ static uint64_t rights_for(unsigned access, const struct landlock *ll)
 		r |= LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_WRITE_FILE;
 	if (access & ACC_TRUNCATE)
 		r |= LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_WRITE_FILE;
-	return r & ll->handled;
+	return r & ll->granted;
 }
 
 /* Adds one place the policy could grant at, with its rights. */
@@ -125,15 +134,37 @@ static void add_root(void *ctx, const char *root, unsigned access)
 	close(fd);
 }
 
-int confine_paths(const struct policy *pol, const struct policy_caller *caller,
-		  const char *path)
+static int landlock_abi(void)
+{
+	return (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
+			    LANDLOCK_CREATE_RULESET_VERSION);
+}
+
+/* Applies a Landlock layer that handles the rights handled and grants them
+ * nowhere, to the calling thread.  Returns 0 or -1. */
+static int refuse(uint64_t handled)
 {
 	struct landlock_ruleset_attr attr;
-	struct landlock ll = { -1, 0, 0, 0 };
+	int fd, rc;
+
+	memset(&attr, 0, sizeof attr);
+	attr.handled_access_fs = handled;
+	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
+	if (fd < 0)
+		return -1;
+	rc = (int)syscall(SYS_landlock_restrict_self, fd, 0);
+	close(fd);
+	return rc;
+}
+
+int confine_paths(const struct policy *pol, const struct policy_caller *caller,
+		  const char *path, int truncate)
+{
+	struct landlock_ruleset_attr attr;
+	struct landlock ll = { -1, 0, 0, 0, 0 };
 	int rc;
 
-	ll.abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
-			      LANDLOCK_CREATE_RULESET_VERSION);
+	ll.abi = landlock_abi();
 	if (ll.abi < 1)
 		return 0; /* no Landlock in this kernel: the other layers stand */
 	/* Everything the kernel can restrict is restricted, then granted
@@ -143,6 +174,7 @@ int confine_paths(const struct policy *pol, const struct policy_caller *caller,
 		ll.handled |= LANDLOCK_ACCESS_FS_REFER;
 	if (ll.abi >= 3)
 		ll.handled |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	ll.granted = truncate ? ll.handled : ll.handled & ~LANDLOCK_ACCESS_FS_TRUNCATE;
 	memset(&attr, 0, sizeof attr);
 	attr.handled_access_fs = ll.handled;
 	ll.ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
@@ -157,4 +189,70 @@ int confine_paths(const struct policy *pol, const struct policy_caller *caller,
 		rc = (int)syscall(SYS_landlock_restrict_self, ll.ruleset, 0);
 	close(ll.ruleset);
 	return rc == 0 && !ll.failed ? 0 : -1;
+}
+
+/*
+ * A worker's opener: a thread that keeps the truncate right of the
+ * worker's Landlock domain, which the worker's own thread gives up.
+ * Landlock narrows only the thread that asks, and for good, and the
+ * worker serves many requests: so the opens that must hold the right
+ * (the policy grants truncate on their object) are handed to the opener,
+ * and every other open, on the worker's thread, cannot get it.  The two
+ * take turns on one futex word: a mutex and condition variable cost twice
+ * the time, for the lock the woken thread must take again.
+ */
+enum { OPENER_NONE = -1, OPENER_IDLE, OPENER_GO, OPENER_DONE };
+static struct {
+	atomic_int state;
+	int (*fn)(void *);
+	void *arg;
+	int rc;
+} opener = { OPENER_NONE, NULL, NULL, 0 };
+
+static void opener_wait(int until)
+{
+	int s;
+
+	while ((s = atomic_load(&opener.state)) != until)
+		syscall(SYS_futex, &opener.state, FUTEX_WAIT_PRIVATE, s, NULL, NULL, 0);
+}
+
+/* Sets the state to to, wakes the other thread, and waits for until. */
+static void opener_turn(int to, int until)
+{
+	atomic_store(&opener.state, to);
+	syscall(SYS_futex, &opener.state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	opener_wait(until);
+}
+
+static void *opener_main(void *unused)
+{
+	(void)unused;
+	for (opener_turn(OPENER_IDLE, OPENER_GO);; opener_turn(OPENER_DONE, OPENER_GO))
+		opener.rc = opener.fn(opener.arg);
+	return NULL;
+}
+
+int confine_split_truncate(void)
+{
+	pthread_t t;
+
+	if (landlock_abi() < 3)
+		return 0; /* no truncate right to split */
+	if (pthread_create(&t, NULL, opener_main, NULL) != 0)
+		return -1;
+	/* Started: its own set-up (rseq, robust futexes) is done before the
+	 * system call filter, which does not allow it. */
+	opener_wait(OPENER_IDLE);
+	return refuse(LANDLOCK_ACCESS_FS_TRUNCATE);
+}
+
+int confine_open(int truncate, int (*fn)(void *), void *arg)
+{
+	if (!truncate || atomic_load(&opener.state) == OPENER_NONE)
+		return fn(arg);
+	opener.fn = fn;
+	opener.arg = arg;
+	opener_turn(OPENER_GO, OPENER_DONE);
+	return opener.rc;
 }

@@ -52,15 +52,22 @@ void priv_lower(void);
  * bounding set too.  Returns 0, or -1 with *why. */
 int priv_broker(const char **why);
 
-/* confine.c: the system call allowlist; Landlock to the places below
- * which the policy could grant caller something at path (nothing to do
- * on a kernel without Landlock).  Each returns 0 or -1. */
+/* confine.c: the system call allowlist, for every thread; Landlock to the
+ * places below which the policy could grant caller something at path
+ * (nothing to do on a kernel without Landlock), the truncate right there
+ * only when truncate is set.  Each returns 0 or -1. */
 int confine_syscalls(int worker);
 /* path NULL: below every place the policy could grant this caller
  * anything (a worker, for its whole connection; needs a policy read in
  * full, not from the cache). */
 int confine_paths(const struct policy *pol, const struct policy_caller *caller,
-		  const char *path);
+		  const char *path, int truncate);
+/* A worker, after confine_paths: its own thread gives up the truncate
+ * right, which a thread of its own (the opener) keeps.  Returns 0 or -1. */
+int confine_split_truncate(void);
+/* Returns fn(arg), an open of the object the policy decided on, made by
+ * the opener when the open must hold the truncate right and there is one. */
+int confine_open(int truncate, int (*fn)(void *), void *arg);
 
 /* audit.c: diagnostics and the audit record.  ident names us in syslog
  * and on stderr, which gets errors only when to_stderr, and notices too

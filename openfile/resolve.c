@@ -572,18 +572,29 @@ static int create_in(void *arg)
 	return fd;
 }
 
-/* Opens t with fn under Landlock to what the policy could grant at the
+/*
+ * Opens t with fn under Landlock: to what the policy could grant at the
  * decided path, unless the transport confined us for the whole connection
- * already. */
-static int confine(struct req_ctx *rc, int (*fn)(void *), struct target *t)
+ * already.  Those places are wider than the object; the truncate right,
+ * which the kernel keeps on the descriptor for ftruncate(2), the open
+ * holds only where the policy grants truncate on this very object.  A
+ * read-only open without O_TRUNC needs no decision on it.
+ */
+static int confine(struct req_ctx *rc, unsigned type, int (*fn)(void *),
+		   struct target *t)
 {
+	struct policy_decision d;
+	int truncate = (rc->flags & (O_ACCMODE | O_TRUNC)) != O_RDONLY &&
+		       policy_decide(rc->pol, rc->caller, rc->real, type,
+				     ACC_TRUNCATE, &d);
+
 	if (!rc->env->confined &&
-	    confine_paths(rc->pol, rc->caller, rc->real) < 0) {
+	    confine_paths(rc->pol, rc->caller, rc->real, truncate) < 0) {
 		audit_error("cannot confine the helper with Landlock");
 		return -EACCES;
 	}
 	audit_granted(rc->a);
-	return fn(t);
+	return confine_open(truncate, fn, t);
 }
 
 /* Opens the object behind pfd, which resolve() found with stat *st in
@@ -613,7 +624,7 @@ static int open_existing(struct req_ctx *rc, const struct walk *w, int pfd,
 		rc->a->why = S_ISREG(st->st_mode) ? "protected-regular" : "protected-fifo";
 		return -EACCES;
 	}
-	return confine(rc, reopen, &t);
+	return confine(rc, type, reopen, &t);
 }
 
 /*
@@ -674,7 +685,7 @@ static int create_new(struct req_ctx *rc, const struct walk *w,
 	if (!decide(rc, rc->real, TYPE_FILE, need, &d))
 		return -EACCES;
 	t.mode = mode & 0777 & (mode_t)(d.mode >= 0 ? d.mode : CREATE_MODE_DEFAULT);
-	return confine(rc, create_in, &t);
+	return confine(rc, TYPE_FILE, create_in, &t);
 }
 
 int open_request(const struct request_env *env, const struct proto_request *req,

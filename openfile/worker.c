@@ -260,8 +260,10 @@ void worker_run(int main_fd, int retire_fd, const struct peer *who,
 		_exit(HELPER_EXIT_SYSTEM);
 	}
 	/* Landlock for the worker's life: below every place the policy could
-	 * grant this caller anything. */
-	if (pol != NULL && confine_paths(pol, &caller.pc, NULL) < 0) {
+	 * grant this caller anything; the truncate right, there, only for the
+	 * opens that must hold it, which a thread of ours makes (confine.c). */
+	if (pol != NULL && (confine_paths(pol, &caller.pc, NULL, 1) < 0 ||
+			    confine_split_truncate() < 0)) {
 		audit_error("cannot confine the worker with Landlock");
 		_exit(HELPER_EXIT_SYSTEM);
 	}

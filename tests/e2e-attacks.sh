@@ -233,6 +233,35 @@ else
 	skip_n "$(through_broker 6 5)" "44: the name service failing: unshare -m does not work here"
 fi
 write_policy
+# --- 43: a write grant beside a wider rule on the same directory ------------------------
+# The %u rule starts at the same directory as the write grant: the kernel's
+# truncate right must still reach only what a rule grants truncate on.
+mk 0755 shared shared/inbox
+mk 0700 shared/nobody
+put shared/common.log 0123456789
+put shared/nobody/own.log 0123456789
+cat > "$P/etc/policy.d/50-shared.conf" <<POLICY
+allow * write $D/shared/common.log
+allow * write,create $D/shared/inbox/*
+allow * any $D/shared/%u/**
+POLICY
+policy_changed
+if [ "$(as_nobody "$P/bin/e2e-client" landlock-abi)" -ge 3 ]; then
+	check "43: a write grant beside 'any' on %u/** in the same directory: ftruncate on the O_WRONLY descriptor is refused" \
+		"ftruncate: EACCES" client ftruncate "$D/shared/common.log"
+	check "43: ... and the file keeps its size" "10" fstat %s "$D/shared/common.log"
+	check "43: a file created there under a grant without truncate cannot be shortened either" \
+		"ftruncate: EACCES" client ftruncate "$D/shared/inbox/new" w,creat
+	check "43: where the %u rule grants truncate, ftruncate shortens the file" \
+		"ftruncate: ok" client ftruncate "$D/shared/nobody/own.log"
+	check "43: ... to zero" "0" fstat %s "$D/shared/nobody/own.log"
+	check "43: a write,truncate grant: an O_WRONLY descriptor can be shortened" \
+		"ftruncate: ok" client ftruncate "$D/trunc/t.txt"
+else
+	skip "43: Landlock's truncate right: the kernel does not offer it"
+fi
+rm -f "$P/etc/policy.d/50-shared.conf"
+policy_changed
 
 # --- 34, 35: the library in busy and unlucky hosts --------------------------------------------
 check "34: 64 threads call my_open while two others fork and exec: no child holds a socket" \

@@ -633,8 +633,8 @@ int main(int argc, char **argv)
 		return cmd_alarm(argv[2], atoi(argv[3]));
 	if (argc == 7 && strcmp(argv[1], "mixed") == 0)
 		return cmd_mixed(argv + 2, atoi(argv[5]), atoi(argv[6]));
-	if (argc == 3 && strcmp(argv[1], "ftruncate") == 0) {
-		int fd = my_open(argv[2], O_WRONLY);
+	if ((argc == 3 || argc == 4) && strcmp(argv[1], "ftruncate") == 0) {
+		int fd = my_open(argv[2], argc == 4 ? parse_flags(argv[3]) : O_WRONLY, 0600);
 
 		if (fd < 0)
 			return report(fd);
