@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "myopen.h"
 
 /* Room for more descriptors than we accept, so that a peer sending a few
@@ -17,7 +18,8 @@
 
 union fdpass_cmsg {
 	struct cmsghdr hdr;
-	char buf[CMSG_SPACE(sizeof(int) * FDPASS_MAX_FDS)];
+	char buf[CMSG_SPACE(sizeof(int) * FDPASS_MAX_FDS) +
+		 CMSG_SPACE(sizeof(struct ucred))];
 };
 
 int my_send_fd(int sock, int fd, const void *data, size_t len)
@@ -70,17 +72,29 @@ static void close_all(int *fds, size_t n)
 
 /*
  * Collects the descriptors of one received message into fds (at most
- * FDPASS_MAX_FDS in all) and checks that nothing else came.  Returns 0, or
- * -1 with errno EPROTO for any control message other than SCM_RIGHTS.
+ * FDPASS_MAX_FDS in all) and, when cred is not NULL, its credentials into
+ * *cred (FDPASS_NO_SENDER when none came), and checks that nothing else
+ * came.
+ * Returns 0, or -1 with errno EPROTO for any other control message.
  */
-static int collect_fds(struct msghdr *msg, int *fds, size_t *nfds)
+static int collect(struct msghdr *msg, int *fds, size_t *nfds, struct ucred *cred)
 {
-	int bad = 0;
+	int bad = 0, creds = 0;
 
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL;
 	     c = CMSG_NXTHDR(msg, c)) {
 		size_t n;
 
+		if (cred != NULL && c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_CREDENTIALS) {
+			/* The kernel gives one, whole, to a socket with
+			 * SO_PASSCRED. */
+			if (creds++ > 0 || c->cmsg_len != CMSG_LEN(sizeof *cred))
+				bad = 1;
+			else
+				memcpy(cred, CMSG_DATA(c), sizeof *cred);
+			continue;
+		}
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
 		    c->cmsg_len < CMSG_LEN(0)) {
 			bad = 1;
@@ -99,6 +113,8 @@ static int collect_fds(struct msghdr *msg, int *fds, size_t *nfds)
 			}
 		}
 	}
+	if (cred != NULL && creds == 0)
+		*cred = FDPASS_NO_SENDER;
 	if (bad) {
 		errno = EPROTO;
 		return -1;
@@ -107,6 +123,12 @@ static int collect_fds(struct msghdr *msg, int *fds, size_t *nfds)
 }
 
 ssize_t my_recv_fd(int sock, int *fd, void *data, size_t len, int flags)
+{
+	return fdpass_recv(sock, fd, NULL, data, len, flags);
+}
+
+ssize_t fdpass_recv(int sock, int *fd, struct ucred *from, void *data,
+		    size_t len, int flags)
 {
 	int fds[FDPASS_MAX_FDS];
 	size_t nfds = 0, got = 0;
@@ -118,10 +140,13 @@ ssize_t my_recv_fd(int sock, int *fd, void *data, size_t len, int flags)
 		return -1;
 	}
 	*fd = -1;
+	if (from != NULL)
+		*from = FDPASS_NO_SENDER;
 	while (got < len) {
 		union fdpass_cmsg cm;
 		struct iovec iov = { (char *)data + got, len - got };
 		struct msghdr msg;
+		struct ucred part;
 		size_t before = nfds;
 		ssize_t n;
 
@@ -137,7 +162,7 @@ ssize_t my_recv_fd(int sock, int *fd, void *data, size_t len, int flags)
 			err = errno;
 			break;
 		}
-		if (collect_fds(&msg, fds, &nfds) < 0) {
+		if (collect(&msg, fds, &nfds, from != NULL ? &part : NULL) < 0) {
 			err = EPROTO;
 			break;
 		}
@@ -150,6 +175,12 @@ ssize_t my_recv_fd(int sock, int *fd, void *data, size_t len, int flags)
 		}
 		if (n == 0)
 			break;
+		/* One receive never joins parts of different senders; a
+		 * message whose parts differ has none. */
+		if (from != NULL && got == 0)
+			*from = part;
+		else if (from != NULL && memcmp(&part, from, sizeof part) != 0)
+			*from = FDPASS_NO_SENDER;
 		got += (size_t)n;
 	}
 	if (err == 0 && nfds > 1)

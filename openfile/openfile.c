@@ -26,7 +26,7 @@ static void __attribute__((noreturn)) fail(int code)
 
 int main(int argc, char *argv[])
 {
-	struct request_env env = { NULL, -1, 0, 0 };
+	struct request_env env = { NULL, -1, 0, 0, NULL };
 	struct caller_id caller;
 	const char *why;
 	struct stat st;

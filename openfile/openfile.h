@@ -4,6 +4,7 @@
 #define OPENFILE_OPENFILE_H
 
 #include <stddef.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "paths.h"
@@ -124,11 +125,19 @@ pid_t request_peer_pid(int fd);
  * answer, -1 for a malformed one (no answer), or -2 when the client closed
  * the connection before sending anything.  A descriptor sent with
  * it goes to *cwdfd when cwdfd is not NULL (and *cwdfd was -1); any other
- * is closed. */
-int request_read(int sock, struct proto_request *req, int *cwdfd);
-/* Reads openfiled's hello, the client's root directory into *rootfd.
- * Returns 0, EPROTO for a wrong one, or -1 when there was none. */
-int request_read_hello(int sock, int *rootfd);
+ * is closed.  With from (a socket with SO_PASSCRED), the whole request's
+ * sender goes to *from (fdpass_recv), FDPASS_NO_SENDER when no one
+ * process sent all of it. */
+int request_read(int sock, struct proto_request *req, int *cwdfd,
+		 struct ucred *from);
+/* Reads openfiled's hello, the client's root directory into *rootfd, and
+ * its sender into *from.  Returns 0, EPROTO for a wrong one, or -1 when
+ * there was none. */
+int request_read_hello(int sock, int *rootfd, struct ucred *from);
+/* Whether a message read with its sender from may be answered for sender:
+ * sent by one process whose uid and gid were sender's when it sent it.
+ * sender NULL: anyone (the helper's own socket pair). */
+int request_sender_ok(const struct ucred *from, const struct ucred *sender);
 
 /* What a request is served with: the same for both transports but for
  * where a relative path starts and when Landlock is applied. */
@@ -140,6 +149,9 @@ struct request_env {
 				   * connection, not per request */
 	pid_t client;             /* the process that made the socket or
 				   * connection (SO_PEERCRED), or 0 */
+	const struct ucred *sender; /* a broker connection's caller: its
+				   * requests must be sent with its uid and
+				   * gid (SCM_CREDENTIALS); NULL: the helper */
 };
 
 /* resolve.c: steps 6 to 8.  Returns the descriptor or -errno; fills a. */

@@ -159,6 +159,17 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	spin_init(&o->spin, spin_us, 1);
 }
 
+/* Every connection takes SO_PASSCRED from the listening socket as it is
+ * made, so the kernel attaches the sender's credentials to every byte a
+ * client sends, its first included: a worker answers each request as its
+ * sender is then (worker.c). */
+static int pass_credentials(int lfd)
+{
+	int on = 1;
+
+	return setsockopt(lfd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+}
+
 /* The socket systemd passed (LISTEN_FDS, one socket on fd 3), -1 when it
  * passed none, or exits when it passed something else. */
 static int inherited_socket(void)
@@ -177,7 +188,8 @@ static int inherited_socket(void)
 		exit(1);
 	}
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
-	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0 ||
+	    pass_credentials(fd) < 0)
 		exit(1);
 	return fd;
 }
@@ -245,7 +257,8 @@ static int own_socket(ino_t *ino)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	/* Anyone may connect: the policy decides what they get. */
 	old = umask(0111);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+	if (fd < 0 || pass_credentials(fd) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
 	    listen(fd, SOMAXCONN) < 0 || fstat(fd, &st) < 0) {
 		audit_error("cannot listen on %s: %s", OPENFILE_SOCKET_PATH, strerror(errno));
 		exit(1);

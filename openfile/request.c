@@ -5,12 +5,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "myopen.h"
+#include "fdpass.h"
 #include "openfile.h"
 
 int unix_stream_socket(int fd, int listening)
@@ -50,16 +51,18 @@ pid_t request_peer_pid(int fd)
 }
 
 /*
- * Reads exactly len bytes.  A descriptor the client attached is kept in
- * *fd when fd is not NULL and none was kept yet, else closed; more than
- * one at once makes the request malformed (my_recv_fd closes them all),
- * so a client can never fill our table.  Returns 0, -1, or -2 for the
- * end of the connection before any byte.
+ * Reads exactly len bytes, and their sender into *from when from is not
+ * NULL (fdpass_recv).  A descriptor the client attached is kept in *fd
+ * when fd is not NULL and none was kept yet, else closed; more than one
+ * at once makes the request malformed (fdpass_recv closes them all), so a
+ * client can never fill our table.  Returns 0, -1, or -2 for the end of
+ * the connection before any byte.
  */
-static int read_exact(int sock, void *buf, size_t len, int *fd)
+static int read_exact(int sock, void *buf, size_t len, int *fd,
+		      struct ucred *from)
 {
 	int got = -1;
-	ssize_t n = my_recv_fd(sock, &got, buf, len, MSG_CMSG_CLOEXEC);
+	ssize_t n = fdpass_recv(sock, &got, from, buf, len, MSG_CMSG_CLOEXEC);
 
 	if (n != (ssize_t)len) {
 		if (got >= 0)
@@ -73,29 +76,40 @@ static int read_exact(int sock, void *buf, size_t len, int *fd)
 	return 0;
 }
 
-int request_read(int sock, struct proto_request *req, int *cwdfd)
+int request_read(int sock, struct proto_request *req, int *cwdfd,
+		 struct ucred *from)
 {
 	unsigned char hdr[PROTO_REQ_HDR];
 	char path[PROTO_PATH_MAX];
+	struct ucred rest;
 	long len;
 
-	if ((len = read_exact(sock, hdr, sizeof hdr, cwdfd)) < 0)
+	if ((len = read_exact(sock, hdr, sizeof hdr, cwdfd, from)) < 0)
 		return (int)len;
 	len = proto_request_check(hdr, req);
 	if (len < 0)
 		return errno == EPROTO ? -1 : errno;
-	if (read_exact(sock, path, (size_t)len, cwdfd) < 0)
+	if (read_exact(sock, path, (size_t)len, cwdfd, from ? &rest : NULL) < 0)
 		return -1;
+	/* Begun by one process and ended by another: no one's. */
+	if (from != NULL && memcmp(&rest, from, sizeof rest) != 0)
+		*from = FDPASS_NO_SENDER;
 	if (proto_request_path(req, path, (size_t)len) < 0)
 		return errno;
 	return 0;
 }
 
-int request_read_hello(int sock, int *rootfd)
+int request_read_hello(int sock, int *rootfd, struct ucred *from)
 {
 	unsigned char hello[PROTO_HELLO_LEN];
 
-	if (read_exact(sock, hello, sizeof hello, rootfd) < 0)
+	if (read_exact(sock, hello, sizeof hello, rootfd, from) < 0)
 		return -1;
 	return proto_hello_check(hello, PROTO_HELLO_MAGIC) < 0 ? EPROTO : 0;
+}
+
+int request_sender_ok(const struct ucred *from, const struct ucred *sender)
+{
+	return sender == NULL || (from->pid != 0 && from->uid == sender->uid &&
+				  from->gid == sender->gid);
 }

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "myopen.h"
 #include "openfile.h"
 
@@ -112,6 +113,7 @@ int serve_request(int sock, const struct request_env *env,
 	struct request_env e = *env;
 	struct proto_request req;
 	struct audit_rec a;
+	struct ucred from = FDPASS_NO_SENDER;
 	int status, fd = -1, cwd = -1;
 
 	/* 5: one bounded request. */
@@ -119,7 +121,8 @@ int serve_request(int sock, const struct request_env *env,
 	a.caller = caller;
 	a.pid = env->client;
 	a.req = ++served;
-	status = request_read(sock, &req, cwd_from_client ? &cwd : NULL);
+	status = request_read(sock, &req, cwd_from_client ? &cwd : NULL,
+			      env->sender != NULL ? &from : NULL);
 	if (status < 0) {
 		if (cwd >= 0)
 			close(cwd);
@@ -128,6 +131,18 @@ int serve_request(int sock, const struct request_env *env,
 		return status;
 	}
 	a.path = status == 0 ? req.path : "(invalid)";
+	/* A broker connection outlives its maker's setuid(), and may be
+	 * inherited: each request is answered only as its sender is now. */
+	if (status == 0 && !request_sender_ok(&from, env->sender)) {
+		/* The record has no room for the sender's ids. */
+		audit_notice("refused a request on a connection of uid %u: sent by pid %d with uid %d gid %d",
+			     (unsigned)env->sender->uid, (int)from.pid,
+			     (int)from.uid, (int)from.gid);
+		status = EPERM;
+		a.flags = req.flags;
+		a.why = "sender-ids-differ";
+		a.pid = from.pid;
+	}
 	/* A descriptor goes with a relative path, and only with one. */
 	if (cwd >= 0 && (status != 0 || req.path[0] == '/')) {
 		close(cwd);

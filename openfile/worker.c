@@ -92,13 +92,17 @@ static int same_root(int rootfd)
 	       a.stx_mnt_id == b.stx_mnt_id;
 }
 
-/* The connection's first message.  Returns 0 when the client may go on. */
-static int hello(void)
+/* The connection's first message, which its caller must have sent.
+ * Returns 0 when the client may go on. */
+static int hello(const struct ucred *sender)
 {
+	struct ucred from;
 	int rootfd = -1, status;
 
 	alarm(HELPER_TIMEOUT);
-	status = request_read_hello(conn_fd, &rootfd);
+	status = request_read_hello(conn_fd, &rootfd, &from);
+	if (status == 0 && !request_sender_ok(&from, sender))
+		status = EPERM;
 	if (status == 0)
 		status = rootfd >= 0 && same_root(rootfd) ? 0 : EXDEV;
 	if (rootfd >= 0)
@@ -173,7 +177,7 @@ static void serve_connection(const struct request_env *env,
 			     const sigset_t *waiting, int idle_timeout,
 			     struct spin spin)
 {
-	if (hello() < 0)
+	if (hello(env->sender) < 0)
 		_exit(0);
 	for (;;) {
 		struct pollfd p[2] = { { conn_fd, POLLIN, 0 }, { RETIRE_FD, POLLIN, 0 } };
@@ -212,7 +216,11 @@ void worker_run(int main_fd, int retire_fd, const struct peer *who,
 		const struct spin *spin)
 {
 	struct rlimit files = { 64, 64 }, nocore = { 0, 0 };
-	struct request_env env = { pol, -1, 0, 0 };
+	/* Whom every message must come from: the kernel attaches its sender
+	 * to each (openfiled's listening socket has SO_PASSCRED, which its
+	 * connections take on from their start). */
+	struct ucred sender = { who->pid, who->uid, who->gid };
+	struct request_env env = { pol, -1, 0, 0, &sender };
 	struct caller_id caller;
 	time_t made = now_s();
 	sigset_t waiting;

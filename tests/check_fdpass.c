@@ -11,8 +11,10 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "myopen.h"
 #include "testutil.h"
 
@@ -156,6 +158,68 @@ START_TEST(credentials_rejected)
 }
 END_TEST
 
+static void pass_credentials(int sock)
+{
+	int on = 1;
+
+	ck_assert_int_eq(setsockopt(sock, SOL_SOCKET, SO_PASSCRED, &on, sizeof on), 0);
+}
+
+START_TEST(sender_credentials)
+{
+	struct ucred from;
+	char buf[4];
+	int got;
+
+	pass_credentials(sv[1]);
+	send_raw(sv[0], "ab", 2, 0, 1);
+	send_raw(sv[0], "cd", 2, -1, 0);
+	ck_assert_int_eq(fdpass_recv(sv[1], &got, &from, buf, 4, 0), 4);
+	ck_assert_int_ge(got, 0);
+	ck_assert_int_eq(from.pid, getpid());
+	ck_assert_int_eq(from.uid, getuid());
+	ck_assert_int_eq(from.gid, getgid());
+	close(got);
+}
+END_TEST
+
+/* A message whose parts two processes sent has no sender. */
+START_TEST(parts_of_two_senders_have_none)
+{
+	struct ucred from;
+	char buf[4];
+	int got, st;
+	pid_t pid;
+
+	pass_credentials(sv[1]);
+	send_raw(sv[0], "ab", 2, -1, 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(tu_send_fds(sv[0], "cd", 2, -1, 0) != 2);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_int_eq(st, 0);
+	ck_assert_int_eq(fdpass_recv(sv[1], &got, &from, buf, 4, 0), 4);
+	ck_assert_int_eq(from.pid, 0);
+}
+END_TEST
+
+/* Sent before the receiver asked for credentials, a message carries
+ * none: the kernel then says uid and gid 65534, which must never pass
+ * for a caller's; the pid, 0, tells. */
+START_TEST(sent_before_passcred_has_no_sender)
+{
+	struct ucred from;
+	char buf[4];
+	int got;
+
+	send_raw(sv[0], "abcd", 4, -1, 0);
+	pass_credentials(sv[1]);
+	ck_assert_int_eq(fdpass_recv(sv[1], &got, &from, buf, 4, 0), 4);
+	ck_assert_int_eq(from.pid, 0);
+}
+END_TEST
+
 START_TEST(zero_byte_eof)
 {
 	char buf[4];
@@ -240,6 +304,9 @@ int main(void)
 	tcase_add_test(tc, many_fds_truncated_and_closed);
 	tcase_add_test(tc, many_messages_of_fds_all_closed);
 	tcase_add_test(tc, credentials_rejected);
+	tcase_add_test(tc, sender_credentials);
+	tcase_add_test(tc, parts_of_two_senders_have_none);
+	tcase_add_test(tc, sent_before_passcred_has_no_sender);
 	tcase_add_test(tc, zero_byte_eof);
 	tcase_add_test(tc, short_message_drops_fd);
 	tcase_add_test(tc, descriptor_limit_is_emfile);

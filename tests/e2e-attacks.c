@@ -102,8 +102,7 @@ int send_request(int sock, const char *path, int flags)
 		       : -1;
 }
 
-/* The helper's answer: a descriptor, or -errno, or -EIO when none came. */
-static int recv_answer(int sock)
+int recv_answer(int sock)
 {
 	unsigned char rep[PROTO_REPLY_LEN];
 	int fd = -1, status;

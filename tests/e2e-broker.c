@@ -97,20 +97,80 @@ static int cmd_forked(char **argv, int n)
 	return bad != 0;
 }
 
-/* drop PATH UID GID: as root, one call; then become UID:GID (no groups) and
- * call again: the second answer must be UID's. */
-static int cmd_drop(const char *path, uid_t uid, gid_t gid)
+/* One call for path as we are: says how it went. */
+static void first_call(const char *path)
 {
 	int fd = my_open(path, O_RDONLY | O_CLOEXEC);
 
 	fprintf(out, "before: %s, ", fd >= 0 ? "ok" : ename(errno));
 	if (fd >= 0)
 		close(fd);
+}
+
+/* Becomes uid:gid with no groups, for good.  Returns 0, or 1 and says so. */
+static int drop_to(uid_t uid, gid_t gid)
+{
 	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
 	    setresuid(uid, uid, uid) < 0) {
 		fprintf(out, "fail: cannot drop\n");
 		return 1;
 	}
+	return 0;
+}
+
+/* drop PATH UID GID: as root, one call; then become UID:GID (no groups) and
+ * call again: the second answer must be UID's. */
+static int cmd_drop(const char *path, uid_t uid, gid_t gid)
+{
+	first_call(path);
+	if (drop_to(uid, gid) != 0)
+		return 1;
+	return report(my_open(path, O_RDONLY | O_CLOEXEC));
+}
+
+/* Our descriptor connected to the broker's socket sock (the library's
+ * connection), or -1. */
+static int library_connection(const char *sock)
+{
+	for (int fd = 3; fd < 1024; fd++) {
+		struct sockaddr_un sa;
+		socklen_t len = sizeof sa;
+
+		if (getpeername(fd, (struct sockaddr *)&sa, &len) == 0 &&
+		    sa.sun_family == AF_UNIX && strcmp(sa.sun_path, sock) == 0)
+			return fd;
+	}
+	return -1;
+}
+
+/* inherit SOCKET PATH UID GID whole|split: as root, one call (the library
+ * connects as root); then, become UID:GID, a request for PATH sent by hand
+ * on the library's connection (split: its header sent before the drop,
+ * as root), as code run after a privilege drop could; then my_open
+ * again, which connects anew. */
+static int cmd_inherit(char **argv)
+{
+	const char *path = argv[1];
+	unsigned char hdr[PROTO_REQ_HDR];
+	int split = strcmp(argv[4], "split") == 0, conn, r;
+
+	first_call(path);
+	if ((conn = library_connection(argv[0])) < 0) {
+		fprintf(out, "fail: no connection\n");
+		return 1;
+	}
+	proto_request_header(hdr, O_RDONLY, 0, (uint32_t)strlen(path));
+	if ((split && send(conn, hdr, sizeof hdr, MSG_NOSIGNAL) != (ssize_t)sizeof hdr) ||
+	    drop_to((uid_t)atoi(argv[2]), (gid_t)atoi(argv[3])) != 0 ||
+	    (!split && send(conn, hdr, sizeof hdr, MSG_NOSIGNAL) != (ssize_t)sizeof hdr) ||
+	    send(conn, path, strlen(path), MSG_NOSIGNAL) != (ssize_t)strlen(path)) {
+		fprintf(out, "fail: send\n");
+		return 1;
+	}
+	r = recv_answer(conn);
+	fprintf(out, "by hand: %s, library: ", r >= 0 ? "ok" : ename(-r));
+	if (r >= 0)
+		close(r);
 	return report(my_open(path, O_RDONLY | O_CLOEXEC));
 }
 
@@ -217,6 +277,8 @@ int broker_main(int argc, char **argv)
 		return cmd_forked(argv + 2, atoi(argv[6]));
 	if (argc == 5 && strcmp(argv[1], "drop") == 0)
 		return cmd_drop(argv[2], (uid_t)atoi(argv[3]), (gid_t)atoi(argv[4]));
+	if (argc == 7 && strcmp(argv[1], "inherit") == 0)
+		return cmd_inherit(argv + 2);
 	if (argc == 5 && strcmp(argv[1], "hold") == 0)
 		return cmd_hold(argv[2], argv[3], atoi(argv[4]));
 	if (argc == 4 && strcmp(argv[1], "stall") == 0)
@@ -228,5 +290,5 @@ int broker_main(int argc, char **argv)
 
 const char broker_usage[] =
 	"loop PATH WANT N | hold PATH WANT SECONDS | forked A WANT_A B WANT_B N |\n"
-	"  drop PATH UID GID |\n"
+	"  drop PATH UID GID | inherit SOCKET PATH UID GID whole|split |\n"
 	"  stall SOCKET SECONDS | inject SOCKET PATH N";

@@ -31,6 +31,19 @@ check "36: several at once: the request is malformed, the connection closed unan
 check "36: a relative path is resolved in the caller's directory, sent as a descriptor" "allowed" \
 	sh -c "cd '$D' && exec setpriv --reuid=$U --regid=$G --clear-groups -- $CLIENT cat secret/allowed.txt"
 
+# --- 38: a connection kept across setuid() -------------------------------------------
+# A root program calls my_open, drops to nobody and runs code that finds
+# the library's connection and sends a request on it by hand.
+check "38: a root program's connection, used by hand after it dropped to nobody: refused (EPERM); my_open connects anew, as nobody" \
+	"before: ok, by hand: EPERM, library: err EACCES" \
+	$CLIENT inherit "$SOCK" "$D/secret/root-only.txt" "$U" "$G" whole
+check "38: ... a request begun as root and ended as nobody: refused too" \
+	"before: ok, by hand: EPERM, library: err EACCES" \
+	$CLIENT inherit "$SOCK" "$D/secret/root-only.txt" "$U" "$G" split
+check "38: ... and the broker says who sent them (no one process sent the second)" \
+	"*refused a request on a connection of uid 0: sent by pid [1-9]* with uid $U gid $G*refused a request on a connection of uid 0: sent by pid 0 with uid -1 gid -1*" \
+	cat "$BLOG"
+
 # --- workers kept for their caller's next connection ------------------------------------
 # Connections the broker holds: sockets it accepted on $SOCK, still open.
 held() { awk -v s="$SOCK" '$NF == s && $4 != "00010000"' /proc/net/unix | wc -l; }

@@ -18,6 +18,8 @@ int report(int fd);
 /* Sends a request for path, without SIGPIPE when the helper is gone:
  * 0, or -1. */
 int send_request(int sock, const char *path, int flags);
+/* The answer: a descriptor, or -errno, or -EIO when none came. */
+int recv_answer(int sock);
 
 /* e2e-attacks.c: the attacks and races.  Returns -1 when argv names none
  * of them, else the exit status. */
