@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,9 +35,13 @@
 /* After a failed connect, the helper serves for this long before we try
  * again: no broker should not cost every call a connect. */
 #define RETRY_NS 1000000000LL
-/* A broker that does not greet us in time is not used (and was sent no
- * request). */
-#define GREETING_MS 5000
+/* A broker whose backlog has no room for us within CONNECT_MS (it does not
+ * accept: stuck, or flooded by someone), or that does not greet us within
+ * GREETING_MS of accepting us, is not used, and was sent no request.  Its
+ * main process greets as it accepts, so the greeting waits only for the
+ * connections ahead of ours. */
+#define CONNECT_MS 100
+#define GREETING_MS 1000
 /* Groups checked without allocating. */
 #define SMALL_GROUPS 64
 
@@ -258,6 +263,39 @@ static int hello_reply(int fd)
 	return 0;
 }
 
+/* Connects fd to sa, waiting at most CONNECT_MS for room in the
+ * listener's backlog: a send timeout bounds a unix socket's connect.
+ * Returns 0, or -1 with errno (ETIMEDOUT). */
+static int connect_bounded(int fd, const struct sockaddr_un *sa)
+{
+	static const struct timeval forever = { 0, 0 };
+	long long end = now_ns() + CONNECT_MS * 1000000LL;
+
+	for (;;) {
+		long long left_us = (end - now_ns()) / 1000;
+		struct timeval tv = { left_us / 1000000, left_us % 1000000 };
+
+		/* Past the deadline (a timeout of 0 would be none at all). */
+		if (left_us <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0)
+			return -1;
+		if (connect(fd, (const struct sockaddr *)sa, sizeof *sa) == 0)
+			break;
+		if (errno == EAGAIN) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (errno != EINTR)
+			return -1;
+	}
+	/* Requests are sent as long as they take: a send cut short would
+	 * leave half a request, which the helper must not serve again. */
+	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &forever, sizeof forever);
+}
+
 /* Connects, checks who listens, says hello and is greeted.  Returns 0 or
  * -1 with errno. */
 static int connect_broker(const struct ids *id)
@@ -281,7 +319,7 @@ static int connect_broker(const struct ids *id)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+	if (connect_bounded(fd, &sa) < 0)
 		goto fail;
 	/* Whoever listens was root when it did: only root's openfiled. */
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) < 0)

@@ -44,6 +44,8 @@
  * them (an editor's rename, a package's several files), however often
  * they change meanwhile. */
 #define RELOAD_QUIET_MS 200
+/* Connections taken on in one turn of the main loop, at most. */
+#define ACCEPT_BATCH 64
 
 struct opts {
 	int to_stderr;
@@ -441,8 +443,10 @@ static int greet(int conn)
 	return send(conn, g, sizeof g, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)sizeof g ? 0 : -1;
 }
 
-static void accept_one(int lfd, int retire_fd, const struct policy *pol,
-		       const struct opts *o)
+/* Takes on the next connection waiting.  Returns 0, or -1 when none was
+ * taken (none waiting, or accept failed). */
+static int accept_one(int lfd, int retire_fd, const struct policy *pol,
+		      const struct opts *o)
 {
 	int conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	struct peer who;
@@ -450,12 +454,12 @@ static void accept_one(int lfd, int retire_fd, const struct policy *pol,
 	if (conn < 0) {
 		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
 			audit_error("accept: %s", strerror(errno));
-		return;
+		return -1;
 	}
 	if (peer_of(conn, &who) < 0) {
 		audit_error("cannot learn who connected: %s", strerror(errno));
 		close(conn);
-		return;
+		return 0;
 	}
 	if (count_busy((uid_t)-1) >= o->max_conn)
 		refused(&who, "--max-connections reached");
@@ -466,6 +470,7 @@ static void accept_one(int lfd, int retire_fd, const struct policy *pol,
 		audit_error("cannot start a worker: %s", strerror(errno));
 	free(who.groups);
 	close(conn);
+	return 0;
 }
 
 /* Worker w says it is free, or (end of file) that it is ending.  The free
@@ -810,8 +815,12 @@ int main(int argc, char **argv)
 				return 1;
 			}
 		}
-		if (p[0].revents & POLLIN)
-			accept_one(lfd, gen[0], pol, &o);
+		/* The backlog in batches: a flood of connections over their
+		 * uid's limit is shed at the pace of accept, not of a turn of
+		 * this loop, so that others find room and are greeted. */
+		for (int k = 0; (p[0].revents & POLLIN) && k < ACCEPT_BATCH; k++)
+			if (accept_one(lfd, gen[0], pol, &o) < 0)
+				break;
 	}
 stop:
 	/* Remove the socket only if it is still the one we made. */

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -174,14 +176,21 @@ static int cmd_inherit(char **argv)
 	return report(my_open(path, O_RDONLY | O_CLOEXEC));
 }
 
-static int connect_raw(const char *sock)
+static struct sockaddr_un socket_address(const char *sock)
 {
 	struct sockaddr_un sa;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
 	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock);
+	return sa;
+}
+
+static int connect_raw(const char *sock)
+{
+	struct sockaddr_un sa = socket_address(sock);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
 		fprintf(out, "fail: connect: %s\n", ename(errno));
 		exit(1);
@@ -269,6 +278,68 @@ static int cmd_inject(const char *sock, const char *path, int nfds)
 	return report(got);
 }
 
+/* squat SOCKET SECONDS: a listener at SOCKET that never accepts, its
+ * backlog filled by our own connections; "ready", then SECONDS. */
+static int cmd_squat(const char *sock, int secs)
+{
+	struct sockaddr_un sa = socket_address(sock);
+	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), n = 0;
+
+	if (l < 0 || bind(l, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+	    chmod(sock, 0666) < 0 || listen(l, 0) < 0) {
+		fprintf(out, "fail: listen: %s\n", ename(errno));
+		return 1;
+	}
+	for (;; n++) {
+		int c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+		if (c < 0 || connect(c, (struct sockaddr *)&sa, sizeof sa) < 0)
+			break;
+	}
+	fprintf(out, errno == EAGAIN && n > 0 ? "ready\n" : "fail: %s\n", ename(errno));
+	sleep((unsigned)secs);
+	unlink(sock);
+	return 0;
+}
+
+/* flood SOCKET N SECONDS: N connections, made as fast as the backlog lets
+ * them in and never spoken on; "flooding" once the backlog was full, then
+ * they are held for SECONDS. */
+static int cmd_flood(const char *sock, int n, int secs)
+{
+	struct sockaddr_un sa = socket_address(sock);
+	struct rlimit nofile;
+	time_t end = time(NULL) + secs;
+	int full = 0;
+
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+		nofile.rlim_cur = nofile.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &nofile);
+	}
+	for (int made = 0; made < n && time(NULL) < end;) {
+		int c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+		if (c < 0)
+			break; /* as many as we may hold */
+		if (connect(c, (struct sockaddr *)&sa, sizeof sa) == 0) {
+			made++;
+			continue;
+		}
+		close(c);
+		if (errno != EAGAIN) {
+			fprintf(out, "fail: connect: %s\n", ename(errno));
+			return 1;
+		}
+		if (!full++)
+			fprintf(out, "flooding\n");
+	}
+	if (!full)
+		fprintf(out, "flooding\n");
+	while (time(NULL) < end)
+		sleep(1);
+	return 0;
+}
+
 int broker_main(int argc, char **argv)
 {
 	if (argc == 5 && strcmp(argv[1], "loop") == 0)
@@ -285,10 +356,15 @@ int broker_main(int argc, char **argv)
 		return cmd_stall(argv[2], atoi(argv[3]));
 	if (argc == 5 && strcmp(argv[1], "inject") == 0)
 		return cmd_inject(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 4 && strcmp(argv[1], "squat") == 0)
+		return cmd_squat(argv[2], atoi(argv[3]));
+	if (argc == 5 && strcmp(argv[1], "flood") == 0)
+		return cmd_flood(argv[2], atoi(argv[3]), atoi(argv[4]));
 	return -1;
 }
 
 const char broker_usage[] =
 	"loop PATH WANT N | hold PATH WANT SECONDS | forked A WANT_A B WANT_B N |\n"
 	"  drop PATH UID GID | inherit SOCKET PATH UID GID whole|split |\n"
-	"  stall SOCKET SECONDS | inject SOCKET PATH N";
+	"  stall SOCKET SECONDS | inject SOCKET PATH N | squat SOCKET SECONDS |\n"
+	"  flood SOCKET N SECONDS";

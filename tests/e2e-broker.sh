@@ -11,6 +11,12 @@ children_of() { ps -o pid=,uid= --ppid "$BPID" | awk -v u="$1" '$2 == u { print 
 child_uids() { ps -o uid= --ppid "$BPID" | tr -d ' '; }
 # One connection of nobody's, and time for its worker to wait for another.
 settle() { client cat "$ok_file" >/dev/null; sleep 0.3; }
+# until_said FILE PATTERN: waits (a minute at most) until FILE says it.
+until_said() {
+	i=0
+	until grep -q "$2" "$1" || [ $i -ge 1200 ]; do sleep 0.05; i=$((i + 1)); done
+}
+as_daemon() { setpriv --reuid=daemon --regid=daemon --clear-groups -- timeout 60 $CLIENT "$@"; }
 # later CMD...: CMD once what the broker was just told has taken effect.
 later() { sleep 0.3; "$@"; }
 threads() { ls "/proc/$BPID/task" | wc -l; }
@@ -274,6 +280,27 @@ check "after thousands of requests the broker holds as many descriptors as befor
 check "... runs one thread" "1" threads
 check "... and has no zombie workers" "0" sh -c "ps -o stat= --ppid $BPID | grep -c Z"
 
+# --- 41: a flood of connections never spoken on ---------------------------------------------
+# nobody makes 3000 connections as fast as the backlog lets it, and holds
+# them: the first --max-per-user (128) get workers that wait for a hello,
+# the others are turned away as they are accepted.
+client flood "$SOCK" 3000 60 >"$P/flood.out" 2>&1 &
+flooder=$!
+until_said "$P/flood.out" "flooding\|fail"
+t0=$(date +%s)
+check "41: nobody floods the broker with connections it never speaks on: daemon is still served by it" \
+	"ok 20" as_daemon loop "$ok_file" allowed 20
+five=$(for i in 1 2 3 4 5; do as_daemon cat "$ok_file"; echo; done | xargs)
+t1=$(date +%s)
+check "41: ... on a new connection each time too (5 processes)" \
+	"allowed allowed allowed allowed allowed" echo "$five"
+check "41: ... promptly (under 10 s for all six)" "ok" \
+	sh -c "[ $((t1 - t0)) -lt 10 ] && echo ok || echo '$((t1 - t0)) s'"
+check "41: ... while nobody's connections beyond its limit were turned away" \
+	"*refused * connection(s), the last from uid $U *: --max-per-user reached for this uid*" cat "$BLOG"
+kill "$flooder"
+wait "$flooder" 2>/dev/null
+
 # --- a socket that is not root's ------------------------------------------------------------
 stop_broker
 if command -v python3 >/dev/null; then
@@ -316,6 +343,22 @@ import time; time.sleep(5)
 else
 	skip_n 3 "36: squatted sockets: no python3"
 fi
+# A listener of root's that never accepts, its backlog full: connect(2)
+# would wait for room as long as it takes.
+"$CLIENT" squat "$SOCK" 60 >"$P/squat.out" 2>&1 &
+squatter=$!
+until_said "$P/squat.out" "ready\|fail"
+t0=$(date +%s)
+check "41: a root listener that never accepts, its backlog full: forced broker fails with ETIMEDOUT" \
+	"err ETIMEDOUT" as_nobody timeout 20 $CLIENT open "$ok_file" r
+check "41: ... and in the default mode the helper serves" "allowed" \
+	env OPENFILE_TRANSPORT= setpriv --reuid="$U" --regid="$G" --clear-groups -- timeout 20 $CLIENT cat "$ok_file"
+t1=$(date +%s)
+check "41: ... both without waiting for it (under 10 s for the two)" "ok" \
+	sh -c "[ $((t1 - t0)) -lt 10 ] && echo ok || echo '$((t1 - t0)) s'"
+kill "$squatter"
+wait "$squatter" 2>/dev/null
+rm -f "$SOCK"
 check "no broker at all: forced broker fails (ENOENT: no socket)" "err ENOENT" \
 	client open "$ok_file" r
 

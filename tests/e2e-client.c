@@ -83,6 +83,7 @@ const char *ename(int e)
 		{ EFAULT, "EFAULT" }, { EAGAIN, "EAGAIN" }, { EBADF, "EBADF" },
 		{ ENOMEM, "ENOMEM" }, { ENOTTY, "ENOTTY" }, { EPIPE, "EPIPE" },
 		{ EXDEV, "EXDEV" }, { ECONNREFUSED, "ECONNREFUSED" },
+		{ ETIMEDOUT, "ETIMEDOUT" },
 	};
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
