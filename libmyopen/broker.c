@@ -53,7 +53,8 @@ struct ids {
 	gid_t small[SMALL_GROUPS];
 };
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+/* Error-checking, made so by setup(): see lock_connection(). */
+static pthread_mutex_t lock;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static struct {
 	int fd;             /* the connection, or -1 */
@@ -163,11 +164,31 @@ static void forget(int close_it)
 	conn.groups = NULL;
 }
 
+static void lock_init(void)
+{
+	pthread_mutexattr_t a;
+
+	(void)pthread_mutexattr_init(&a);
+	(void)pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
+	(void)pthread_mutex_init(&lock, &a);
+	(void)pthread_mutexattr_destroy(&a);
+}
+
+/* Takes the lock.  A thread that finds it held by itself was jumped out of
+ * an earlier call (a signal handler's siglongjmp, which my_open(3) warns
+ * against): that call left the connection in a state no one knows, so it
+ * is dropped, instead of waiting for ever on the thread's own lock. */
+static void lock_connection(void)
+{
+	if (pthread_mutex_lock(&lock) == EDEADLK)
+		forget(1);
+}
+
 /* fork(): the child must not share the parent's connection (it would get
  * the parent's answers), nor find the lock held by a thread it lacks. */
 static void before_fork(void)
 {
-	pthread_mutex_lock(&lock);
+	lock_connection();
 }
 
 static void after_fork_parent(void)
@@ -177,13 +198,14 @@ static void after_fork_parent(void)
 
 static void after_fork_child(void)
 {
-	pthread_mutex_init(&lock, NULL);
+	lock_init();
 	forget(1);
 	conn.failed = 0;
 }
 
 static void setup(void)
 {
+	lock_init();
 	(void)pthread_atfork(before_fork, after_fork_parent, after_fork_child);
 }
 
@@ -473,7 +495,7 @@ int broker_open(const char *path, size_t pathlen, int flags, mode_t mode,
 	(void)pthread_once(&once, setup);
 	if (ids_now(&id) < 0)
 		return BROKER_UNAVAILABLE;
-	pthread_mutex_lock(&lock);
+	lock_connection();
 	r = ask(&id, path, pathlen, flags, mode, retry_soon);
 	err = errno;
 	pthread_mutex_unlock(&lock);

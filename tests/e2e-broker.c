@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +176,41 @@ static int cmd_inherit(char **argv)
 	if (r >= 0)
 		close(r);
 	return report(my_open(path, O_RDONLY | O_CLOEXEC));
+}
+
+static sigjmp_buf jump_back;
+
+static void jump_out(int sig)
+{
+	(void)sig;
+	siglongjmp(jump_back, 1);
+}
+
+/* jump PATH WANT FILE: a call for PATH that a SIGALRM handler leaves by
+ * siglongjmp after a second (the test makes its worker's set-up hang),
+ * "jumped"; then, once FILE is gone, another call, which must answer. */
+static int cmd_jump(const char *path, const char *want, const char *file)
+{
+	struct sigaction sa;
+	int r;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = jump_out;
+	if (sigaction(SIGALRM, &sa, NULL) < 0)
+		return 1;
+	if (sigsetjmp(jump_back, 1) == 0) {
+		alarm(1);
+		r = my_open(path, O_RDONLY | O_CLOEXEC);
+		fprintf(out, "fail: not left by the jump: %s\n", r >= 0 ? "ok" : ename(errno));
+		return 1;
+	}
+	fprintf(out, "jumped, ");
+	fflush(out);
+	while (access(file, F_OK) == 0)
+		usleep(10000);
+	r = open_check(path, want);
+	fprintf(out, "then %s\n", r == 0 ? "answered" : r < 0 ? "wrong content" : ename(r));
+	return r != 0;
 }
 
 static struct sockaddr_un socket_address(const char *sock)
@@ -356,6 +393,8 @@ int broker_main(int argc, char **argv)
 		return cmd_stall(argv[2], atoi(argv[3]));
 	if (argc == 5 && strcmp(argv[1], "inject") == 0)
 		return cmd_inject(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 5 && strcmp(argv[1], "jump") == 0)
+		return cmd_jump(argv[2], argv[3], argv[4]);
 	if (argc == 4 && strcmp(argv[1], "squat") == 0)
 		return cmd_squat(argv[2], atoi(argv[3]));
 	if (argc == 5 && strcmp(argv[1], "flood") == 0)
@@ -367,4 +406,4 @@ const char broker_usage[] =
 	"loop PATH WANT N | hold PATH WANT SECONDS | forked A WANT_A B WANT_B N |\n"
 	"  drop PATH UID GID | inherit SOCKET PATH UID GID whole|split |\n"
 	"  stall SOCKET SECONDS | inject SOCKET PATH N | squat SOCKET SECONDS |\n"
-	"  flood SOCKET N SECONDS";
+	"  flood SOCKET N SECONDS | jump PATH WANT FILE";
