@@ -59,7 +59,7 @@ int main(int argc, char *argv[])
 		fail(HELPER_EXIT_NOPRIV);
 	}
 	/* 4: the policy, checked before parsing; unusable means deny. */
-	env.pol = policy_read(1);
+	env.pol = policy_read();
 	/* Who asks, by name too: the names of the supplementary groups only
 	 * if a rule names a group. */
 	if (caller_load(&caller, policy_names_groups(env.pol)) < 0) {

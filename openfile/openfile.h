@@ -159,9 +159,10 @@ int open_request(const struct request_env *env, const struct proto_request *req,
 		 struct audit_rec *a, char *real, size_t reallen);
 
 /* serve.c: the one request handler of both transports. */
-/* The policy from its compiled-in paths (through the compiled cache when
- * cached and current), or NULL when it is unusable, which denies all. */
-struct policy *policy_read(int cached);
+/* The helper's policy from its compiled-in paths (through the compiled
+ * cache when it is current), or NULL when it is unusable, which denies
+ * all. */
+struct policy *policy_read(void);
 /* Sends a reply: status, and fd when status is 0. */
 void serve_reply(int sock, int status, int fd);
 /* Reads one request from sock and answers it (steps 5 to 9).  With

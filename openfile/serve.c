@@ -66,7 +66,7 @@ static void test_hooks(const char *path)
 }
 #endif
 
-struct policy *policy_read(int cached)
+struct policy *policy_read(void)
 {
 	struct policy *pol = policy_new();
 	const char *stale = NULL;
@@ -76,14 +76,9 @@ struct policy *policy_read(int cached)
 		policy_free(pol);
 		return NULL;
 	}
-	if (cached)
-		rc = policy_load_cached(pol, OPENFILE_POLICY_CACHE,
-					OPENFILE_POLICY_PATH, OPENFILE_POLICY_DIR,
-					POLICY_LOAD_SECURE, audit_policy_diag,
-					NULL, &stale);
-	else
-		rc = policy_load(pol, OPENFILE_POLICY_PATH, OPENFILE_POLICY_DIR,
-				 POLICY_LOAD_SECURE, audit_policy_diag, NULL);
+	rc = policy_load_cached(pol, OPENFILE_POLICY_CACHE, OPENFILE_POLICY_PATH,
+				OPENFILE_POLICY_DIR, POLICY_LOAD_SECURE,
+				audit_policy_diag, NULL, &stale);
 	priv_lower();
 	/* No cache at all is a choice; one that cannot be used is news. */
 	if (stale != NULL && stale != policy_cache_absent)
