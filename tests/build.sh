@@ -46,7 +46,7 @@ if [ -n "${OPENFILE_SANITIZER:-}" ]; then
 		sh -c "readelf --dyn-syms -W '$helper' | grep -q seccomp_load"
 else
 	check "the helper carries its seccomp filter, made when building, and does not load libseccomp" \
-		sh -c "grep -q 'helper_filter' '$B/openfile/seccomp-filter.h' && ! readelf -d '$helper' | grep -q libseccomp"
+		sh -c "grep -q 'helper_filter' '$B/seccomp/seccomp-filter.h' && ! readelf -d '$helper' | grep -q libseccomp"
 fi
 # A sanitizer or coverage build is never installed setuid: its install fails and leaves
 # no helper, or with --disable-setuid-install leaves it without the bit.
@@ -77,6 +77,6 @@ code_lines() { # code_lines BINARY
 		awk -v own=" $own" 'NF >= 3 && $2 ~ /^[0-9]+$/ && index(own, " " $1 " ") { print $1 ":" $2 }' |
 		sort -u | wc -l
 }
-echo "# privileged code: the helper $(code_lines "$helper") lines, openfiled $(code_lines "$B/openfile/openfiled") lines"
+echo "# privileged code: the helper $(code_lines "$helper") lines, openfiled $(code_lines "$B/openfiled/openfiled") lines"
 echo "1..$n"
 exit $fail

@@ -1,5 +1,5 @@
 /*
- * sanitizer.c - built into the helper only in a sanitizer build (configure
+ * sanitizer-options.c - built into the helper only in a sanitizer build (configure
  * saw -fsanitize= in CFLAGS), which make check runs and make install never
  * makes setuid.
  *

@@ -1,6 +1,7 @@
 /*
- * sanitize.c - the helper's first steps: make its process its own before
- * anything the caller set up can matter.
+ * inherit.c - what a setuid program inherits from its caller, undone: the
+ * helper's first steps make its process its own (descriptors, signals,
+ * environment, limits) before anything the caller set up can matter.
  */
 #include "config.h"
 

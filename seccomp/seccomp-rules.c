@@ -81,8 +81,8 @@ int confine_rules(scmp_filter_ctx ctx, int worker)
 #ifdef OPENFILE_SANITIZER
 	/* Sanitizer builds only (never installed setuid): a report ends in
 	 * abort(), which signals this process.  Everything else the runtime
-	 * needs for a report is above (sanitizer.c keeps it off the terminal
-	 * and away from LeakSanitizer). */
+	 * needs for a report is above (tests/sanitizer-options.c keeps it
+	 * off the terminal and away from LeakSanitizer). */
 	if (allow_arg0(ctx, SCMP_SYS(tgkill), (scmp_datum_t)getpid()) < 0)
 		return -1;
 	/* The runtime's _exit(2) takes down its alternate signal stack. */
