@@ -14,7 +14,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 
-#include "myopen.h"
+#include "fdpass.h"
 
 int main(int argc, char *argv[])
 {
@@ -24,8 +24,8 @@ int main(int argc, char *argv[])
 		exit(EINVAL);
 	if ((fd = open(argv[2], atoi(argv[3]))) < 0)
 		exit(errno > 0 ? errno : 255);
-	/* my_send_fd() is the book's write_fd(). */
-	if (my_send_fd(atoi(argv[1]), fd, "", 1) < 0)
+	/* fdpass_send(), as the helper sends, is the book's write_fd(). */
+	if (fdpass_send(atoi(argv[1]), fd, "", 1) < 0)
 		exit(errno > 0 ? errno : 255);
 	exit(0);
 }

@@ -1,6 +1,9 @@
 /*
  * fdpass.c - passing one descriptor with a few bytes over an AF_UNIX stream
- * socket, checking every field of what arrives.
+ * socket, checking every field of what arrives.  Under names of its own:
+ * the helper and openfiled call these, and libmyopen's public my_send_fd()
+ * and my_recv_fd() are thin entry points to them, so that the privileged
+ * side never depends on the client library and the checks live here only.
  */
 #include "config.h"
 
@@ -10,7 +13,6 @@
 #include <unistd.h>
 
 #include "fdpass.h"
-#include "myopen.h"
 
 /* Room for more descriptors than we accept, so that a peer sending a few
  * too many is told apart from a receiver that hit its descriptor limit. */
@@ -22,7 +24,7 @@ union fdpass_cmsg {
 		 CMSG_SPACE(sizeof(struct ucred))];
 };
 
-int my_send_fd(int sock, int fd, const void *data, size_t len)
+int fdpass_send(int sock, int fd, const void *data, size_t len)
 {
 	union fdpass_cmsg cm;
 	struct iovec iov;
@@ -120,11 +122,6 @@ static int collect(struct msghdr *msg, int *fds, size_t *nfds, struct ucred *cre
 		return -1;
 	}
 	return 0;
-}
-
-ssize_t my_recv_fd(int sock, int *fd, void *data, size_t len, int flags)
-{
-	return fdpass_recv(sock, fd, NULL, data, len, flags);
 }
 
 ssize_t fdpass_recv(int sock, int *fd, struct ucred *from, void *data,

@@ -1,13 +1,18 @@
-/* fdpass.h - my_recv_fd with the sender's credentials, for openfiled's
- * workers; not part of the library's interface. */
+/* fdpass.h - one descriptor with a few bytes over an AF_UNIX stream
+ * socket, for both sides; not part of the library's interface (its
+ * my_send_fd(3) and my_recv_fd(3) are these). */
 #ifndef OPENFILE_FDPASS_H
 #define OPENFILE_FDPASS_H
 
+#include <stddef.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
 /* No one sender: pid 0 is never a process's, -1 never a user's. */
 #define FDPASS_NO_SENDER ((struct ucred){ 0, (uid_t)-1, (gid_t)-1 })
+
+/* my_send_fd(3).  Returns 0, or -1 and sets errno. */
+int fdpass_send(int sock, int fd, const void *data, size_t len);
 
 /*
  * my_recv_fd(3), which is this with from NULL; with from, on a socket with

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "myopen.h"
+#include "fdpass.h"
 #include "protocol.h"
 #include "socket-path.h"
 #include "spin.h"
@@ -231,7 +231,7 @@ static int socket_trusted(void)
 static int recv_plain(int fd, unsigned char *buf, size_t len)
 {
 	int got = -1;
-	ssize_t n = my_recv_fd(fd, &got, buf, len, MSG_CMSG_CLOEXEC);
+	ssize_t n = fdpass_recv(fd, &got, NULL, buf, len, MSG_CMSG_CLOEXEC);
 
 	if (got >= 0) {
 		close(got);
@@ -256,7 +256,7 @@ static int hello(int fd)
 	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	proto_hello_encode(msg, PROTO_HELLO_MAGIC);
-	if (root < 0 || my_send_fd(fd, root, msg, sizeof msg) < 0) {
+	if (root < 0 || fdpass_send(fd, root, msg, sizeof msg) < 0) {
 		if (root >= 0)
 			close(root);
 		return -1;
@@ -460,8 +460,8 @@ static int ask(const struct ids *id, const char *path, size_t pathlen,
 		conn.hello_due = 0;
 	}
 	(void)await(conn.fd, -1);
-	n = my_recv_fd(conn.fd, &fd, rep, sizeof rep,
-		       (flags & O_CLOEXEC) ? MSG_CMSG_CLOEXEC : 0);
+	n = fdpass_recv(conn.fd, &fd, NULL, rep, sizeof rep,
+			(flags & O_CLOEXEC) ? MSG_CMSG_CLOEXEC : 0);
 	/* No room for the descriptor: the kernel dropped it with the whole
 	 * answer read, so the connection is still in step. */
 	if (n < 0 && errno == EMFILE)

@@ -1,7 +1,11 @@
 /*
  * myopen.c - my_open() and my_fopen(): through openfiled when it is there
  * (broker.c), else spawn the helper, send the request, receive the
- * descriptor, reap the helper.
+ * descriptor, reap the helper.  And my_send_fd() and my_recv_fd(), the
+ * public names of common/fdpass.c, which the privileged side calls by its
+ * own names so as not to depend on this library; the library calls them
+ * by those too, so that a program defining a function of a public name
+ * cannot stand in for ours.
  */
 #include "config.h"
 
@@ -21,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "myopen.h"
 #include "protocol.h"
 #include "transport.h"
@@ -189,8 +194,8 @@ static int receive_answer(int sock, pid_t pid, int pidfd, int cloexec)
 	ssize_t n = 0;
 
 	if (await_helper(sock, pidfd))
-		n = my_recv_fd(sock, &fd, rep, sizeof rep,
-			       cloexec ? MSG_CMSG_CLOEXEC : 0);
+		n = fdpass_recv(sock, &fd, NULL, rep, sizeof rep,
+				cloexec ? MSG_CMSG_CLOEXEC : 0);
 	if (n < 0 && errno != ECONNRESET)
 		err = errno;
 	else if (n < 0 || (size_t)n < sizeof rep)
@@ -370,4 +375,14 @@ FILE *my_fopen(const char *path, const char *mode)
 		errno = err;
 	}
 	return fp;
+}
+
+int my_send_fd(int sock, int fd, const void *data, size_t len)
+{
+	return fdpass_send(sock, fd, data, len);
+}
+
+ssize_t my_recv_fd(int sock, int *fd, void *data, size_t len, int flags)
+{
+	return fdpass_recv(sock, fd, NULL, data, len, flags);
 }

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "fdpass.h"
-#include "myopen.h"
 #include "openfile.h"
 
 #ifdef OPENFILE_TEST_HOOKS
@@ -97,7 +96,7 @@ void serve_reply(int sock, int status, int fd)
 
 	proto_reply_encode(rep, status);
 	/* The client may be gone: the helper's exit status still tells. */
-	(void)my_send_fd(sock, status == 0 ? fd : -1, rep, sizeof rep);
+	(void)fdpass_send(sock, status == 0 ? fd : -1, rep, sizeof rep);
 }
 
 int serve_request(int sock, const struct request_env *env,

@@ -37,7 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "myopen.h"
+#include "fdpass.h"
 #include "openfiled.h"
 
 /* Wait this long after a change to the policy's files before reading
@@ -361,7 +361,7 @@ static int send_conn(int wfd, int conn, pid_t pid)
 	char msg[1 + sizeof pid] = { 'c' };
 
 	memcpy(msg + 1, &pid, sizeof pid);
-	return my_send_fd(wfd, conn, msg, sizeof msg) == 0 ? 0 : -1;
+	return fdpass_send(wfd, conn, msg, sizeof msg) == 0 ? 0 : -1;
 }
 
 /* Forks a worker for who, and hands it conn.  Returns 0 or -1. */

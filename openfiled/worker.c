@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "myopen.h"
+#include "fdpass.h"
 #include "openfiled.h"
 #include "spin.h"
 
@@ -162,8 +162,8 @@ static int await_connection(const sigset_t *waiting, int idle_timeout, pid_t *pi
 			continue;
 		/* A pid and the connection; nothing (end of file, or after
 		 * the shutdown) ends us. */
-		if (my_recv_fd(MAIN_FD, &fd, msg, sizeof msg, MSG_CMSG_CLOEXEC) !=
-		    (ssize_t)sizeof msg || fd < 0)
+		if (fdpass_recv(MAIN_FD, &fd, NULL, msg, sizeof msg,
+				MSG_CMSG_CLOEXEC) != (ssize_t)sizeof msg || fd < 0)
 			_exit(0);
 		memcpy(pid, msg + 1, sizeof *pid);
 		return fd;

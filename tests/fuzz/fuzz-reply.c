@@ -1,4 +1,4 @@
-/* fuzz-reply.c - the library's reply path (my_recv_fd, then the decoder)
+/* fuzz-reply.c - the library's reply path (fdpass_recv, then the decoder)
  * on arbitrary bytes from the peer. */
 #include "config.h"
 
@@ -6,8 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "fuzz.h"
-#include "myopen.h"
 #include "protocol.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 0 && write(sv[0], data, size) < 0)
 		size = 0;
 	close(sv[0]);
-	n = my_recv_fd(sv[1], &fd, rep, sizeof rep, MSG_CMSG_CLOEXEC);
+	n = fdpass_recv(sv[1], &fd, NULL, rep, sizeof rep, MSG_CMSG_CLOEXEC);
 	if (n == (ssize_t)sizeof rep && proto_reply_decode(rep, &status) == 0)
 		(void)proto_status_errno(status);
 	if (fd >= 0)
