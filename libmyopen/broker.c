@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "exchange.h"
 #include "fdpass.h"
 #include "protocol.h"
 #include "socket-path.h"
@@ -397,7 +398,8 @@ static int send_on_connection(const struct ids *id, const char *path,
 				return BROKER_UNAVAILABLE;
 			}
 		}
-		if (request_send(conn.fd, path, pathlen, flags, mode, cwd) == 0)
+		if (exchange_send_request(conn.fd, path, pathlen, flags, mode,
+					  cwd) == 0)
 			return 0;
 		forget(1);
 		if (errno != EPIPE && errno != ECONNRESET)
@@ -428,9 +430,7 @@ static mode_t current_umask(void)
 static int ask(const struct ids *id, const char *path, size_t pathlen,
 	       int flags, mode_t mode, int retry_soon)
 {
-	unsigned char rep[PROTO_REPLY_LEN];
-	int cwd = -1, fd = -1, status, r;
-	ssize_t n;
+	int cwd = -1, fd, r, err;
 
 	if (conn.fd >= 0 && (conn.pid != getpid() || !ids_same(id) || !still_ours()))
 		forget(conn.pid == getpid());
@@ -450,8 +450,7 @@ static int ask(const struct ids *id, const char *path, size_t pathlen,
 		return r;
 	if (conn.hello_due) {
 		if (hello_reply(conn.fd) < 0) {
-			int err = errno;
-
+			err = errno;
 			forget(1);
 			conn.failed = now_ns();
 			errno = err;
@@ -460,30 +459,18 @@ static int ask(const struct ids *id, const char *path, size_t pathlen,
 		conn.hello_due = 0;
 	}
 	(void)await(conn.fd, -1);
-	n = fdpass_recv(conn.fd, &fd, NULL, rep, sizeof rep,
-			(flags & O_CLOEXEC) ? MSG_CMSG_CLOEXEC : 0);
-	/* No room for the descriptor: the kernel dropped it with the whole
-	 * answer read, so the connection is still in step. */
-	if (n < 0 && errno == EMFILE)
-		return -1;
-	if (n != (ssize_t)sizeof rep || proto_reply_decode(rep, &status) < 0 ||
-	    (status == 0) != (fd >= 0)) {
-		/* The worker died mid-request (EIO, as a helper that died),
-		 * or the stream is out of step: never use it again. */
-		int err = n < 0 && errno != ECONNRESET ? errno :
-			  n == (ssize_t)sizeof rep ? EPROTO : EIO;
-
-		if (fd >= 0)
-			close(fd);
-		forget(1);
-		errno = err;
-		return -1;
-	}
-	if (status != 0) {
-		errno = proto_status_errno(status);
-		return -1;
-	}
-	return fd;
+	fd = exchange_recv_reply(conn.fd,
+				 (flags & O_CLOEXEC) ? MSG_CMSG_CLOEXEC : 0);
+	/* An answer, or no room for its descriptor: the kernel dropped it
+	 * with the whole answer read, so the connection is still in step. */
+	if (fd >= -1 || (fd == EXCHANGE_BROKEN && errno == EMFILE))
+		return fd >= 0 ? fd : -1;
+	/* The worker died mid-request (EIO, as a helper that died), or the
+	 * stream is out of step: never use it again. */
+	err = fd == EXCHANGE_NO_REPLY ? EIO : errno;
+	forget(1);
+	errno = err;
+	return -1;
 }
 
 int broker_open(const char *path, size_t pathlen, int flags, mode_t mode,

@@ -15,7 +15,6 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "exchange.h"
 #include "fdpass.h"
 #include "myopen.h"
 #include "protocol.h"
@@ -131,57 +131,6 @@ static int await_helper(int sock, int pidfd)
 	}
 }
 
-int request_send(int sock, const char *path, size_t pathlen, int flags,
-		 mode_t mode, int fd)
-{
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} cm;
-	unsigned char hdr[PROTO_REQ_HDR];
-	struct iovec iov[2] = { { hdr, sizeof hdr }, { (void *)path, pathlen } };
-	struct msghdr msg;
-	size_t left = sizeof hdr + pathlen;
-
-	proto_request_header(hdr, (uint32_t)flags, (uint32_t)mode,
-			     (uint32_t)pathlen);
-	memset(&msg, 0, sizeof msg);
-	msg.msg_iov = iov;
-	msg.msg_iovlen = 2;
-	if (fd >= 0) {
-		memset(&cm, 0, sizeof cm);
-		msg.msg_control = cm.buf;
-		msg.msg_controllen = sizeof cm.buf;
-		cm.h.cmsg_level = SOL_SOCKET;
-		cm.h.cmsg_type = SCM_RIGHTS;
-		cm.h.cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(&cm.h), &fd, sizeof fd);
-	}
-	while (left > 0) {
-		ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		/* The descriptor went with the first byte sent. */
-		msg.msg_control = NULL;
-		msg.msg_controllen = 0;
-		left -= (size_t)n;
-		while (msg.msg_iovlen > 0 && (size_t)n >= msg.msg_iov->iov_len) {
-			n -= (ssize_t)msg.msg_iov->iov_len;
-			msg.msg_iov++;
-			msg.msg_iovlen--;
-		}
-		if (msg.msg_iovlen > 0) {
-			msg.msg_iov->iov_base = (char *)msg.msg_iov->iov_base + n;
-			msg.msg_iov->iov_len -= (size_t)n;
-		}
-	}
-	return 0;
-}
-
 /*
  * Reads the helper's answer.  The in-band record decides whenever it
  * arrived whole; the exit status only explains a helper that ended without
@@ -189,34 +138,16 @@ int request_send(int sock, const char *path, size_t pathlen, int flags,
  */
 static int receive_answer(int sock, pid_t pid, int pidfd, int cloexec)
 {
-	unsigned char rep[PROTO_REPLY_LEN];
-	int fd = -1, status = EIO, err = -1;
-	ssize_t n = 0;
+	int fd = EXCHANGE_NO_REPLY, err, code;
 
 	if (await_helper(sock, pidfd))
-		n = fdpass_recv(sock, &fd, NULL, rep, sizeof rep,
-				cloexec ? MSG_CMSG_CLOEXEC : 0);
-	if (n < 0 && errno != ECONNRESET)
-		err = errno;
-	else if (n < 0 || (size_t)n < sizeof rep)
-		err = -1; /* no answer (a helper that refused before reading
-			   * our request resets the connection): ask its exit */
-	else if (proto_reply_decode(rep, &status) < 0)
-		err = EPROTO;
-	else if ((status == 0) != (fd >= 0))
-		err = EPROTO;
-	else
-		err = proto_status_errno(status);
-	n = reap(pid, pidfd);
-	if (err == -1)
-		err = exit_errno((int)n);
-	if (err != 0) {
-		if (fd >= 0)
-			close(fd);
-		errno = err;
-		return -1;
-	}
-	return fd;
+		fd = exchange_recv_reply(sock, cloexec ? MSG_CMSG_CLOEXEC : 0);
+	err = errno;
+	code = reap(pid, pidfd);
+	if (fd >= 0)
+		return fd;
+	errno = fd == EXCHANGE_NO_REPLY ? exit_errno(code) : err;
+	return -1;
 }
 
 /* The request through a helper of its own. */
@@ -249,7 +180,8 @@ static int helper_open(const char *path, size_t pathlen, int flags, mode_t mode)
 	 * end of file is the only sign of a helper that died. */
 	pidfd = pidfd_open(pid, 0);
 	/* A helper that refuses early closes its end: the answer explains. */
-	(void)request_send(sv[0], path, pathlen, flags & ~O_CLOEXEC, mode, -1);
+	(void)exchange_send_request(sv[0], path, pathlen, flags & ~O_CLOEXEC, mode,
+				    -1);
 	fd = receive_answer(sv[0], pid, pidfd, (flags & O_CLOEXEC) != 0);
 	err = errno;
 	if (pidfd >= 0)

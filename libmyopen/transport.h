@@ -11,11 +11,6 @@
  * the caller may use the helper instead. */
 #define BROKER_UNAVAILABLE (-2)
 
-/* Sends one request (header and path) on sock, with fd attached when it is
- * not -1.  Returns 0, or -1 and sets errno. */
-int request_send(int sock, const char *path, size_t pathlen, int flags,
-		 mode_t mode, int fd);
-
 /* The request through openfiled.  Returns the descriptor, -1 with errno
  * (the answer, or the connection failed once the request was sent), or
  * BROKER_UNAVAILABLE.  retry_soon: try to connect even if that failed
