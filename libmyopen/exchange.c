@@ -1,6 +1,6 @@
 /*
  * exchange.c - the request and its reply, the same over both transports:
- * the helper on a socketpair (myopen.c) and openfiled on a connection
+ * the helper on a socketpair (helper.c) and openfiled on a connection
  * (broker.c).  Here once, so that a request is sent by fd passing's one
  * send loop and a reply is judged by one check, whichever way it came;
  * each transport keeps only what differs (waiting, and what a missing

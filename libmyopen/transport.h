@@ -1,11 +1,16 @@
-/* transport.h - the library's two ways to the same request handler: the
- * setuid helper, spawned per call (myopen.c), and the openfiled broker,
- * over one connection per process (broker.c). */
+/* transport.h - the library's two ways to the same request handler, which
+ * my_open() chooses between: the setuid helper, spawned per call
+ * (helper.c), and the openfiled broker, over one connection per process
+ * (broker.c). */
 #ifndef MYOPEN_TRANSPORT_H
 #define MYOPEN_TRANSPORT_H
 
 #include <stddef.h>
 #include <sys/types.h>
+
+/* The request through a helper of its own.  Returns the descriptor, or -1
+ * and sets errno. */
+int helper_open(const char *path, size_t pathlen, int flags, mode_t mode);
 
 /* broker_open's "no broker to ask, nothing was sent": errno says why, and
  * the caller may use the helper instead. */
