@@ -14,7 +14,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "openfile.h"
+#include "audit.h"
 
 static int to_stderr, admin;
 static const char *me = "openfile";

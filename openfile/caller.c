@@ -12,7 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "openfile.h"
+#include "audit.h"
+#include "caller.h"
 
 /*
  * getpwuid_r/getgrgid_r with a growing buffer.  Returns a copy of the

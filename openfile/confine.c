@@ -34,7 +34,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "openfile.h"
+#include "confine.h"
+#include "priv.h"
 #include "seccomp-rules.h"
 
 #ifndef OPENFILE_SANITIZER

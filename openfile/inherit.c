@@ -13,8 +13,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "inherit.h"
 #include "ksig.h"
 #include "openfile.h"
+#include "protocol.h"
 
 #ifndef HAVE_CLOSE_RANGE
 static int close_range(unsigned first, unsigned last, int flags)

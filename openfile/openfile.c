@@ -4,6 +4,24 @@
  * main() is the list of the security steps, in order; see openfile(8).
  * Exit status: 0 when a descriptor was sent, else the errno value sent
  * (the same in-band), or one of the HELPER_EXIT_* codes of protocol.h.
+ *
+ * Each module offers what its header declares.  Which uses which (each
+ * only modules below it, besides common/ and policy/):
+ *
+ *   openfile.c      the helper: inherit, priv, caller, confine, serve,
+ *                   request, audit
+ *   openfiled.c     the broker's main process: worker, inherit, priv,
+ *                   request, audit
+ *   worker.c        a broker worker: inherit, priv, caller, confine,
+ *                   serve, request, audit
+ *   serve.c         the one request handler: request, resolve, priv, audit
+ *   resolve.c       steps 6 to 8: confine, priv, audit
+ *   caller.c        who asks: audit
+ *   confine.c       seccomp and Landlock: priv
+ *   request.c, audit.c, inherit.c, priv.c: none
+ *
+ * openfile.h is no module's: the time limit and the coverage build's
+ * _exit, which every part keeps to alike.
  */
 #include "config.h"
 
@@ -12,7 +30,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audit.h"
+#include "caller.h"
+#include "confine.h"
+#include "inherit.h"
 #include "openfile.h"
+#include "policy.h"
+#include "priv.h"
+#include "protocol.h"
+#include "request.h"
+#include "serve.h"
 
 #define SOCK_FD 3
 

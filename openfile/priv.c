@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "openfile.h"
+#include "priv.h"
+#include "protocol.h"
 
 /* Set by priv_drop: before it (openfiled's main process) we hold every
  * capability we need already. */

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "fdpass.h"
-#include "openfile.h"
+#include "request.h"
 
 int unix_stream_socket(int fd, int listening)
 {

@@ -30,7 +30,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "openfile.h"
+#include "audit.h"
+#include "confine.h"
+#include "paths.h"
+#include "policy.h"
+#include "priv.h"
+#include "resolve.h"
 
 /* The kernel's O_LARGEFILE, which glibc hides on 64-bit systems. */
 #define KERNEL_O_LARGEFILE 0100000

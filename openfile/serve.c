@@ -14,8 +14,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "fdpass.h"
 #include "openfile.h"
+#include "paths.h"
+#include "policy.h"
+#include "priv.h"
+#include "protocol.h"
+#include "request.h"
+#include "serve.h"
 
 #ifdef OPENFILE_TEST_HOOKS
 #include "clock.h"

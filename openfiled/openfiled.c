@@ -37,8 +37,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "fdpass.h"
-#include "openfiled.h"
+#include "inherit.h"
+#include "openfile.h"
+#include "paths.h"
+#include "policy.h"
+#include "priv.h"
+#include "protocol.h"
+#include "request.h"
+#include "socket-path.h"
+#include "spin.h"
+#include "worker.h"
 
 /* Wait this long after a change to the policy's files before reading
  * them (an editor's rename, a package's several files), however often

@@ -35,9 +35,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
+#include "caller.h"
+#include "confine.h"
 #include "fdpass.h"
-#include "openfiled.h"
+#include "inherit.h"
+#include "openfile.h"
+#include "paths.h"
+#include "policy.h"
+#include "priv.h"
+#include "protocol.h"
+#include "request.h"
+#include "serve.h"
 #include "spin.h"
+#include "worker.h"
 
 /* Where the worker keeps what it was given: nothing else stays open but
  * the connection it serves. */

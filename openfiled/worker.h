@@ -1,13 +1,12 @@
-/* openfiled.h - the broker's parts: its main process and its workers. */
-#ifndef OPENFILE_OPENFILED_H
-#define OPENFILE_OPENFILED_H
+/* worker.h - an openfiled worker, which the main process forks. */
+#ifndef OPENFILE_WORKER_H
+#define OPENFILE_WORKER_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
-#include "openfile.h"
-#include "socket-path.h"
+#include "policy.h"
 #include "spin.h"
-
 
 /* Who connected, as the kernel captured it at connect(2). */
 struct peer {
@@ -35,4 +34,4 @@ void worker_run(int main_fd, int retire_fd, const struct peer *who,
 		const struct spin *spin)
 	__attribute__((noreturn));
 
-#endif /* OPENFILE_OPENFILED_H */
+#endif /* OPENFILE_WORKER_H */

@@ -1,0 +1,43 @@
+/* audit.h - diagnostics and the audit record. */
+#ifndef OPENFILE_AUDIT_H
+#define OPENFILE_AUDIT_H
+
+#include <sys/types.h>
+
+#include "policy.h"
+
+/* ident names us in syslog and on stderr, which gets errors only when
+ * to_stderr, and notices too when it is an administrator's (openfiled's),
+ * not a caller's. */
+void audit_init(const char *ident, int to_stderr, int admin);
+/* Connects to syslog again, as audit_init did (after closelog). */
+void audit_reopen(void);
+void audit_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* News for the administrator, not the caller: syslog, and stderr only
+ * when audit_init said it is an administrator's. */
+void audit_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+policy_diag_fn audit_policy_diag;
+
+struct audit_rec {
+	const struct policy_caller *caller;
+	const char *path;     /* as requested */
+	const char *real;     /* as resolved, or NULL */
+	unsigned flags;
+	unsigned access;
+	int status;           /* 0 or errno */
+	const struct policy_rule *rule;
+	const char *why;      /* a fixed reason besides the errno, or NULL */
+	pid_t pid;            /* the client process, or 0: unknown */
+	unsigned long req;    /* the request's number in this process */
+	int logged;           /* its grant is logged already */
+};
+/* Logs a's record, whole: every field escaped (control characters, the
+ * backslash and bytes beyond ASCII as \xHH), never cut; one that does not
+ * fit in one syslog message goes as numbered parts (openfile(8)). */
+void audit_log(const struct audit_rec *a);
+/* Logs a's grant, before the open that acts on it: a caller that kills us
+ * then cannot have the effect without the record.  What follows is logged
+ * only if the open fails. */
+void audit_granted(struct audit_rec *a);
+
+#endif /* OPENFILE_AUDIT_H */
