@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "clock.h"
 #include "fdpass.h"
 #include "inherit.h"
 #include "openfile.h"
@@ -81,13 +82,6 @@ static long nworkers, maxworkers;
 /* The main loop's: what it polls, and whose socket each is. */
 static struct pollfd *polled;
 static long *whose;
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 static void __attribute__((noreturn)) usage(int status)
 {

@@ -37,6 +37,7 @@
 
 #include "audit.h"
 #include "caller.h"
+#include "clock.h"
 #include "confine.h"
 #include "fdpass.h"
 #include "inherit.h"
@@ -214,14 +215,6 @@ static void serve_connection(const struct request_env *env,
 	}
 }
 
-static time_t now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
-
 void worker_run(int main_fd, int retire_fd, const struct peer *who,
 		const struct policy *pol, int idle_timeout,
 		const struct spin *spin)
@@ -233,7 +226,7 @@ void worker_run(int main_fd, int retire_fd, const struct peer *who,
 	struct ucred sender = { who->pid, who->uid, who->gid };
 	struct request_env env = { pol, -1, 0, 0, &sender };
 	struct caller_id caller;
-	time_t made = now_s();
+	long long made = now_ns();
 	sigset_t waiting;
 	const char *why;
 
@@ -293,14 +286,14 @@ void worker_run(int main_fd, int retire_fd, const struct peer *who,
 	}
 	/* The first connection is on its way. */
 	for (int wait = idle_timeout;;) {
-		time_t left;
+		long long left;
 
 		conn_fd = await_connection(&waiting, wait, &env.client);
 		serve_connection(&env, &caller.pc, &waiting, idle_timeout, *spin);
 		close(conn_fd);
 		/* Free: the main process may hand us another connection, until
 		 * we are WORKER_REUSE old. */
-		left = made + WORKER_REUSE - now_s();
+		left = WORKER_REUSE - (now_ns() - made) / 1000000000;
 		if (stop || left <= 0 || write(MAIN_FD, "f", 1) != 1)
 			_exit(0);
 		wait = idle_timeout > 0 && idle_timeout < left ? idle_timeout : (int)left;
