@@ -1,13 +1,11 @@
 /*
- * inherit.c - what a setuid program inherits from its caller, undone: the
- * helper's first steps make its process its own (descriptors, signals,
- * environment, limits) before anything the caller set up can matter.
+ * inherit.c - descriptors and signal dispositions a process inherits,
+ * undone: the helper's (its caller's: openfile.c undoes the rest too),
+ * openfiled's (whatever started it), a worker's (its main process's).
  */
 #include "config.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -24,27 +22,6 @@ static int close_range(unsigned first, unsigned last, int flags)
 	return (int)syscall(SYS_close_range, first, last, flags);
 }
 #endif
-
-/*
- * Makes fds 0, 1 and 2 exist, so that no file the helper opens can land on
- * a standard stream, and closes every descriptor but those and keep.
- */
-void fds_sanitize(int keep)
-{
-	for (int fd = 0; fd < 3; fd++) {
-		if (fcntl(fd, F_GETFD) < 0) {
-			int n = open("/dev/null", O_RDWR | O_NOCTTY);
-
-			if (n < 0)
-				_exit(HELPER_EXIT_SYSTEM);
-			if (n != fd) /* a lower one was free: cannot happen */
-				_exit(HELPER_EXIT_SYSTEM);
-		}
-	}
-	if (keep > 3 && close_range(3, (unsigned)keep - 1, 0) < 0)
-		_exit(HELPER_EXIT_SYSTEM);
-	fds_close_from(keep + 1);
-}
 
 void fds_close_from(int first)
 {
@@ -84,43 +61,4 @@ int signals_default(void)
 		    sig != SIGSTOP && kernel_default(sig) < 0)
 			return -1;
 	return 0;
-}
-
-/*
- * Throws the environment away, resets every signal the caller may have
- * ignored or blocked, and sets the limits the helper relies on.
- */
-void env_sanitize(void)
-{
-	struct rlimit nocore = { 0, 0 }, files, stack;
-	sigset_t none;
-
-	if (clearenv() != 0 || setenv("PATH", "/usr/bin:/bin", 1) != 0)
-		_exit(HELPER_EXIT_SYSTEM);
-	if (signals_default() < 0)
-		_exit(HELPER_EXIT_SYSTEM);
-	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
-		_exit(HELPER_EXIT_SYSTEM);
-	(void)setrlimit(RLIMIT_CORE, &nocore);
-	/* A few descriptors of our own, within what the caller may raise. */
-	if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < 64 &&
-	    files.rlim_max > files.rlim_cur) {
-		files.rlim_cur = files.rlim_max < 64 ? files.rlim_max : 64;
-		(void)setrlimit(RLIMIT_NOFILE, &files);
-	}
-	/* Stack for our deepest frames, too, within what the caller may
-	 * raise; limits_ok() refuses when even that is too little. */
-	if (getrlimit(RLIMIT_STACK, &stack) == 0 && stack.rlim_cur < HELPER_STACK) {
-		stack.rlim_cur = stack.rlim_max < HELPER_STACK ? stack.rlim_max : HELPER_STACK;
-		(void)setrlimit(RLIMIT_STACK, &stack);
-	}
-	alarm(HELPER_TIMEOUT);
-}
-
-int limits_ok(void)
-{
-	struct rlimit stack;
-
-	return getrlimit(RLIMIT_STACK, &stack) == 0 && stack.rlim_cur >= HELPER_STACK;
 }

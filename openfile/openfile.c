@@ -26,7 +26,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,6 +46,9 @@
 #include "serve.h"
 
 #define SOCK_FD 3
+/* The stack the helper's deepest frames (path buffers) fit in, with room
+ * to spare; a caller's lower hard limit is refused, not crashed into. */
+#define HELPER_STACK (256 * 1024)
 
 /* A helper that cannot serve says so in-band too, for hosts that never
  * see its exit status. */
@@ -49,6 +56,60 @@ static void __attribute__((noreturn)) fail(int code)
 {
 	serve_reply(SOCK_FD, code, -1);
 	_exit(code);
+}
+
+/* Makes fds 0, 1 and 2 exist, so that no file the helper opens can land
+ * on a standard stream (open takes the lowest free one: fd, or it
+ * failed), and closes every descriptor but those and the socket. */
+static void fds_sanitize(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 &&
+		    open("/dev/null", O_RDWR | O_NOCTTY) != fd)
+			_exit(HELPER_EXIT_SYSTEM);
+	fds_close_from(SOCK_FD + 1);
+}
+
+/* Raises a soft limit to want, within what the caller may raise. */
+static void raise_limit(int resource, rlim_t want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(resource, &rl) == 0 && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		(void)setrlimit(resource, &rl);
+	}
+}
+
+/*
+ * Throws the environment away, resets every signal the caller may have
+ * ignored or blocked, and sets the limits the helper relies on.
+ */
+static void env_sanitize(void)
+{
+	struct rlimit nocore = { 0, 0 };
+	sigset_t none;
+
+	if (clearenv() != 0 || setenv("PATH", "/usr/bin:/bin", 1) != 0)
+		_exit(HELPER_EXIT_SYSTEM);
+	if (signals_default() < 0)
+		_exit(HELPER_EXIT_SYSTEM);
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		_exit(HELPER_EXIT_SYSTEM);
+	(void)setrlimit(RLIMIT_CORE, &nocore);
+	/* A few descriptors of our own, and stack for our deepest frames;
+	 * limits_ok() refuses when even that is too little. */
+	raise_limit(RLIMIT_NOFILE, 64);
+	raise_limit(RLIMIT_STACK, HELPER_STACK);
+	alarm(HELPER_TIMEOUT);
+}
+
+static int limits_ok(void)
+{
+	struct rlimit stack;
+
+	return getrlimit(RLIMIT_STACK, &stack) == 0 && stack.rlim_cur >= HELPER_STACK;
 }
 
 int main(int argc, char *argv[])
@@ -60,7 +121,7 @@ int main(int argc, char *argv[])
 	int status;
 
 	/* 1: fds 0-2 exist, nothing else is inherited but the socket. */
-	fds_sanitize(SOCK_FD);
+	fds_sanitize();
 	/* 2: no environment, no signal state, no locale from the caller. */
 	env_sanitize();
 	/* argv[0] is never printed: only told apart from the empty string
