@@ -32,30 +32,38 @@ static int dropped;
  * allows 65536; SO_PEERGROUPS reports as many). */
 #define NGROUPS_MAX_CHECK 65536
 
-static const cap_value_t kept[] = { CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE };
-#define NKEPT (sizeof kept / sizeof kept[0])
+/* The capabilities an open needs (all that the helper and a worker
+ * keep), then those openfiled's main process keeps besides, to become
+ * its callers. */
+static const cap_value_t need[] = { CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE,
+				    CAP_SETUID, CAP_SETGID };
+#define NOPEN 2
+#define NBROKER 4
 
-/* Whether every kept capability is in the permitted set. */
-static int have_kept(cap_t caps)
+/* Whether we have the first n capabilities of need in the set flag. */
+static int have_caps(cap_flag_t flag, int n)
 {
-	for (size_t i = 0; i < NKEPT; i++) {
+	cap_t caps = cap_get_proc();
+	int ok = caps != NULL;
+
+	for (int i = 0; ok && i < n; i++) {
 		cap_flag_value_t v;
 
-		if (cap_get_flag(caps, kept[i], CAP_PERMITTED, &v) < 0 ||
-		    v != CAP_SET)
-			return 0;
+		ok = cap_get_flag(caps, need[i], flag, &v) == 0 && v == CAP_SET;
 	}
-	return 1;
+	cap_free(caps);
+	return ok;
 }
 
-/* The exact set we run with: the kept capabilities permitted, plus eff. */
-static cap_t make_caps(cap_value_t eff)
+/* The exact set: the first n capabilities of need permitted, and
+ * effective too when effective. */
+static cap_t make_caps(int n, int effective)
 {
 	cap_t caps = cap_init();
 
 	if (caps == NULL ||
-	    cap_set_flag(caps, CAP_PERMITTED, NKEPT, kept, CAP_SET) < 0 ||
-	    (eff >= 0 && cap_set_flag(caps, CAP_EFFECTIVE, 1, &eff, CAP_SET) < 0)) {
+	    cap_set_flag(caps, CAP_PERMITTED, n, need, CAP_SET) < 0 ||
+	    (effective && cap_set_flag(caps, CAP_EFFECTIVE, n, need, CAP_SET) < 0)) {
 		cap_free(caps);
 		return NULL;
 	}
@@ -77,8 +85,8 @@ static int set_caps(cap_value_t eff)
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
 
 	memset(d, 0, sizeof d);
-	for (size_t i = 0; i < NKEPT; i++)
-		d[kept[i] / 32].permitted |= 1u << (kept[i] % 32);
+	for (size_t i = 0; i < NOPEN; i++)
+		d[need[i] / 32].permitted |= 1u << (need[i] % 32);
 	if (eff >= 0)
 		d[eff / 32].effective |= 1u << (eff % 32);
 	return (int)syscall(SYS_capset, &h, d);
@@ -122,7 +130,7 @@ static int verify(uid_t uid, gid_t gid, size_t ngroups, const gid_t *groups)
 	if (groups != NULL && !groups_are(ngroups, groups))
 		return -1;
 	now = cap_get_proc();
-	want = make_caps(-1);
+	want = make_caps(NOPEN, 0);
 	same = now != NULL && want != NULL && cap_compare(now, want) == 0;
 	cap_free(now);
 	cap_free(want);
@@ -159,11 +167,7 @@ static int initial_userns(void)
 int priv_drop(uid_t uid, gid_t gid, size_t ngroups, const gid_t *groups,
 	      const char **why)
 {
-	cap_t caps = cap_get_proc();
-	int ok = caps != NULL && have_kept(caps);
-
-	cap_free(caps);
-	if (!ok) {
+	if (!have_caps(CAP_PERMITTED, NOPEN)) {
 		*why = "helper has no privilege (not installed setuid root or with file capabilities, a nosuid mount, or the caller set no_new_privs)";
 		return -1;
 	}
@@ -215,36 +219,25 @@ void priv_lower(void)
 
 int priv_broker(const char **why)
 {
-	static const cap_value_t need[] = { CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE,
-					    CAP_SETUID, CAP_SETGID };
-	cap_t caps = cap_get_proc();
-	int ok = caps != NULL;
+	cap_t caps;
+	int ok;
 
-	for (size_t i = 0; ok && i < sizeof need / sizeof need[0]; i++) {
-		cap_flag_value_t v;
-
-		ok = cap_get_flag(caps, need[i], CAP_EFFECTIVE, &v) == 0 && v == CAP_SET;
-	}
-	cap_free(caps);
-	if (!ok || geteuid() != 0) {
+	if (!have_caps(CAP_EFFECTIVE, NBROKER) || geteuid() != 0) {
 		*why = "must run as root with CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE, CAP_SETUID and CAP_SETGID";
 		return -1;
 	}
 	for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++) {
 		int keep = 0;
 
-		for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+		for (int i = 0; i < NBROKER; i++)
 			keep |= need[i] == c;
 		if (!keep && cap_drop_bound(c) < 0 && errno != EINVAL) {
 			*why = "cannot reduce the capability bounding set";
 			return -1;
 		}
 	}
-	caps = cap_init();
-	ok = caps != NULL &&
-	     cap_set_flag(caps, CAP_PERMITTED, 4, need, CAP_SET) == 0 &&
-	     cap_set_flag(caps, CAP_EFFECTIVE, 4, need, CAP_SET) == 0 &&
-	     cap_set_proc(caps) == 0 && clear_ambient() == 0 &&
+	caps = make_caps(NBROKER, 1);
+	ok = caps != NULL && cap_set_proc(caps) == 0 && clear_ambient() == 0 &&
 	     prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0;
 	cap_free(caps);
 	if (!ok) {
