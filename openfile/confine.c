@@ -22,11 +22,8 @@
 #include <fcntl.h>
 #include <linux/landlock.h>
 #include <linux/filter.h>
-#include <linux/futex.h>
 #include <linux/seccomp.h>
-#include <pthread.h>
 #include <seccomp.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -192,68 +189,12 @@ int confine_paths(const struct policy *pol, const struct policy_caller *caller,
 	return rc == 0 && !ll.failed ? 0 : -1;
 }
 
-/*
- * A worker's opener: a thread that keeps the truncate right of the
- * worker's Landlock domain, which the worker's own thread gives up.
- * Landlock narrows only the thread that asks, and for good, and the
- * worker serves many requests: so the opens that must hold the right
- * (the policy grants truncate on their object) are handed to the opener,
- * and every other open, on the worker's thread, cannot get it.  The two
- * take turns on one futex word: a mutex and condition variable cost twice
- * the time, for the lock the woken thread must take again.
- */
-enum { OPENER_NONE = -1, OPENER_IDLE, OPENER_GO, OPENER_DONE };
-static struct {
-	atomic_int state;
-	int (*fn)(void *);
-	void *arg;
-	int rc;
-} opener = { OPENER_NONE, NULL, NULL, 0 };
-
-static void opener_wait(int until)
+int confine_can_split_truncate(void)
 {
-	int s;
-
-	while ((s = atomic_load(&opener.state)) != until)
-		syscall(SYS_futex, &opener.state, FUTEX_WAIT_PRIVATE, s, NULL, NULL, 0);
+	return landlock_abi() >= 3;
 }
 
-/* Sets the state to to, wakes the other thread, and waits for until. */
-static void opener_turn(int to, int until)
+int confine_drop_truncate(void)
 {
-	atomic_store(&opener.state, to);
-	syscall(SYS_futex, &opener.state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-	opener_wait(until);
-}
-
-static void *opener_main(void *unused)
-{
-	(void)unused;
-	for (opener_turn(OPENER_IDLE, OPENER_GO);; opener_turn(OPENER_DONE, OPENER_GO))
-		opener.rc = opener.fn(opener.arg);
-	return NULL;
-}
-
-int confine_split_truncate(void)
-{
-	pthread_t t;
-
-	if (landlock_abi() < 3)
-		return 0; /* no truncate right to split */
-	if (pthread_create(&t, NULL, opener_main, NULL) != 0)
-		return -1;
-	/* Started: its own set-up (rseq, robust futexes) is done before the
-	 * system call filter, which does not allow it. */
-	opener_wait(OPENER_IDLE);
 	return refuse(LANDLOCK_ACCESS_FS_TRUNCATE);
-}
-
-int confine_open(int truncate, int (*fn)(void *), void *arg)
-{
-	if (!truncate || atomic_load(&opener.state) == OPENER_NONE)
-		return fn(arg);
-	opener.fn = fn;
-	opener.arg = arg;
-	opener_turn(OPENER_GO, OPENER_DONE);
-	return opener.rc;
 }

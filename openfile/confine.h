@@ -16,11 +16,11 @@ int confine_syscalls(int worker);
  * cache). */
 int confine_paths(const struct policy *pol, const struct policy_caller *caller,
 		  const char *path, int truncate);
-/* A worker, after confine_paths: its own thread gives up the truncate
- * right, which a thread of its own (the opener) keeps.  Returns 0 or -1. */
-int confine_split_truncate(void);
-/* Returns fn(arg), an open of the object the policy decided on, made by
- * the opener when the open must hold the truncate right and there is one. */
-int confine_open(int truncate, int (*fn)(void *), void *arg);
+/* Whether Landlock here has a truncate right (ABI 3 and later), which
+ * a worker's thread can give up while its opener keeps it. */
+int confine_can_split_truncate(void);
+/* After confine_paths, the calling thread gives up the truncate right;
+ * threads it made before keep theirs.  Returns 0 or -1. */
+int confine_drop_truncate(void);
 
 #endif /* OPENFILE_CONFINE_H */

@@ -12,8 +12,9 @@
  *                   request, audit
  *   openfiled.c     the broker's main process: worker, inherit, priv,
  *                   request, audit
- *   worker.c        a broker worker: inherit, priv, caller, confine,
- *                   serve, request, audit
+ *   worker.c        a broker worker: opener, inherit, priv, caller,
+ *                   confine, serve, request, audit
+ *   opener.c        a worker's thread for truncating opens: confine
  *   serve.c         the one request handler: request, resolve, priv, audit
  *   resolve.c       steps 6 to 8: confine, priv, audit
  *   caller.c        who asks: audit
@@ -114,7 +115,7 @@ static int limits_ok(void)
 
 int main(int argc, char *argv[])
 {
-	struct request_env env = { NULL, -1, 0, 0, NULL };
+	struct request_env env = { NULL, -1, 0, 0, NULL, NULL };
 	struct caller_id caller;
 	const char *why;
 	struct stat st;

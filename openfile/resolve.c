@@ -599,7 +599,9 @@ static int confine(struct req_ctx *rc, unsigned type, int (*fn)(void *),
 		return -EACCES;
 	}
 	audit_granted(rc->a);
-	return confine_open(truncate, fn, t);
+	if (truncate && rc->env->opener != NULL)
+		return rc->env->opener(fn, t);
+	return fn(t);
 }
 
 /* Opens the object behind pfd, which resolve() found with stat *st in

@@ -23,6 +23,9 @@ struct request_env {
 	const struct ucred *sender; /* a broker connection's caller: its
 				   * requests must be sent with its uid and
 				   * gid (SCM_CREDENTIALS); NULL: the helper */
+	/* Makes the opens that must hold the truncate right, which this
+	 * thread gave up (a worker's opener); NULL: this thread makes them. */
+	int (*opener)(int (*fn)(void *), void *arg);
 };
 
 /* Returns the descriptor or -errno; fills a, and real (reallen bytes)

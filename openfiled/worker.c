@@ -42,6 +42,7 @@
 #include "fdpass.h"
 #include "inherit.h"
 #include "openfile.h"
+#include "opener.h"
 #include "paths.h"
 #include "policy.h"
 #include "priv.h"
@@ -224,11 +225,12 @@ void worker_run(int main_fd, int retire_fd, const struct peer *who,
 	 * to each (openfiled's listening socket has SO_PASSCRED, which its
 	 * connections take on from their start). */
 	struct ucred sender = { who->pid, who->uid, who->gid };
-	struct request_env env = { pol, -1, 0, 0, &sender };
+	struct request_env env = { pol, -1, 0, 0, &sender, NULL };
 	struct caller_id caller;
 	long long made = now_ns();
 	sigset_t waiting;
 	const char *why;
+	int split = 0;
 
 	/* Nothing of the main process's but the two descriptors we need;
 	 * syslog's own is closed by closelog, never behind its back. */
@@ -273,12 +275,14 @@ void worker_run(int main_fd, int retire_fd, const struct peer *who,
 	}
 	/* Landlock for the worker's life: below every place the policy could
 	 * grant this caller anything; the truncate right, there, only for the
-	 * opens that must hold it, which a thread of ours makes (confine.c). */
+	 * opens that must hold it, which a thread of ours makes (opener.c). */
 	if (pol != NULL && (confine_paths(pol, &caller.pc, NULL, 1) < 0 ||
-			    confine_split_truncate() < 0)) {
+			    (split = opener_start()) < 0)) {
 		audit_error("cannot confine the worker with Landlock");
 		_exit(HELPER_EXIT_SYSTEM);
 	}
+	if (split)
+		env.opener = opener_open;
 	env.confined = 1;
 	if (confine_syscalls(1) < 0) {
 		audit_error("cannot install the system call filter");
