@@ -73,39 +73,35 @@ static char *escape(const char *in, char *out, size_t outlen)
 	return out;
 }
 
-static void say(int prio, const char *msg)
+/* A diagnostic, escaped, to syslog, and to stderr when stderr_too. */
+static void __attribute__((format(printf, 3, 0)))
+say(int prio, int stderr_too, const char *fmt, va_list ap)
 {
-	char esc[1024];
+	char msg[1024], esc[1024];
 
-	escape(msg, esc, sizeof esc);
-	syslog(prio, "%s", esc);
-	if (to_stderr)
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	syslog(prio, "%s", escape(msg, esc, sizeof esc));
+	if (stderr_too)
 		dprintf(2, "%s: %s\n", me, esc);
 }
 
 void audit_error(const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	say(LOG_ERR, to_stderr, fmt, ap);
 	va_end(ap);
-	say(LOG_ERR, msg);
 }
 
 void audit_notice(const char *fmt, ...)
 {
-	char msg[1024], esc[1024];
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	syslog(LOG_NOTICE, "%s", escape(msg, esc, sizeof esc));
 	/* The helper's stderr is its caller's; openfiled's, an administrator's. */
-	if (to_stderr && admin)
-		dprintf(2, "%s: %s\n", me, esc);
+	va_start(ap, fmt);
+	say(LOG_NOTICE, to_stderr && admin, fmt, ap);
+	va_end(ap);
 }
 
 void audit_policy_diag(void *ctx, const char *file, unsigned line,
