@@ -278,36 +278,28 @@ static int own_socket(ino_t *ino)
 	return fd; /* the lock stays open, and held, until we exit */
 }
 
-/* The caller's identity from the kernel, as it was at connect(2). */
+/* The caller's identity from the kernel, as it was at connect(2), which
+ * is how long its groups are too: the first SO_PEERGROUPS says (ERANGE). */
 static int peer_of(int conn, struct peer *who)
 {
 	struct ucred uc;
 	socklen_t len = sizeof uc;
-	gid_t *g = NULL;
 
 	memset(who, 0, sizeof *who);
 	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &uc, &len) < 0 || len != sizeof uc)
 		return -1;
-	len = 64 * sizeof *g;
-	for (int tries = 0; tries < 4; tries++) {
-		gid_t *ng = realloc(g, len ? len : sizeof *g);
-
-		if (ng == NULL)
-			break;
-		g = ng;
-		if (getsockopt(conn, SOL_SOCKET, SO_PEERGROUPS, g, &len) == 0) {
-			who->pid = uc.pid;
-			who->uid = uc.uid;
-			who->gid = uc.gid;
-			who->ngroups = len / sizeof *g;
-			who->groups = g;
-			return 0;
-		}
-		if (errno != ERANGE)
-			break;
+	len = 0;
+	if ((getsockopt(conn, SOL_SOCKET, SO_PEERGROUPS, NULL, &len) < 0 && errno != ERANGE) ||
+	    (who->groups = malloc(len + sizeof *who->groups)) == NULL ||
+	    getsockopt(conn, SOL_SOCKET, SO_PEERGROUPS, who->groups, &len) < 0) {
+		free(who->groups);
+		return -1;
 	}
-	free(g);
-	return -1;
+	who->pid = uc.pid;
+	who->uid = uc.uid;
+	who->gid = uc.gid;
+	who->ngroups = len / sizeof *who->groups;
+	return 0;
 }
 
 /* A worker that is free: ready for a connection of its caller's. */
