@@ -704,7 +704,6 @@ int open_request(const struct request_env *env, const struct proto_request *req,
 	static struct stop st;
 	int r = -EEXIST;
 
-	a->flags = req->flags;
 	rc.flags &= ~O_CLOEXEC; /* the client's business */
 	if ((req->flags & ~(unsigned)FLAGS_OK) != 0 ||
 	    (rc.flags & O_ACCMODE) == O_ACCMODE)

@@ -132,6 +132,7 @@ int serve_request(int sock, const struct request_env *env,
 		return status;
 	}
 	a.path = status == 0 ? req.path : "(invalid)";
+	a.flags = status == 0 ? req.flags : 0;
 	/* A broker connection outlives its maker's setuid(), and may be
 	 * inherited: each request is answered only as its sender is now. */
 	if (status == 0 && !request_sender_ok(&from, env->sender)) {
@@ -140,7 +141,6 @@ int serve_request(int sock, const struct request_env *env,
 			     (unsigned)env->sender->uid, (int)from.pid,
 			     (int)from.uid, (int)from.gid);
 		status = EPERM;
-		a.flags = req.flags;
 		a.why = "sender-ids-differ";
 		a.pid = from.pid;
 	}
@@ -152,13 +152,11 @@ int serve_request(int sock, const struct request_env *env,
 	e.cwd = cwd_from_client ? cwd : -1;
 	if (status == 0 && cwd_from_client && req.path[0] != '/' && cwd < 0) {
 		status = EBADF;
-		a.flags = req.flags;
 		a.why = "relative-path-without-directory";
 	}
 	/* 6-8: resolve, decide on the real object, open that object. */
 	if (status == 0 && e.pol == NULL) {
 		status = EACCES;
-		a.flags = req.flags;
 		a.why = "policy-unusable";
 	} else if (status == 0) {
 		fd = open_request(&e, &req, &a, real, sizeof real);
