@@ -360,8 +360,9 @@ static int send_conn(int wfd, int conn, pid_t pid)
 	return fdpass_send(wfd, conn, msg, sizeof msg) == 0 ? 0 : -1;
 }
 
-/* Forks a worker for who, and hands it conn.  Returns 0 or -1. */
-static int fork_worker(int conn, const struct peer *who, int retire_fd,
+/* Forks a worker for who, and hands it conn.  Returns 0, the worker
+ * keeping who's groups (who->groups is then NULL), or -1. */
+static int fork_worker(int conn, struct peer *who, int retire_fd,
 		       const struct policy *pol, const struct opts *o)
 {
 	struct worker *w = &workers[nworkers];
@@ -371,19 +372,14 @@ static int fork_worker(int conn, const struct peer *who, int retire_fd,
 		errno = EAGAIN;
 		return -1;
 	}
-	w->who = *who;
-	w->who.groups = malloc((who->ngroups + 1) * sizeof *who->groups);
-	if (w->who.groups == NULL)
-		return -1;
-	memcpy(w->who.groups, who->groups, who->ngroups * sizeof *who->groups);
 	/* Our end never blocks: a worker that does not read its socket (one
 	 * subverted by its client) must not stall us. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-		goto fail;
+		return -1;
 	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) < 0) {
 		close(sv[0]);
 		close(sv[1]);
-		goto fail;
+		return -1;
 	}
 	if ((w->pid = fork()) == 0)
 		worker_run(sv[1], retire_fd, who, pol, (int)o->idle, &o->spin);
@@ -394,16 +390,15 @@ static int fork_worker(int conn, const struct peer *who, int retire_fd,
 
 		close(sv[0]); /* a worker that was made ends at once */
 		errno = err;
-		goto fail;
+		return -1;
 	}
+	w->who = *who;
+	who->groups = NULL;
 	w->fd = sv[0];
 	w->busy = 1;
 	w->made = now_ms();
 	nworkers++;
 	return 0;
-fail:
-	free(w->who.groups);
-	return -1;
 }
 
 /* Hands conn to a free worker of who's, if one still takes it (one that
