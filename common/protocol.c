@@ -1,4 +1,5 @@
-/* protocol.c - encoding and checking of the wire records (protocol.h). */
+/* protocol.c - the wire records the helper and openfiled read and write
+ * (protocol.h); what only a client does is inline there. */
 #include "config.h"
 
 #include <errno.h>
@@ -6,35 +7,12 @@
 
 #include "protocol.h"
 
-static void put32(unsigned char *p, uint32_t v)
-{
-	memcpy(p, &v, sizeof v);
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof v);
-	return v;
-}
-
-void proto_request_header(unsigned char hdr[PROTO_REQ_HDR], uint32_t flags,
-			  uint32_t mode, uint32_t pathlen)
-{
-	put32(hdr, PROTO_REQ_MAGIC);
-	put32(hdr + 4, PROTOCOL_VERSION);
-	put32(hdr + 8, flags);
-	put32(hdr + 12, mode);
-	put32(hdr + 16, pathlen);
-}
-
 long proto_request_check(const unsigned char hdr[PROTO_REQ_HDR],
 			 struct proto_request *req)
 {
-	uint32_t pathlen = get32(hdr + 16);
+	uint32_t pathlen = proto_get32(hdr + 16);
 
-	if (get32(hdr) != PROTO_REQ_MAGIC || get32(hdr + 4) != PROTOCOL_VERSION) {
+	if (proto_get32(hdr) != PROTO_REQ_MAGIC || proto_get32(hdr + 4) != PROTOCOL_VERSION) {
 		errno = EPROTO;
 		return -1;
 	}
@@ -46,8 +24,8 @@ long proto_request_check(const unsigned char hdr[PROTO_REQ_HDR],
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	req->flags = get32(hdr + 8);
-	req->mode = get32(hdr + 12);
+	req->flags = proto_get32(hdr + 8);
+	req->mode = proto_get32(hdr + 12);
 	req->path[0] = '\0';
 	return (long)pathlen;
 }
@@ -67,13 +45,13 @@ int proto_request_path(struct proto_request *req, const char *path,
 
 void proto_hello_encode(unsigned char buf[PROTO_HELLO_LEN], uint32_t magic)
 {
-	put32(buf, magic);
-	put32(buf + 4, PROTOCOL_VERSION);
+	proto_put32(buf, magic);
+	proto_put32(buf + 4, PROTOCOL_VERSION);
 }
 
 int proto_hello_check(const unsigned char buf[PROTO_HELLO_LEN], uint32_t magic)
 {
-	if (get32(buf) != magic || get32(buf + 4) != PROTOCOL_VERSION) {
+	if (proto_get32(buf) != magic || proto_get32(buf + 4) != PROTOCOL_VERSION) {
 		errno = EPROTO;
 		return -1;
 	}
@@ -82,37 +60,7 @@ int proto_hello_check(const unsigned char buf[PROTO_HELLO_LEN], uint32_t magic)
 
 void proto_reply_encode(unsigned char buf[PROTO_REPLY_LEN], int status)
 {
-	put32(buf, PROTO_REPLY_MAGIC);
-	put32(buf + 4, PROTOCOL_VERSION);
-	put32(buf + 8, (uint32_t)status);
-}
-
-int proto_reply_decode(const unsigned char buf[PROTO_REPLY_LEN], int *status)
-{
-	uint32_t st = get32(buf + 8);
-
-	/* An errno value fits well below the helper's own exit codes. */
-	if (get32(buf) != PROTO_REPLY_MAGIC ||
-	    get32(buf + 4) != PROTOCOL_VERSION ||
-	    (st >= HELPER_EXIT_USAGE && st != HELPER_EXIT_NOPRIV &&
-	     st != HELPER_EXIT_SYSTEM)) {
-		errno = EPROTO;
-		return -1;
-	}
-	*status = (int)st;
-	return 0;
-}
-
-int proto_status_errno(int status)
-{
-	if (status >= 0 && status < HELPER_EXIT_USAGE)
-		return status;
-	switch (status) {
-	case HELPER_EXIT_NOPRIV:
-		return EPERM;
-	case HELPER_EXIT_SYSTEM:
-		return EIO;
-	default:
-		return EPROTO;
-	}
+	proto_put32(buf, PROTO_REPLY_MAGIC);
+	proto_put32(buf + 4, PROTOCOL_VERSION);
+	proto_put32(buf + 8, (uint32_t)status);
 }

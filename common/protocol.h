@@ -52,8 +52,10 @@
 #ifndef OPENFILE_PROTOCOL_H
 #define OPENFILE_PROTOCOL_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define PROTOCOL_VERSION 1u
 #define PROTO_REQ_MAGIC 0x4f504652u   /* "OPFR" */
@@ -85,9 +87,37 @@ struct proto_request {
 	char path[PROTO_PATH_MAX + 1]; /* NUL-terminated after decoding */
 };
 
+/* In host byte order (above). */
+static inline void proto_put32(unsigned char *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof v);
+}
+
+static inline uint32_t proto_get32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+/*
+ * What only a client writes and reads (the request header, the reply, the
+ * status as an errno) is inline, made only where it is used: the helper
+ * and openfiled, which link this folder's objects whole, carry none of it.
+ */
+
 /* Encodes the header for a path of pathlen bytes into hdr. */
-void proto_request_header(unsigned char hdr[PROTO_REQ_HDR], uint32_t flags,
-			  uint32_t mode, uint32_t pathlen);
+static inline void proto_request_header(unsigned char hdr[PROTO_REQ_HDR],
+					uint32_t flags, uint32_t mode,
+					uint32_t pathlen)
+{
+	proto_put32(hdr, PROTO_REQ_MAGIC);
+	proto_put32(hdr + 4, PROTOCOL_VERSION);
+	proto_put32(hdr + 8, flags);
+	proto_put32(hdr + 12, mode);
+	proto_put32(hdr + 16, pathlen);
+}
 
 /*
  * Checks a request header.  Returns the path length to read next, or -1
@@ -116,11 +146,33 @@ void proto_reply_encode(unsigned char buf[PROTO_REPLY_LEN], int status);
  * EPROTO for a wrong magic or version or a status that is not one the
  * helper sends.
  */
-int proto_reply_decode(const unsigned char buf[PROTO_REPLY_LEN], int *status);
+static inline int proto_reply_decode(const unsigned char buf[PROTO_REPLY_LEN],
+				     int *status)
+{
+	uint32_t st = proto_get32(buf + 8);
+
+	/* An errno value fits well below the helper's own exit codes. */
+	if (proto_get32(buf) != PROTO_REPLY_MAGIC ||
+	    proto_get32(buf + 4) != PROTOCOL_VERSION ||
+	    (st >= HELPER_EXIT_USAGE && st != HELPER_EXIT_NOPRIV &&
+	     st != HELPER_EXIT_SYSTEM)) {
+		errno = EPROTO;
+		return -1;
+	}
+	*status = (int)st;
+	return 0;
+}
 
 /* The errno value a client reports for a status or exit status: itself
  * for 0 and errno values, EPERM for HELPER_EXIT_NOPRIV, EIO for
  * HELPER_EXIT_SYSTEM, EPROTO for anything else. */
-int proto_status_errno(int status);
+static inline int proto_status_errno(int status)
+{
+	if (status >= 0 && status < HELPER_EXIT_USAGE)
+		return status;
+	if (status == HELPER_EXIT_NOPRIV)
+		return EPERM;
+	return status == HELPER_EXIT_SYSTEM ? EIO : EPROTO;
+}
 
 #endif /* OPENFILE_PROTOCOL_H */
