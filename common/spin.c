@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <sched.h>
-#include <stdlib.h>
 
 #include "clock.h"
 #include "spin.h"
@@ -63,16 +62,4 @@ int spin_wait(struct spin *s, struct pollfd *p, nfds_t n,
 	s->since = 0;
 	s->woke = now;
 	return r;
-}
-
-long spin_us_setting(const char *v)
-{
-	char *end;
-	long us;
-
-	if (v == NULL || *v < '0' || *v > '9')
-		return SPIN_DEFAULT_US;
-	errno = 0;
-	us = strtol(v, &end, 10);
-	return errno != 0 || *end != '\0' || us > SPIN_MAX_US ? SPIN_DEFAULT_US : us;
 }

@@ -20,8 +20,10 @@
 #ifndef OPENFILE_SPIN_H
 #define OPENFILE_SPIN_H
 
+#include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <time.h>
 
 /* Both ends' window unless configured (openfiled --spin, OPENFILE_SPIN),
@@ -50,7 +52,18 @@ int spin_wait(struct spin *s, struct pollfd *p, nfds_t n,
 
 /* A window in microseconds as a setting spells it (OPENFILE_SPIN):
  * digits only, at most SPIN_MAX_US; anything else (NULL too) is the
- * default. */
-long spin_us_setting(const char *v);
+ * default.  Inline: only a client reads the setting, and openfiled,
+ * which links spin.c, carries none of it. */
+static inline long spin_us_setting(const char *v)
+{
+	char *end;
+	long us;
+
+	if (v == NULL || *v < '0' || *v > '9')
+		return SPIN_DEFAULT_US;
+	errno = 0;
+	us = strtol(v, &end, 10);
+	return errno != 0 || *end != '\0' || us > SPIN_MAX_US ? SPIN_DEFAULT_US : us;
+}
 
 #endif /* OPENFILE_SPIN_H */
