@@ -32,7 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -106,6 +108,16 @@ static void env_sanitize(void)
 	alarm(HELPER_TIMEOUT);
 }
 
+/* Whether fd is a connected unix stream socket. */
+static int socket_ok(int fd)
+{
+	struct sockaddr_un peer;
+	socklen_t plen = sizeof peer;
+
+	return unix_stream_socket(fd, 0) &&
+	       getpeername(fd, (struct sockaddr *)&peer, &plen) == 0;
+}
+
 static int limits_ok(void)
 {
 	struct rlimit stack;
@@ -117,6 +129,7 @@ int main(int argc, char *argv[])
 {
 	struct request_env env = { NULL, -1, 0, 0, NULL, NULL };
 	struct caller_id caller;
+	struct ucred peer;
 	const char *why;
 	struct stat st;
 	int status;
@@ -134,7 +147,7 @@ int main(int argc, char *argv[])
 	audit_init("openfile", isatty(2) && fstat(2, &st) == 0 &&
 				       st.st_uid == getuid(), 0);
 	/* Nothing is ever written to a descriptor 3 that is not our socket. */
-	if (!request_socket_ok(SOCK_FD)) {
+	if (!socket_ok(SOCK_FD)) {
 		audit_error("descriptor 3 is not a connected unix stream socket");
 		_exit(HELPER_EXIT_PROTOCOL);
 	}
@@ -155,7 +168,7 @@ int main(int argc, char *argv[])
 		audit_error("cannot learn the caller's identity");
 		fail(HELPER_EXIT_SYSTEM);
 	}
-	env.client = request_peer_pid(SOCK_FD);
+	env.client = request_peer(SOCK_FD, &peer) == 0 ? peer.pid : 0;
 	/* Only the calls the rest needs, from here on. */
 	if (confine_syscalls(0) < 0) {
 		audit_error("cannot install the system call filter");

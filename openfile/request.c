@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "fdpass.h"
@@ -32,22 +31,12 @@ int unix_stream_socket(int fd, int listening)
 	       v == (listening != 0);
 }
 
-int request_socket_ok(int fd)
+int request_peer(int fd, struct ucred *uc)
 {
-	struct sockaddr_un peer;
-	socklen_t plen = sizeof peer;
+	socklen_t len = sizeof *uc;
 
-	return unix_stream_socket(fd, 0) &&
-	       getpeername(fd, (struct sockaddr *)&peer, &plen) == 0;
-}
-
-pid_t request_peer_pid(int fd)
-{
-	struct ucred uc;
-	socklen_t len = sizeof uc;
-
-	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0 &&
-	       len == sizeof uc ? uc.pid : 0;
+	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, uc, &len) == 0 &&
+	       len == sizeof *uc ? 0 : -1;
 }
 
 /*

@@ -7,13 +7,11 @@
 
 #include "protocol.h"
 
-/* Whether fd is an AF_UNIX stream socket, listening or not as asked;
- * request_socket_ok: a connected one. */
+/* Whether fd is an AF_UNIX stream socket, listening or not as asked. */
 int unix_stream_socket(int fd, int listening);
-int request_socket_ok(int fd);
-/* The pid of the process at the other end of fd when it connected or made
- * the pair (SO_PEERCRED), or 0. */
-pid_t request_peer_pid(int fd);
+/* The process at the other end of fd, as it was when it connected or made
+ * the pair (SO_PEERCRED), into *uc.  Returns 0 or -1. */
+int request_peer(int fd, struct ucred *uc);
 /* Reads one request.  Returns 0, an errno value for a request that gets an
  * answer, -1 for a malformed one (no answer), or -2 when the client closed
  * the connection before sending anything.  A descriptor sent with

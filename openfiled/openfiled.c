@@ -283,12 +283,11 @@ static int own_socket(ino_t *ino)
 static int peer_of(int conn, struct peer *who)
 {
 	struct ucred uc;
-	socklen_t len = sizeof uc;
+	socklen_t len = 0;
 
 	memset(who, 0, sizeof *who);
-	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &uc, &len) < 0 || len != sizeof uc)
+	if (request_peer(conn, &uc) < 0)
 		return -1;
-	len = 0;
 	if ((getsockopt(conn, SOL_SOCKET, SO_PEERGROUPS, NULL, &len) < 0 && errno != ERANGE) ||
 	    (who->groups = malloc(len + sizeof *who->groups)) == NULL ||
 	    getsockopt(conn, SOL_SOCKET, SO_PEERGROUPS, who->groups, &len) < 0) {
