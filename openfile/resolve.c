@@ -113,6 +113,15 @@ static int walk_to(struct walk *w, int fd, const char *path, size_t len)
 	return 0;
 }
 
+/* Writes the path of name, then rest, in the directory w into buf (len
+ * bytes).  Returns 0, or -1 when it does not fit. */
+static int path_in(const struct walk *w, const char *name, const char *rest,
+		   char *buf, size_t len)
+{
+	return (size_t)snprintf(buf, len, "%s/%s%s", w->len == 1 ? "" : w->path,
+				name, rest) < len ? 0 : -1;
+}
+
 /* Moves w into its entry name (a directory), or to its parent for "..". */
 static int walk_into(struct walk *w, int fd, const char *name)
 {
@@ -126,10 +135,9 @@ static int walk_into(struct walk *w, int fd, const char *name)
 			len--; /* "/a/b" -> "/a", "/a" -> "/" */
 		return walk_to(w, fd, w->path, len);
 	}
-	len = (size_t)snprintf(path, sizeof path, "%s/%s",
-			       w->len == 1 ? "" : w->path, name);
-	return len >= sizeof path ? (close(fd), -ENAMETOOLONG) :
-				    walk_to(w, fd, path, len);
+	return path_in(w, name, "", path, sizeof path) < 0 ?
+		       (close(fd), -ENAMETOOLONG) :
+		       walk_to(w, fd, path, strlen(path));
 }
 
 /*
@@ -415,9 +423,7 @@ static int resolve(struct req_ctx *rc, const char *path, int nofollow,
 			 * granted as named there too (decide()). */
 			if (rc->blind && rc->lex[0] == '\0' &&
 			    (has_dots(st->rest) ||
-			     (size_t)snprintf(rc->lex, sizeof rc->lex, "%s/%s%s",
-					      w->len == 1 ? "" : w->path, st->name,
-					      st->rest) >= sizeof rc->lex)) {
+			     path_in(w, st->name, st->rest, rc->lex, sizeof rc->lex) < 0)) {
 				rc->lex[0] = '\0';
 				close(fd);
 				return -EACCES;
@@ -436,9 +442,7 @@ static int resolve(struct req_ctx *rc, const char *path, int nofollow,
 		}
 		if (st->last && !S_ISDIR(sb.st_mode)) {
 			/* The object: w stays its directory. */
-			n = (size_t)snprintf(rc->real, rc->reallen, "%s/%s",
-					     w->len == 1 ? "" : w->path, st->name);
-			if (n >= rc->reallen) {
+			if (path_in(w, st->name, "", rc->real, rc->reallen) < 0) {
 				close(fd);
 				return -ENAMETOOLONG;
 			}
@@ -656,9 +660,7 @@ static int hidden_error(struct req_ctx *rc, const struct walk *w,
 		err = ENOENT;
 	} else if (err == EACCES) {
 		return -err;
-	} else if ((size_t)snprintf(named, sizeof named, "%s/%s%s",
-				    w->len == 1 ? "" : w->path, st->name,
-				    st->rest) >= sizeof named) {
+	} else if (path_in(w, st->name, st->rest, named, sizeof named) < 0) {
 		return -EACCES;
 	}
 	/* Blind, a name on the way that is not a directory and a missing
@@ -680,13 +682,10 @@ static int create_new(struct req_ctx *rc, const struct walk *w,
 	unsigned need = (rc->need | ACC_CREATE) & ~ACC_TRUNCATE;
 	struct target t = { w->fd, NULL, st->name, rc->flags, 0 };
 	struct policy_decision d;
-	size_t n;
 
 	if (st->slash)
 		return hidden_error(rc, w, st, EISDIR, need);
-	n = (size_t)snprintf(rc->real, rc->reallen, "%s/%s",
-			     w->len == 1 ? "" : w->path, st->name);
-	if (n >= rc->reallen)
+	if (path_in(w, st->name, "", rc->real, rc->reallen) < 0)
 		return -ENAMETOOLONG;
 	rc->a->real = rc->real;
 	if (!decide(rc, rc->real, TYPE_FILE, need, &d))
