@@ -138,16 +138,22 @@ static int landlock_abi(void)
 			    LANDLOCK_CREATE_RULESET_VERSION);
 }
 
+/* A new ruleset that handles the rights handled: a descriptor, or -1. */
+static int ruleset(uint64_t handled)
+{
+	struct landlock_ruleset_attr attr;
+
+	memset(&attr, 0, sizeof attr);
+	attr.handled_access_fs = handled;
+	return (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
+}
+
 /* Applies a Landlock layer that handles the rights handled and grants them
  * nowhere, to the calling thread.  Returns 0 or -1. */
 static int refuse(uint64_t handled)
 {
-	struct landlock_ruleset_attr attr;
-	int fd, rc;
+	int fd = ruleset(handled), rc;
 
-	memset(&attr, 0, sizeof attr);
-	attr.handled_access_fs = handled;
-	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
 	if (fd < 0)
 		return -1;
 	rc = (int)syscall(SYS_landlock_restrict_self, fd, 0);
@@ -158,7 +164,6 @@ static int refuse(uint64_t handled)
 int confine_paths(const struct policy *pol, const struct policy_caller *caller,
 		  const char *path, int truncate)
 {
-	struct landlock_ruleset_attr attr;
 	struct landlock ll = { -1, 0, 0, 0, 0 };
 	int rc;
 
@@ -173,9 +178,7 @@ int confine_paths(const struct policy *pol, const struct policy_caller *caller,
 	if (ll.abi >= 3)
 		ll.handled |= LANDLOCK_ACCESS_FS_TRUNCATE;
 	ll.granted = truncate ? ll.handled : ll.handled & ~LANDLOCK_ACCESS_FS_TRUNCATE;
-	memset(&attr, 0, sizeof attr);
-	attr.handled_access_fs = ll.handled;
-	ll.ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
+	ll.ruleset = ruleset(ll.handled);
 	if (ll.ruleset < 0)
 		return -1;
 	rc = policy_grant_roots(pol, caller, path, add_root, &ll);
