@@ -35,25 +35,19 @@ static char *name_of(int group, unsigned id, int *failed)
 	int err = ENOMEM;
 
 	for (;;) {
-		char *nb = realloc(buf, len);
+		char *nb = realloc(buf, len), *found;
+		struct group g, *gr = NULL;
+		struct passwd p, *pw = NULL;
 
 		if (nb == NULL)
 			break;
 		buf = nb;
 		errno = EAGAIN;
-		if (group) {
-			struct group g, *res = NULL;
-
-			err = getgrgid_r((gid_t)id, &g, buf, len, &res);
-			if (err == 0 && res != NULL && (name = strdup(g.gr_name)) == NULL)
-				err = ENOMEM;
-		} else {
-			struct passwd p, *res = NULL;
-
-			err = getpwuid_r((uid_t)id, &p, buf, len, &res);
-			if (err == 0 && res != NULL && (name = strdup(p.pw_name)) == NULL)
-				err = ENOMEM;
-		}
+		err = group ? getgrgid_r((gid_t)id, &g, buf, len, &gr) :
+			      getpwuid_r((uid_t)id, &p, buf, len, &pw);
+		found = gr != NULL ? gr->gr_name : pw != NULL ? pw->pw_name : NULL;
+		if (err == 0 && found != NULL && (name = strdup(found)) == NULL)
+			err = ENOMEM;
 		if (err != ERANGE || len >= (1u << 20))
 			break;
 		len *= 2;
