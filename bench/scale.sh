@@ -3,8 +3,7 @@
 # my_open()+close() with a 1-rule, a 10,000-rule and a 100,000-rule policy,
 # measured side by side (the sizes take turns, round after round) against
 # the test helper installed setuid under $TEST_PREFIX.  Run as root:
-#   make bench            (ROUNDS=30 CALLS=20 make bench for more;
-#                          CACHE=no make bench without the compiled cache)
+#   make bench            (ROUNDS=30 CALLS=20 make bench for more)
 set -eu
 [ "$(id -u)" = 0 ] || { echo "scale.sh: run me as root (I install a setuid helper)" >&2; exit 1; }
 B=$(cd "${top_builddir:-.}" && pwd)
@@ -47,14 +46,10 @@ use() { # use SIZE: make that policy the live one
 	cp "$P/bench/policy.$1" "$P/etc/policy.tmp"
 	chmod 0644 "$P/etc/policy.tmp"
 	mv "$P/etc/policy.tmp" "$P/etc/policy"
-	if [ "${CACHE:-yes}" = no ]; then
-		rm -f "$P/cache/policy.cache"
-	else
-		"$TOOL" compile >/dev/null
-	fi
+	"$TOOL" compile >/dev/null
 }
 
-echo "openfile policy scale benchmark: $ROUNDS rounds x $CALLS calls per size, sizes: $SIZES, cache: ${CACHE:-yes}"
+echo "openfile policy scale benchmark: $ROUNDS rounds x $CALLS calls per size, sizes: $SIZES"
 machine
 r=0
 while [ $r -lt "$ROUNDS" ]; do

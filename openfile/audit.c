@@ -104,29 +104,15 @@ void audit_notice(const char *fmt, ...)
 	va_end(ap);
 }
 
-void audit_policy_diag(void *ctx, const char *file, unsigned line,
-		       unsigned col, const char *msg)
+void audit_policy_unusable(const char *file, const char *why)
 {
-	char where[PATH_MAX + 32], full[PATH_MAX + 1024], esc[2048];
+	char full[PATH_MAX + 1024], esc[2048];
 
-	(void)ctx;
-	if (line == 0)
-		snprintf(where, sizeof where, "%s", file);
-	else
-		snprintf(where, sizeof where, "%s:%u:%u", file, line, col);
-	snprintf(full, sizeof full, "%s: %s (denying everything)", where, msg);
+	snprintf(full, sizeof full, "%s: %s (denying everything)", file, why);
 	escape(full, esc, sizeof esc);
 	syslog(LOG_ERR, "%s", esc);
-	if (!to_stderr)
-		return;
-	/* The caller sees the policy's words only if it may read them. */
-	if (line != 0 && access(file, R_OK) != 0) {
-		snprintf(full, sizeof full,
-			 "%s: error in the policy (details in the system log; denying everything)",
-			 where);
-		escape(full, esc, sizeof esc);
-	}
-	dprintf(2, "%s: %s\n", me, esc);
+	if (to_stderr)
+		dprintf(2, "%s: %s\n", me, esc);
 }
 
 /* open(2) flags by name, for administrators reading the log. */
@@ -229,9 +215,9 @@ static void rec_fields(struct record *r, const struct audit_rec *a)
 	rec_field(r, "real", a->real ? a->real : "-");
 	rec_field(r, "flags", flags_str(a->flags, flags, sizeof flags));
 	rec_field(r, "access", policy_access_str(a->access, acc, sizeof acc));
-	if (a->rule != NULL)
-		snprintf(rule, sizeof rule, "%s:%u", a->rule->file, a->rule->line);
-	rec_field(r, "rule", a->rule != NULL ? rule : "none");
+	if (a->rule.file != NULL)
+		snprintf(rule, sizeof rule, "%s:%u", a->rule.file, a->rule.line);
+	rec_field(r, "rule", a->rule.file != NULL ? rule : "none");
 	if (a->status != 0)
 		rec_field(r, "error", strerror(a->status));
 	if (a->why != NULL)

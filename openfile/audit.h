@@ -16,7 +16,9 @@ void audit_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* News for the administrator, not the caller: syslog, and stderr only
  * when audit_init said it is an administrator's. */
 void audit_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-policy_diag_fn audit_policy_diag;
+/* Why the policy is unusable, for the administrator (and the caller's
+ * terminal): it denies everything. */
+void audit_policy_unusable(const char *file, const char *why);
 
 struct audit_rec {
 	const struct policy_caller *caller;
@@ -25,7 +27,7 @@ struct audit_rec {
 	unsigned flags;
 	unsigned access;
 	int status;           /* 0 or errno */
-	const struct policy_rule *rule;
+	struct policy_origin rule; /* file NULL: none */
 	const char *why;      /* a fixed reason besides the errno, or NULL */
 	pid_t pid;            /* the client process, or 0: unknown */
 	unsigned long req;    /* the request's number in this process */

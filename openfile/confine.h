@@ -12,8 +12,7 @@ int confine_syscalls(int worker);
 /* Below the places the policy could grant caller something at path, the
  * truncate right there only when truncate is set.  path NULL: below
  * every place the policy could grant this caller anything (a worker, for
- * its whole connection; needs a policy read in full, not from the
- * cache). */
+ * its whole connection). */
 int confine_paths(const struct policy *pol, const struct policy_caller *caller,
 		  const char *path, int truncate);
 /* Whether Landlock here has a truncate right (ABI 3 and later), which

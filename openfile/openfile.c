@@ -39,6 +39,7 @@
 
 #include "audit.h"
 #include "caller.h"
+#include "compiled-policy.h"
 #include "confine.h"
 #include "inherit.h"
 #include "openfile.h"
@@ -160,7 +161,7 @@ int main(int argc, char *argv[])
 		audit_error("%s", why);
 		fail(HELPER_EXIT_NOPRIV);
 	}
-	/* 4: the policy, checked before parsing; unusable means deny. */
+	/* 4: the compiled policy, checked; unusable means deny. */
 	env.pol = policy_read();
 	/* Who asks, by name too: the names of the supplementary groups only
 	 * if a rule names a group. */

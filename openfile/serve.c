@@ -72,31 +72,6 @@ static void test_hooks(const char *path)
 }
 #endif
 
-struct policy *policy_read(void)
-{
-	struct policy *pol = policy_new();
-	const char *stale = NULL;
-	int rc;
-
-	if (pol == NULL || priv_raise(0) < 0) {
-		policy_free(pol);
-		return NULL;
-	}
-	rc = policy_load_cached(pol, OPENFILE_POLICY_CACHE, OPENFILE_POLICY_PATH,
-				OPENFILE_POLICY_DIR, POLICY_LOAD_SECURE,
-				audit_policy_diag, NULL, &stale);
-	priv_lower();
-	/* No cache at all is a choice; one that cannot be used is news. */
-	if (stale != NULL && stale != policy_cache_absent)
-		audit_notice("policy cache %s not used: it %s",
-			     OPENFILE_POLICY_CACHE, stale);
-	if (rc < 0) {
-		policy_free(pol);
-		return NULL;
-	}
-	return pol;
-}
-
 void serve_reply(int sock, int status, int fd)
 {
 	unsigned char rep[PROTO_REPLY_LEN];

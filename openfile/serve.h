@@ -5,10 +5,6 @@
 #include "policy.h"
 #include "resolve.h"
 
-/* The helper's policy from its compiled-in paths (through the compiled
- * cache when it is current), or NULL when it is unusable, which denies
- * all. */
-struct policy *policy_read(void);
 /* Sends a reply: status, and fd when status is 0. */
 void serve_reply(int sock, int status, int fd);
 /* Reads one request from sock and answers it (steps 5 to 9).  With

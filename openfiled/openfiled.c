@@ -11,9 +11,9 @@
  * connection: a program run again and again (mycat) finds its worker ready,
  * with no fork and no set-up.  Only a connection of exactly its uid, gid
  * and groups is ever handed to it.  The main process
- * reads the policy, and reads it again on SIGHUP or when anything it was
- * read from changes; workers of the old policy then retire and their
- * clients reconnect.  See openfiled(8).
+ * reads the compiled policy, and reads it again on SIGHUP or when it or
+ * anything it was compiled from changes; workers of the old policy then
+ * retire and their clients reconnect.  See openfiled(8).
  */
 #include "config.h"
 
@@ -39,6 +39,7 @@
 
 #include "audit.h"
 #include "clock.h"
+#include "compiled-policy.h"
 #include "fdpass.h"
 #include "inherit.h"
 #include "openfile.h"
@@ -524,13 +525,15 @@ static void reap(void)
 }
 
 /*
- * The policy's files are watched through their directories: each one
- * from "/" down to every file and directory the policy was read from or
+ * The compiled policy and the files it was compiled from are watched
+ * through their directories: each one from "/" down to the compiled
+ * policy and to every file and directory the policy was read from or
  * looked for (policy_source_at), so that a file changed, added, removed
- * or renamed, or a directory on the way replaced, is seen.  An event
- * counts only where policy_reads says the policy could change, so that
- * the rest of /etc, say, does not make openfiled read it again.  A
- * directory has an entry for each name it was watched by (renamed, or
+ * or renamed, or a directory on the way replaced, is seen: a new compiled
+ * policy is read, a change to its sources makes it stale (denying all)
+ * until it is compiled again.  An event counts only there (policy_reads),
+ * so that the rest of /etc, say, does not make openfiled read it again.
+ * A directory has an entry for each name it was watched by (renamed, or
  * mounted twice).
  */
 struct watch {
@@ -599,13 +602,15 @@ static int watch_down(int ino, const char *path)
 	return fresh;
 }
 
-/* Watches what pol (the policy as last read, usable or not) was read
- * from.  Returns how many directories were not watched before: a change
- * there while the policy was read went unseen. */
+/* Watches the compiled policy and what pol (as last read, or NULL) was
+ * compiled from (the policy and its drop-ins at least, before the first
+ * reading).  Returns how many directories were not watched before: a
+ * change there while the policy was read went unseen. */
 static int watch_policy(int ino, const struct policy *pol)
 {
 	const char *path;
-	int fresh = watch_down(ino, OPENFILE_POLICY_PATH) +
+	int fresh = watch_down(ino, OPENFILE_POLICY_CACHE) +
+		    watch_down(ino, OPENFILE_POLICY_PATH) +
 		    watch_down(ino, OPENFILE_POLICY_DIR);
 
 	for (size_t i = 0; pol != NULL && (path = policy_source_at(pol, i)) != NULL; i++)
@@ -613,8 +618,19 @@ static int watch_policy(int ino, const struct policy *pol)
 	return fresh;
 }
 
-/* Whether the events in buf (len bytes) may change the policy pol as read
- * (NULL: any may).  Forgets the watches the kernel dropped. */
+/* Whether path is the compiled policy or a directory on its way. */
+static int leads_to_compiled(const char *path)
+{
+	size_t n = strlen(path);
+
+	return strncmp(OPENFILE_POLICY_CACHE, path, n) == 0 &&
+	       (n == 1 || OPENFILE_POLICY_CACHE[n] == '\0' ||
+		OPENFILE_POLICY_CACHE[n] == '/');
+}
+
+/* Whether the events in buf (len bytes) may change the compiled policy
+ * or make pol (as read, or NULL) stale.  Forgets the watches the kernel
+ * dropped. */
 static int policy_touched(const char *buf, size_t len, const struct policy *pol)
 {
 	int touched = 0;
@@ -641,7 +657,8 @@ static int policy_touched(const char *buf, size_t len, const struct policy *pol)
 			if ((size_t)snprintf(path, sizeof path, "%s%s%.*s", dir,
 					     strcmp(dir, "/") && ev.len ? "/" : "",
 					     (int)strnlen(name, ev.len), name) >= sizeof path ||
-			    pol == NULL || policy_reads(pol, path))
+			    leads_to_compiled(path) ||
+			    (pol != NULL && policy_reads(pol, path)))
 				touched = 1;
 		}
 		/* Lost events (the queue overflowed), or a watch we could not
@@ -652,22 +669,17 @@ static int policy_touched(const char *buf, size_t len, const struct policy *pol)
 	return touched;
 }
 
-/* Reads the policy (all of it: a worker confines itself to every place it
- * could grant its caller, which the compiled cache cannot tell).  Returns
- * it as read, which says where to watch even when it is unusable; *usable
- * is it, or NULL when unusable: workers then deny everything. */
-static struct policy *load(struct policy **usable)
+/* Reads the compiled policy.  NULL when it is unusable: workers then deny
+ * everything. */
+static struct policy *load(void)
 {
-	struct policy *pol = policy_new();
+	struct policy *pol = policy_read();
 
-	*usable = pol != NULL && policy_load(pol, OPENFILE_POLICY_PATH, OPENFILE_POLICY_DIR,
-					     POLICY_LOAD_SECURE, audit_policy_diag,
-					     NULL) == 0 ? pol : NULL;
-	if (*usable == NULL)
+	if (pol == NULL)
 		audit_error("the policy %s is unusable: denying every request until it is fixed",
-			    OPENFILE_POLICY_PATH);
+			    OPENFILE_POLICY_CACHE);
 	else
-		audit_notice("policy %s read: %zu rule%s", OPENFILE_POLICY_PATH,
+		audit_notice("policy %s read: %zu rule%s", OPENFILE_POLICY_CACHE,
 			     policy_rule_count(pol), policy_rule_count(pol) == 1 ? "" : "s");
 	return pol;
 }
@@ -697,7 +709,7 @@ static void enough_descriptors(struct opts *o)
 int main(int argc, char **argv)
 {
 	struct opts o;
-	struct policy *loaded, *pol;
+	struct policy *pol;
 	sigset_t sigs;
 	int lfd, sfd, ino, gen[2];
 	ino_t sock_ino = 0;
@@ -745,8 +757,8 @@ int main(int argc, char **argv)
 		audit_notice("cannot watch the policy (%s): only SIGHUP reloads it",
 			     strerror(errno));
 	watch_policy(ino, NULL);
-	loaded = load(&pol);
-	if (watch_policy(ino, loaded) > 0)
+	pol = load();
+	if (watch_policy(ino, pol) > 0)
 		reload_at = now_ms() + RELOAD_QUIET_MS;
 	audit_notice("listening on %s%s", OPENFILE_SOCKET_PATH,
 		     sock_ino ? "" : " (socket activation)");
@@ -785,14 +797,14 @@ int main(int argc, char **argv)
 				goto stop;
 		}
 		while (ino >= 0 && (got = read(ino, buf, sizeof buf)) > 0)
-			if (policy_touched(buf, (size_t)got, loaded) && reload_at == 0)
+			if (policy_touched(buf, (size_t)got, pol) && reload_at == 0)
 				reload_at = now_ms() + RELOAD_QUIET_MS;
 		if (reload_at && now_ms() >= reload_at) {
 			reload_at = 0;
-			policy_free(loaded);
-			loaded = load(&pol);
+			policy_free(pol);
+			pol = load();
 			/* Read again where it was read unwatched. */
-			if (watch_policy(ino, loaded) > 0)
+			if (watch_policy(ino, pol) > 0)
 				reload_at = now_ms() + RELOAD_QUIET_MS;
 			/* Workers of the old policy see their pipe hang up,
 			 * and take no other connection. */

@@ -1,44 +1,44 @@
 /*
  * decide.c - the decision: for each access word the request needs, the
  * last rule that matches the caller, the object's type, the path and that
- * word decides; every word must be allowed, and no match denies.
+ * word decides; every word must be allowed, and no match denies.  Only
+ * the rules the compiled policy's index names as candidates are read.
  */
 #include "config.h"
 
-#include <limits.h>
 #include <stdio.h>
-#include <sys/stat.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include "policy-int.h"
+#include "image.h"
 
 /* A name the name service could not tell might be the one a rule names:
  * the rule fails closed, a deny applying and an allow not. */
-static int subject_match(const struct policy_rule *r,
-			 const struct policy_caller *c)
+int policy_subject_covers(const struct policy_subject *s, int allow,
+			  const struct policy_caller *c)
 {
 	int unknown = 0;
 
-	switch (r->subject) {
+	switch (s->kind) {
 	case SUBJ_ANY:
 		return 1;
 	case SUBJ_USER:
-		if (r->subject_name == NULL)
-			return r->subject_id == (uint32_t)c->uid;
+		if (s->name == NULL)
+			return s->id == (uint32_t)c->uid;
 		if (c->user != NULL)
-			return strcmp(r->subject_name, c->user) == 0;
-		return !r->allow && c->user_unknown;
+			return strcmp(s->name, c->user) == 0;
+		return !allow && c->user_unknown;
 	case SUBJ_GROUP:
 		for (size_t i = 0; i < c->ngroups; i++) {
-			if (r->subject_name == NULL ?
-				    r->subject_id == (uint32_t)c->gids[i] :
+			if (s->name == NULL ? s->id == (uint32_t)c->gids[i] :
 				    c->group_names[i] != NULL &&
-					    strcmp(r->subject_name, c->group_names[i]) == 0)
+					    strcmp(s->name, c->group_names[i]) == 0)
 				return 1;
 			unknown |= c->group_names[i] == NULL &&
 				   c->group_unknown != NULL && c->group_unknown[i];
 		}
-		return !r->allow && r->subject_name != NULL && unknown;
+		return !allow && s->name != NULL && unknown;
 	}
 	return 0;
 }
@@ -56,64 +56,45 @@ unsigned policy_type_of(mode_t m)
 	return 0; /* sockets and the rest: no rule can grant them */
 }
 
-int policy_rule_applies(const struct policy_rule *r,
-			const struct policy_caller *caller)
-{
-	return subject_match(r, caller);
-}
-
-int policy_names_groups(const struct policy *pol)
-{
-	if (pol == NULL)
-		return 0;
-	if (pol->cache != NULL)
-		return cache_names_groups(pol);
-	for (size_t i = 0; i < pol->nrules; i++)
-		if (pol->rules[i].subject == SUBJ_GROUP &&
-		    pol->rules[i].subject_name != NULL)
-			return 1;
-	return 0;
-}
-
 int policy_decide(const struct policy *pol, const struct policy_caller *caller,
 		  const char *path, unsigned type, unsigned access,
 		  struct policy_decision *d)
 {
 	struct path_comp pc[PATH_COMPS_MAX];
-	size_t n = path_split(path, pc, PATH_COMPS_MAX);
+	size_t n = path_split(path, pc, PATH_COMPS_MAX), nidx;
 	unsigned left = access & ACC_ANY;
+	uint32_t *idx;
 
 	memset(d, 0, sizeof *d);
 	d->mode = -1;
-	if (n == SIZE_MAX || path[0] != '/' || left == 0)
+	if (n == SIZE_MAX || path[0] != '/' || left == 0 ||
+	    image_candidates(pol, caller, path, 0, NULL, &idx, &nidx) < 0)
 		return 0;
-	if (pol->cache != NULL) {
-		/* Only these rules can match: decide on them alone. */
-		const struct policy *sub = cache_candidates(pol, caller, path, 0, NULL);
+	for (size_t i = nidx; i-- > 0 && left != 0;) {
+		struct rule_view r;
+		unsigned bits;
 
-		return sub != NULL &&
-		       policy_decide(sub, caller, path, type, access, d);
-	}
-	for (size_t i = pol->nrules; i-- > 0 && left != 0;) {
-		const struct policy_rule *r = &pol->rules[i];
-		unsigned bits = r->access & left;
-
-		if (bits == 0 || !(r->types & type) ||
-		    !subject_match(r, caller) ||
-		    !pattern_match_comps(&r->pat, caller, pc, n, 0, !r->allow))
+		if (image_rule(pol, idx[i], &r) < 0)
+			break; /* damaged: nothing it says counts */
+		bits = r.access & left;
+		if (bits == 0 || !(r.types & type) ||
+		    !policy_subject_covers(&r.subject, r.allow, caller) ||
+		    !pattern_match_comps(&r.pat, caller, pc, n, 0, !r.allow))
 			continue;
-		if (!r->allow) {
-			d->rule = r;
+		if (!r.allow) {
+			d->rule = r.origin;
+			free(idx);
 			return 0;
 		}
 		if (bits & ACC_CREATE)
-			d->mode = r->mode;
-		if (d->rule == NULL)
-			d->rule = r;
+			d->mode = r.mode;
+		if (d->rule.file == NULL)
+			d->rule = r.origin;
 		left &= ~bits;
 	}
+	free(idx);
 	if (left != 0) {
-		d->rule = NULL; /* some word was granted by no rule */
+		memset(&d->rule, 0, sizeof d->rule); /* some word was granted by no rule */
 		d->mode = -1;
 		return 0;
 	}
@@ -121,46 +102,27 @@ int policy_decide(const struct policy *pol, const struct policy_caller *caller,
 	return 1;
 }
 
-static int subject_covers(const struct policy_rule *a,
-			  const struct policy_rule *b)
-{
-	if (a->subject == SUBJ_ANY)
-		return 1;
-	if (a->subject != b->subject)
-		return 0;
-	if (a->subject_name != NULL || b->subject_name != NULL)
-		return a->subject_name != NULL && b->subject_name != NULL &&
-		       strcmp(a->subject_name, b->subject_name) == 0;
-	return a->subject_id == b->subject_id;
-}
-
-int policy_rule_covers(const struct policy_rule *later,
-		       const struct policy_rule *earlier)
-{
-	return (earlier->access & ~later->access) == 0 &&
-	       (earlier->types & ~later->types) == 0 &&
-	       subject_covers(later, earlier) &&
-	       pattern_covers(&later->pat, &earlier->pat);
-}
-
 int policy_may_traverse(const struct policy *pol,
 			const struct policy_caller *caller, const char *dir)
 {
-	if (pol->cache != NULL) {
-		int below = 0;
+	struct path_comp pc[PATH_COMPS_MAX];
+	size_t n = path_split(dir, pc, PATH_COMPS_MAX), nidx;
+	int below = 0, found = 0;
+	uint32_t *idx;
 
-		pol = cache_candidates(pol, caller, dir, 1, &below);
-		if (pol == NULL || below)
-			return pol != NULL;
-	}
-	for (size_t i = pol->nrules; i-- > 0;) {
-		const struct policy_rule *r = &pol->rules[i];
+	if (n == SIZE_MAX ||
+	    image_candidates(pol, caller, dir, 1, &below, &idx, &nidx) < 0)
+		return 0;
+	for (size_t i = nidx; !below && !found && i-- > 0;) {
+		struct rule_view r;
 
-		if (r->allow && subject_match(r, caller) &&
-		    pattern_match_below(&r->pat, caller, dir))
-			return 1;
+		if (image_rule(pol, idx[i], &r) < 0)
+			break;
+		found = r.allow && policy_subject_covers(&r.subject, 1, caller) &&
+			pattern_match_comps(&r.pat, caller, pc, n, 1, 0);
 	}
-	return 0;
+	free(idx);
+	return below || found;
 }
 
 int policy_grant_roots(const struct policy *pol,
@@ -168,23 +130,22 @@ int policy_grant_roots(const struct policy *pol,
 		       void (*fn)(void *ctx, const char *root, unsigned access),
 		       void *ctx)
 {
-	if (pol->cache != NULL &&
-	    (path == NULL || (pol = cache_candidates(pol, caller, path, 0, NULL)) == NULL))
-		return -1;
-	for (size_t i = 0; i < pol->nrules; i++) {
-		const struct policy_rule *r = &pol->rules[i];
-		char root[PATH_MAX];
-		size_t n;
+	uint32_t *idx;
+	size_t nidx;
+	int rc = 0;
 
-		if (!r->allow || !subject_match(r, caller))
-			continue;
-		pattern_literal_prefix(&r->pat, root, sizeof root);
-		n = strlen(root);
-		if (path == NULL || n == 1 || (strncmp(path, root, n) == 0 &&
-			       (path[n] == '/' || path[n] == '\0')))
-			fn(ctx, root, r->access);
+	if (image_candidates(pol, caller, path, 0, NULL, &idx, &nidx) < 0)
+		return -1;
+	for (size_t i = 0; i < nidx && rc == 0; i++) {
+		struct rule_view r;
+
+		if (image_rule(pol, idx[i], &r) < 0)
+			rc = -1;
+		else if (r.allow && policy_subject_covers(&r.subject, 1, caller))
+			fn(ctx, r.prefix, r.access);
 	}
-	return 0;
+	free(idx);
+	return rc;
 }
 
 const char *policy_access_str(unsigned access, char *buf, size_t len)

@@ -114,8 +114,8 @@ check "... and the next connection is served with the new policy" "err EACCES" \
 
 # --- 40: a change through an included file, without SIGHUP ----------------------------
 # The broker reads the policy again after a change to any file or
-# directory it was read from: an included file, a file a glob include
-# adds, a glob's directory made later.  denied_soon PATH: nobody's answer
+# directory it was compiled from (an included file, a file a glob include
+# adds, a glob's directory made later), and to the compiled policy.  denied_soon PATH: nobody's answer
 # for PATH once it is EACCES, or the last after 10 s (the broker reads the
 # policy 200 ms after a change).
 denied_soon() {
@@ -141,13 +141,21 @@ POLICY
 policy_changed
 check "40: an included file's grant is served" "inc-plain" client cat "$D/secret/inc-plain"
 echo "deny * any $D/secret/inc-plain" >> "$P/inc/plain.conf"
+compile_policy
 check "40: an included file gains a deny: applied without SIGHUP" "err EACCES" \
 	denied_soon "$D/secret/inc-plain"
+check "... once compiled: the rest is granted as before" "inc-glob" client cat "$D/secret/inc-glob"
+echo "allow * read /nothing" >> "$P/inc/plain.conf"
+check "40: a change not compiled: everything denied (stale)" "err EACCES" \
+	denied_soon "$D/secret/inc-glob"
+compile_policy
 echo "deny * any $D/secret/inc-glob" > "$P/inc/glob/10.conf"
+compile_policy
 check "40: a file a glob include reads appears with a deny: applied" "err EACCES" \
 	denied_soon "$D/secret/inc-glob"
 mkdir -m 0755 "$P/later"
 echo "deny * any $D/secret/inc-later" > "$P/later/10.conf"
+compile_policy
 check "40: a glob's directory made later, a deny in it: applied" "err EACCES" \
 	denied_soon "$D/secret/inc-later"
 rm -rf "$P/inc" "$P/later"

@@ -87,8 +87,7 @@ allow * any $D/home/%u/**
 POLICY
 	chmod 0644 "$POL"
 	NRULES=$(grep -c '^allow\|^deny' "$POL")
-	# Most tests run with the compiled cache; changes after this make it
-	# stale, and those run on the policy files themselves.
+	# The helper and openfiled read only the compiled policy.
 	"$B/tests/openfile-policy-test" compile >/dev/null
 }
 write_policy

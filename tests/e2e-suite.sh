@@ -283,8 +283,8 @@ unsafe "an unsafe drop-in" "echo 'allow * read /x' > '$P/etc/policy.d/x.conf'; c
 check "the restored policy grants again" "allowed" client cat "$D/secret/allowed.txt"
 if command -v script >/dev/null; then
 	chmod 0664 "$POL"
-	policy_changed
-	helper_only "the refusal says why on the caller's terminal" "*policy is writable by group or others*" \
+	policy_reread
+	helper_only "the refusal says why on the caller's terminal" "*policy changed after it was compiled ($POL is writable by group or others): run openfile-policy compile*" \
 		as_nobody script -qec "$CLIENT open $D/secret/allowed.txt r" /dev/null
 	chmod 0644 "$POL"
 	policy_changed
@@ -294,17 +294,27 @@ fi
 
 # --- openfile-policy on the live policy: the helper's own view ----------------
 TOOL=$B/tests/openfile-policy-test
-check "openfile-policy compile writes the helper's cache" "$POL: compiled $NRULES rules into $P/cache/policy.cache" "$TOOL" compile
+check "openfile-policy compile writes the compiled policy" "$POL: compiled $NRULES rules into $P/cache/policy.cache" "$TOOL" compile
 check "... root's, not writable by others" "root 644" fstat '%U %a' "$P/cache/policy.cache"
-check "the helper decides with the cache as without" "allowed" client cat "$D/secret/allowed.txt"
+check "the helper decides with it" "allowed" client cat "$D/secret/allowed.txt"
 check "... through a directory the caller cannot search, only towards a grant" "err EACCES" client open "$D/secret/nokey" r
-check "openfile-policy check says the cache is current" "*$P/cache/policy.cache: current" "$TOOL" check
+check "openfile-policy check says the compiled policy is current" "*$P/cache/policy.cache: current*" "$TOOL" check
 echo "allow * read /nothing" > "$P/etc/policy.d/10-extra.conf"
-check "... and when a drop-in makes it stale" "*$P/cache/policy.cache: not used: it is stale*" "$TOOL" check
+check "... and when a drop-in makes it stale, that everything is denied, and what to run" \
+	"*$P/cache/policy.cache: warning: the policy changed after it was compiled ($P/etc/policy.d changed): run openfile-policy compile (the helper and openfiled deny every request until then)*" \
+	"$TOOL" check
+policy_reread
+check "... as they do, through a stale compiled policy" "err EACCES" client open "$D/secret/allowed.txt" r
+mv "$P/cache/policy.cache" "$P/cache/policy.away"
+check "openfile-policy check says when there is no compiled policy" \
+	"*$P/cache/policy.cache: warning: no compiled policy: run openfile-policy compile*" "$TOOL" check
+policy_reread
+check "... and everything is denied" "err EACCES" client open "$D/secret/allowed.txt" r
+mv "$P/cache/policy.away" "$P/cache/policy.cache"
 "$TOOL" compile >/dev/null
-check "an edit that changes nothing leaves the cache current" "*$P/etc/policy.d/10-extra.conf: no changes*$P/cache/policy.cache: current" \
+check "an edit that changes nothing leaves the compiled policy current" "*$P/etc/policy.d/10-extra.conf: no changes*$P/cache/policy.cache: current*" \
 	sh -c "EDITOR=true '$TOOL' edit '$P/etc/policy.d/10-extra.conf' && '$TOOL' check 2>/dev/null"
-check "an edit of a drop-in compiles the cache again" "*installed*compiled*$P/cache/policy.cache: current" \
+check "an edit of a drop-in compiles the policy again" "*installed*compiled*$P/cache/policy.cache: current*" \
 	sh -c "EDITOR='sed -i s/nothing/nothing-else/' '$TOOL' edit '$P/etc/policy.d/10-extra.conf' && '$TOOL' check 2>/dev/null"
 rm -f "$P/etc/policy.d/10-extra.conf" "$P/etc/policy.d/.10-extra.conf.lock"
 "$TOOL" compile >/dev/null
@@ -336,12 +346,14 @@ else
 		setpriv --reuid="$U" --regid="$G" --clear-groups -- $CLIENT open "$D/secret/ro-logged" r >/dev/null
 	client open "$D/secret/x
 $(printf '\033')[31m%n$(printf '\377')" r >/dev/null
+	# A policy that does not compile leaves none; one changed after it
+	# was compiled is stale.
 	echo 'allow * reed /x' >> "$POL"
 	policy_changed
 	client open "$D/secret/allowed.txt" r >/dev/null
 	write_policy
 	echo "allow * read $D/secret/denied.txt" >> "$POL"
-	policy_changed
+	policy_reread
 	client open "$D/secret/allowed.txt" r >/dev/null
 	write_policy
 	# 46: a path of 4095 bytes, each byte of its names one to escape.
@@ -372,14 +384,15 @@ $(printf '\033')[31m%n$(printf '\377')" r >/dev/null
 	check "a request under an unusable policy is logged as such" \
 		"*<85>*$I[[]*]: deny: req=[1-9]* user=nobody uid=$U pid=[1-9]* path=$D/secret/allowed.txt real=- flags=O_RDONLY access= rule=none error=Permission denied why=policy-unusable*" \
 		cat "$LOG"
-	helper_only "a stale policy cache is not used, and the log says so" \
-		"*<85>*$I[[]*]: policy cache $P/cache/policy.cache not used: it is stale: the policy changed since (run openfile-policy compile)*" \
+	check "no compiled policy: the log says what to run" \
+		"*<83>*$I[[]*]: $P/cache/policy.cache: no compiled policy: run openfile-policy compile (denying everything)*" \
 		cat "$LOG"
-	# Stale twice (the parse error, the appended rule), current otherwise.
-	helper_only "a current cache is used silently" "2" sh -c "grep -c 'policy cache' '$LOG'"
-	check "a parse error is logged with file:line:column" \
-		"*<83>*$I[[]*]: $POL:$((NRULES + 2)):9: unknown access 'reed' (expected read, write, append, create, truncate or any, separated by commas) (denying everything)*" \
+	check "a stale compiled policy is not used: the log says why and what to run" \
+		"*<83>*$I[[]*]: $P/cache/policy.cache: the policy changed after it was compiled ($POL changed): run openfile-policy compile (denying everything)*" \
 		cat "$LOG"
+	# Unusable twice (none, then stale), current otherwise.
+	helper_only "a current compiled policy is read silently" "2" \
+		sh -c "grep -c 'run openfile-policy compile' '$LOG'"
 	check "46: a granted path of 4095 bytes, all escaped, is logged whole" "1" \
 		log_count " path=$elong real=$elong flags=O_RDONLY access=read rule=$POL:3"
 	check "46: ... and denied" "1" \

@@ -218,9 +218,17 @@ stop_broker() {
 	wait "$BPID" 2>/dev/null
 	BPID=
 }
-# policy_changed: after a change to the policy's files, the broker must
-# have read them before the next case (it would within 200 ms anyway).
+# policy_changed: after a change to the policy's files, compile it, as an
+# administrator must (a policy that does not compile leaves none: all is
+# denied), then policy_reread.
 policy_changed() {
+	compile_policy
+	policy_reread
+}
+compile_policy() { "$B/tests/openfile-policy-test" compile >/dev/null 2>&1; }
+# policy_reread: the broker must have read the policy again before the
+# next case (it would within 200 ms anyway).
+policy_reread() {
 	[ "$MODE" = broker ] && [ -n "$BPID" ] || return 0
 	n=$(grep -c "policy .* read: \|is unusable" "$BLOG")
 	kill -HUP "$BPID"

@@ -1,7 +1,8 @@
 /*
  * openfile-policy - the administrator's tool for the openfile policy:
  * check it, ask what it decides, list what a user may open, edit it safely.
- * It shares the helper's one policy engine and never runs privileged.
+ * It compiles the policy as the helper reads it, decides through the
+ * helper's own engine on what it compiled, and never runs privileged.
  */
 #include "config.h"
 
@@ -20,7 +21,7 @@
 #include <unistd.h>
 
 #include "paths.h"
-#include "policy.h"
+#include "policy-text.h"
 
 #define EXIT_USAGE 2
 
@@ -105,9 +106,9 @@ static void warn_rule(struct report *rep, const struct policy_rule *r,
 /* --- loading ---------------------------------------------------------------- */
 
 /* The live policy (checked as the helper checks it), or one file. */
-static struct policy *load(const char *file, struct report *rep)
+static struct policy_text *load(const char *file, struct report *rep)
 {
-	struct policy *pol = policy_new();
+	struct policy_text *pol = policy_text_new();
 	int rc;
 
 	if (pol == NULL)
@@ -140,7 +141,7 @@ static int by_key(const void *a, const void *b)
 }
 
 /* The rules sorted by their literal prefix, to free. */
-static struct keyed *by_prefix(const struct policy *pol, size_t n)
+static struct keyed *by_prefix(const struct policy_text *pol, size_t n)
 {
 	struct keyed *ks = calloc(n ? n : 1, sizeof *ks);
 
@@ -190,7 +191,7 @@ static int up(char *prefix)
 
 /* A later rule that always overrides r, among those whose literal prefix
  * is exactly prefix.  NULL if none. */
-static const struct policy_rule *overrider(const struct policy *pol,
+static const struct policy_rule *overrider(const struct policy_text *pol,
 					   const struct keyed *ks, size_t n,
 					   const char *prefix, size_t self)
 {
@@ -206,10 +207,10 @@ static const struct policy_rule *overrider(const struct policy *pol,
 	return NULL;
 }
 
-static void warn_shadowed(const struct policy *pol, const struct keyed *ks,
+static void warn_shadowed(const struct policy_text *pol, const struct keyed *ks,
 			  struct report *rep)
 {
-	size_t n = policy_rule_count(pol);
+	size_t n = policy_text_count(pol);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct policy_rule *r = policy_rule_at(pol, i), *later;
@@ -228,7 +229,7 @@ static void warn_shadowed(const struct policy *pol, const struct keyed *ks,
 
 /* Warns of r, a directory grant, for each deny among ks[lo] up to hi that
  * names something below a directory it grants. */
-static void warn_reaches(const struct policy *pol, const struct policy_rule *r,
+static void warn_reaches(const struct policy_text *pol, const struct policy_rule *r,
 			 const struct keyed *ks, size_t lo, size_t hi,
 			 struct report *rep)
 {
@@ -248,10 +249,10 @@ static void warn_reaches(const struct policy *pol, const struct policy_rule *r,
  * A deny that names something there must share a literal prefix with the
  * grant: its own is the grant's, lies above it, or lies below it.
  */
-static void warn_dir_grants(const struct policy *pol, const struct keyed *ks,
+static void warn_dir_grants(const struct policy_text *pol, const struct keyed *ks,
 			    struct report *rep)
 {
-	size_t n = policy_rule_count(pol), lo, hi;
+	size_t n = policy_text_count(pol), lo, hi;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct policy_rule *r = policy_rule_at(pol, i);
@@ -333,16 +334,16 @@ static void warn_subject(const struct policy_rule *r, struct report *rep)
 {
 	static struct names users, groups;
 
-	if (r->subject_name == NULL)
+	if (r->subject.name == NULL)
 		return;
-	if (r->subject == SUBJ_USER && !known(&users, 0, r->subject_name))
+	if (r->subject.kind == SUBJ_USER && !known(&users, 0, r->subject.name))
 		warn_rule(rep, r, r->subject_col,
 			  "unknown user '%s': this rule applies to nobody",
-			  r->subject_name);
-	if (r->subject == SUBJ_GROUP && !known(&groups, 1, r->subject_name))
+			  r->subject.name);
+	if (r->subject.kind == SUBJ_GROUP && !known(&groups, 1, r->subject.name))
 		warn_rule(rep, r, r->subject_col,
 			  "unknown group '%s': this rule applies to nobody",
-			  r->subject_name);
+			  r->subject.name);
 }
 
 /* Who besides root can change entries of a directory, or NULL. */
@@ -427,24 +428,25 @@ static void warn_places(const struct policy_rule *r, struct report *rep)
 			  bait);
 }
 
-/* Says whether the helper can use the compiled cache as things are. */
-static void report_cache(void)
+/* Whether the helper and openfiled can use the compiled policy as things
+ * are: if not, they deny everything, which check counts as a warning (the
+ * text itself may be fine, and is what an administrator checks before
+ * compiling). */
+static void report_compiled(struct report *rep)
 {
-	struct policy *pol = policy_new();
-	const char *stale = NULL;
+	char why[2 * PATH_MAX + 128];
+	struct policy *pol = policy_open_compiled(OPENFILE_POLICY_CACHE,
+						  OPENFILE_POLICY_PATH,
+						  POLICY_LOAD_SECURE, why, sizeof why);
 
-	if (pol == NULL)
-		die("out of memory");
-	policy_load_cached(pol, OPENFILE_POLICY_CACHE, OPENFILE_POLICY_PATH,
-			   OPENFILE_POLICY_DIR, POLICY_LOAD_SECURE, NULL, NULL,
-			   &stale);
-	if (stale == NULL)
+	if (pol != NULL) {
 		printf("%s: current\n", OPENFILE_POLICY_CACHE);
-	else
-		printf("%s: not used: it %s%s\n", OPENFILE_POLICY_CACHE, stale,
-		       stale == policy_cache_absent ?
-			       " (openfile-policy compile makes large policies cheap)" : "");
-	policy_free(pol);
+		policy_free(pol);
+		return;
+	}
+	rep->warnings++;
+	fprintf(stderr, "%s: warning: %s (the helper and openfiled deny every request until then)\n",
+		OPENFILE_POLICY_CACHE, why);
 }
 
 static int cmd_check(int argc, char **argv)
@@ -458,10 +460,11 @@ static int cmd_check(int argc, char **argv)
 	for (int i = 0; i == 0 || i < argc; i++) {
 		struct report rep = { 0, 0, NULL, NULL };
 		const char *file = argc > 0 ? argv[i] : NULL;
-		struct policy *pol = load(file, &rep);
-		size_t n = policy_rule_count(pol);
-
+		struct policy_text *pol = load(file, &rep);
+		size_t n = policy_text_count(pol);
 		struct keyed *ks = by_prefix(pol, n);
+		struct policy *compiled = NULL;
+		const char *why;
 
 		for (size_t k = 0; k < n; k++) {
 			warn_subject(policy_rule_at(pol, k), &rep);
@@ -470,6 +473,14 @@ static int cmd_check(int argc, char **argv)
 		warn_shadowed(pol, ks, &rep);
 		warn_dir_grants(pol, ks, &rep);
 		free(ks);
+		/* What compile would refuse, the helper could never use. */
+		if (rep.errors == 0 && (compiled = policy_text_compiled(pol, &why)) == NULL) {
+			rep.errors++;
+			print_diag(&rep, "error", file ? file : OPENFILE_POLICY_PATH, 0, 0, why);
+		}
+		policy_free(compiled);
+		if (file == NULL && rep.errors == 0)
+			report_compiled(&rep);
 		printf("%s: %zu rule%s, %d error%s, %d warning%s: %s\n",
 		       file ? file : OPENFILE_POLICY_PATH, n, n == 1 ? "" : "s",
 		       rep.errors, rep.errors == 1 ? "" : "s", rep.warnings,
@@ -477,9 +488,7 @@ static int cmd_check(int argc, char **argv)
 		       rep.errors ? "INVALID (the helper denies every request)" :
 		       rep.warnings && strict ? "not accepted with --strict" : "OK");
 		bad |= rep.errors > 0 || (strict && rep.warnings > 0);
-		policy_free(pol);
-		if (file == NULL && rep.errors == 0)
-			report_cache();
+		policy_text_free(pol);
 	}
 	return bad ? 1 : 0;
 }
@@ -575,15 +584,22 @@ static const char *file_option(int *argc, char ***argv)
 	return file;
 }
 
-static struct policy *load_or_die(const char *file)
+/* The policy compiled in memory, as the helper would decide with it. */
+static struct policy *compiled_or_die(const char *file)
 {
 	struct report rep = { 0, 0, NULL, NULL };
-	struct policy *pol = load(file, &rep);
+	struct policy_text *pt = load(file, &rep);
+	struct policy *pol = NULL;
+	const char *why = NULL;
 
-	if (rep.errors) {
+	if (rep.errors == 0)
+		pol = policy_text_compiled(pt, &why);
+	policy_text_free(pt);
+	if (pol == NULL) {
+		if (why != NULL)
+			fprintf(stderr, "%s: %s\n", prog, why);
 		fprintf(stderr, "%s: the policy is invalid, so the helper denies every request\n",
 			prog);
-		policy_free(pol);
 		exit(1);
 	}
 	return pol;
@@ -605,13 +621,13 @@ static int cmd_test(int argc, char **argv)
 		die("unknown access '%s' (read, write, append, create, truncate or any, separated by commas)",
 		    argv[2]);
 	type = real_target(argv[1], real);
-	pol = load_or_die(file);
+	pol = compiled_or_die(file);
 	policy_decide(pol, &u.pc, real, type, access, &d);
 	if (strcmp(real, argv[1]) != 0)
 		printf("(%s resolves to %s)\n", argv[1], real);
 	printf("%s\n", d.allow ? "allow" : "deny");
-	if (d.rule != NULL)
-		printf("%s:%u: %s\n", d.rule->file, d.rule->line, d.rule->text);
+	if (d.rule.file != NULL)
+		printf("%s:%u: %s\n", d.rule.file, d.rule.line, d.rule.text);
 	else
 		printf("no rule matched (%s for user %s)\n",
 		       policy_access_str(access, acc, sizeof acc), u.name);
@@ -623,25 +639,28 @@ static int cmd_test(int argc, char **argv)
 static int cmd_list(int argc, char **argv)
 {
 	const char *file = file_option(&argc, &argv);
-	struct policy *pol;
+	struct report rep = { 0, 0, NULL, NULL };
+	struct policy_text *pol;
 	struct user u;
 	size_t shown = 0;
 
 	if (argc != 1)
 		usage();
 	user_load(argv[0], &u);
-	pol = load_or_die(file);
-	for (size_t i = 0; i < policy_rule_count(pol); i++) {
+	/* The rules as written: compiling proves the policy usable. */
+	policy_free(compiled_or_die(file));
+	pol = load(file, &rep);
+	for (size_t i = 0; i < policy_text_count(pol); i++) {
 		const struct policy_rule *r = policy_rule_at(pol, i);
 
-		if (policy_rule_applies(r, &u.pc)) {
+		if (policy_subject_covers(&r->subject, r->allow, &u.pc)) {
 			printf("%s:%u: %s\n", r->file, r->line, r->text);
 			shown++;
 		}
 	}
 	if (shown == 0)
 		printf("no rule applies to %s: every request is denied\n", u.name);
-	policy_free(pol);
+	policy_text_free(pol);
 	user_free(&u);
 	return 0;
 }
@@ -653,10 +672,10 @@ static int cmd_list(int argc, char **argv)
 static int compile_live(void)
 {
 	struct report rep = { 0, 0, NULL, NULL };
-	struct policy *pol = load(NULL, &rep);
+	struct policy_text *pol = load(NULL, &rep);
 	char dir[PATH_MAX];
 	const char *why = NULL;
-	size_t n = policy_rule_count(pol);
+	size_t n = policy_text_count(pol);
 	int rc = 0;
 
 	snprintf(dir, sizeof dir, "%s", OPENFILE_POLICY_CACHE);
@@ -667,9 +686,7 @@ static int compile_live(void)
 			prog);
 		rc = 1;
 	} else if ((mkdir(dir, 0755) < 0 && errno != EEXIST) ||
-		   policy_cache_write(pol, OPENFILE_POLICY_PATH,
-				      OPENFILE_POLICY_DIR, OPENFILE_POLICY_CACHE,
-				      &why) < 0) {
+		   policy_compile_write(pol, OPENFILE_POLICY_CACHE, &why) < 0) {
 		fprintf(stderr, "%s: cannot write %s: %s\n", prog,
 			OPENFILE_POLICY_CACHE, why ? why : strerror(errno));
 		unlink(OPENFILE_POLICY_CACHE);
@@ -678,7 +695,7 @@ static int compile_live(void)
 		printf("%s: compiled %zu rule%s into %s\n", OPENFILE_POLICY_PATH, n,
 		       n == 1 ? "" : "s", OPENFILE_POLICY_CACHE);
 	}
-	policy_free(pol);
+	policy_text_free(pol);
 	return rc;
 }
 
@@ -690,24 +707,27 @@ static int cmd_compile(int argc, char **argv)
 	return compile_live();
 }
 
-/* Whether path is, or would be, one of the live policy's files. */
+/* Whether path is, or would be, one of the live policy's files, as far as
+ * the live policy as it is can tell. */
 static int is_live(const char *path)
 {
-	struct policy *pol = policy_new();
+	struct policy_text *pt = policy_text_new();
+	struct policy *pol = NULL;
 	size_t dl = strlen(OPENFILE_POLICY_DIR);
+	const char *why;
 	int live;
 
-	if (pol == NULL)
+	if (pt == NULL)
 		die("out of memory");
 	live = strcmp(path, OPENFILE_POLICY_PATH) == 0 ||
 	       (strncmp(path, OPENFILE_POLICY_DIR "/", dl + 1) == 0 &&
 		strchr(path + dl + 1, '/') == NULL);
-	if (!live) {
-		policy_load(pol, OPENFILE_POLICY_PATH, OPENFILE_POLICY_DIR,
-			    POLICY_LOAD_SECURE, NULL, NULL);
-		live = policy_reads(pol, path);
-	}
+	if (!live && policy_load(pt, OPENFILE_POLICY_PATH, OPENFILE_POLICY_DIR,
+				 POLICY_LOAD_SECURE, NULL, NULL) == 0)
+		pol = policy_text_compiled(pt, &why);
+	live |= pol != NULL && policy_reads(pol, path);
 	policy_free(pol);
+	policy_text_free(pt);
 	return live;
 }
 
@@ -864,7 +884,7 @@ static int edit_file(const char *target, const char *dir, const char *base)
 	}
 	for (;;) {
 		struct report rep = { 0, 0, tmp, target };
-		struct policy *pol;
+		struct policy_text *pol;
 
 		if ((rc = run_editor(tmp)) != 0) {
 			unlink(tmp);
@@ -887,9 +907,9 @@ static int edit_file(const char *target, const char *dir, const char *base)
 			rc = 0;
 			goto out_old;
 		}
-		pol = policy_new();
+		pol = policy_text_new();
 		policy_parse(pol, target, new, newlen, 0, on_error, &rep);
-		policy_free(pol);
+		policy_text_free(pol);
 		free(new);
 		if (rep.errors == 0)
 			break;
@@ -951,7 +971,7 @@ static int cmd_edit(int argc, char **argv)
 	lock = edit_lock(dir, base, target);
 	rc = edit_file(target, dir, base);
 	/* Whatever happened, the temporary and the lock touched the directory:
-	 * keep the helper's cache in step with the live policy as it now is. */
+	 * keep the compiled policy in step with the live policy as it now is. */
 	if (is_live(target)) {
 		int c = compile_live();
 

@@ -1,8 +1,8 @@
 /*
- * reach.c - what a directory grant gives away, for openfile-policy check:
- * a descriptor on a directory reaches what lies below with the caller's
- * own rights (openat), past any deny.  Its own file, so that the helper,
- * which never asks, does not carry it.
+ * reach.c - what openfile-policy check says about pairs of rules: a later
+ * rule that always overrides an earlier one, and what a directory grant
+ * gives away (a descriptor on a directory reaches what lies below with the
+ * caller's own rights, through openat, past any deny).
  */
 #include "config.h"
 
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy-int.h"
+#include "policy-text.h"
 
 /* The tokens of a component, with every substitution a star (any name may
  * stand there), into out (room for PATH_MAX).  Returns their number. */
@@ -138,11 +138,11 @@ static int pattern_meets_below(const struct pattern *dir, const struct pattern *
 static int subjects_meet(const struct policy_rule *a,
 			 const struct policy_rule *b)
 {
-	if (a->subject != SUBJ_USER || b->subject != SUBJ_USER ||
-	    (a->subject_name == NULL) != (b->subject_name == NULL))
+	if (a->subject.kind != SUBJ_USER || b->subject.kind != SUBJ_USER ||
+	    (a->subject.name == NULL) != (b->subject.name == NULL))
 		return 1;
-	return a->subject_name != NULL ? strcmp(a->subject_name, b->subject_name) == 0 :
-					 a->subject_id == b->subject_id;
+	return a->subject.name != NULL ? strcmp(a->subject.name, b->subject.name) == 0 :
+					 a->subject.id == b->subject.id;
 }
 
 int policy_dir_grant_reaches(const struct policy_rule *grant,
@@ -151,4 +151,26 @@ int policy_dir_grant_reaches(const struct policy_rule *grant,
 	return grant->allow && (grant->types & TYPE_DIR) && !deny->allow &&
 	       subjects_meet(grant, deny) &&
 	       pattern_meets_below(&grant->pat, &deny->pat);
+}
+
+static int subject_covers(const struct policy_subject *a,
+			  const struct policy_subject *b)
+{
+	if (a->kind == SUBJ_ANY)
+		return 1;
+	if (a->kind != b->kind)
+		return 0;
+	if (a->name != NULL || b->name != NULL)
+		return a->name != NULL && b->name != NULL &&
+		       strcmp(a->name, b->name) == 0;
+	return a->id == b->id;
+}
+
+int policy_rule_covers(const struct policy_rule *later,
+		       const struct policy_rule *earlier)
+{
+	return (earlier->access & ~later->access) == 0 &&
+	       (earlier->types & ~later->types) == 0 &&
+	       subject_covers(&later->subject, &earlier->subject) &&
+	       pattern_covers(&later->pat, &earlier->pat);
 }

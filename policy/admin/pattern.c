@@ -1,7 +1,8 @@
 /*
- * pattern.c - path patterns: "*" within a component, "**" across
- * components, %-substitutions of the caller's identity.  Matching works on
- * whole components, so "/srv/data" can never match "/srv/database".
+ * pattern.c - compiling path patterns ("*" within a component, "**"
+ * across components, %-substitutions of the caller's identity) into the
+ * components the engine matches (match.h), and comparing them for
+ * openfile-policy check.
  */
 #include "config.h"
 
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy-int.h"
+#include "policy-text.h"
 
 static int var_ok(int c)
 {
@@ -177,197 +178,6 @@ int pattern_compile(struct pattern *pat, const char *text, size_t len,
 fail:
 	pattern_free(pat);
 	return -1;
-}
-
-/* The value of a substitution for this caller, NULL if it has none. */
-static const char *var_value(int v, const struct policy_caller *c, char *num,
-			     size_t numlen)
-{
-	switch (v) {
-	case 'u':
-		return c->user;
-	case 'U':
-		snprintf(num, numlen, "%u", (unsigned)c->uid);
-		return num;
-	case 'g':
-		return c->ngroups > 0 ? c->group_names[0] : NULL;
-	case 'G':
-		if (c->ngroups == 0)
-			return NULL;
-		snprintf(num, numlen, "%u", (unsigned)c->gids[0]);
-		return num;
-	}
-	return NULL;
-}
-
-/* Whether the caller lacks the value of a substitution because the name
- * service failed, not because there is no such name. */
-static int var_unknown(int v, const struct policy_caller *c)
-{
-	if (v == 'u')
-		return c->user == NULL && c->user_unknown;
-	return v == 'g' && c->ngroups > 0 && c->group_names[0] == NULL &&
-	       c->group_unknown != NULL && c->group_unknown[0];
-}
-
-/*
- * Expands the substitutions of a glob component into tokens in out; with
- * deny, one whose name is unknown becomes a star.  Returns the token
- * count, or -1 when a value is missing, cannot stand in one component, or
- * does not fit.
- */
-static long expand(const struct pattern_comp *pc,
-		   const struct policy_caller *c, int deny, short *out,
-		   size_t cap)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < pc->ntok; i++) {
-		char num[16];
-		const char *v;
-		size_t vl;
-
-		if (pc->tok[i] < TOK_VAR || (deny && var_unknown(pc->tok[i] - TOK_VAR, c))) {
-			if (n == cap)
-				return -1;
-			out[n++] = pc->tok[i] < TOK_VAR ? pc->tok[i] : TOK_STAR;
-			continue;
-		}
-		v = var_value(pc->tok[i] - TOK_VAR, c, num, sizeof num);
-		if (v == NULL || (vl = strlen(v)) == 0 || strchr(v, '/') ||
-		    strcmp(v, ".") == 0 || strcmp(v, "..") == 0 ||
-		    vl > cap - n)
-			return -1;
-		for (size_t k = 0; k < vl; k++)
-			out[n++] = (unsigned char)v[k];
-	}
-	return (long)n;
-}
-
-/* Backtracks to the last star only: linear in practice, never
- * exponential. */
-int tok_match(const short *t, size_t nt, const char *s, size_t n)
-{
-	size_t ti = 0, si = 0, star = SIZE_MAX, mark = 0;
-
-	while (si < n) {
-		if (ti < nt && t[ti] == TOK_STAR) {
-			star = ti++;
-			mark = si;
-		} else if (ti < nt && t[ti] == (unsigned char)s[si]) {
-			ti++;
-			si++;
-		} else if (star != SIZE_MAX) {
-			ti = star + 1;
-			si = ++mark;
-		} else {
-			return 0;
-		}
-	}
-	while (ti < nt && t[ti] == TOK_STAR)
-		ti++;
-	return ti == nt;
-}
-
-static int comp_match(const struct pattern_comp *pc,
-		      const struct policy_caller *c, int deny,
-		      const struct path_comp *p)
-{
-	short buf[PATH_MAX + NAME_MAX];
-	long n;
-
-	if (pc->kind == COMP_LITERAL)
-		return strlen(pc->lit) == p->len &&
-		       memcmp(pc->lit, p->s, p->len) == 0;
-	n = expand(pc, c, deny, buf, sizeof buf / sizeof buf[0]);
-	return n >= 0 && tok_match(buf, (size_t)n, p->s, p->len);
-}
-
-size_t path_split(const char *path, struct path_comp *out, size_t cap)
-{
-	size_t n = 0;
-
-	for (const char *p = path; *p != '\0';) {
-		const char *e;
-
-		while (*p == '/')
-			p++;
-		if (*p == '\0')
-			break;
-		e = strchrnul(p, '/');
-		if (n == cap)
-			return SIZE_MAX;
-		out[n].s = p;
-		out[n].len = (size_t)(e - p);
-		n++;
-		p = e;
-	}
-	return n;
-}
-
-int pattern_match_comps(const struct pattern *pat,
-			const struct policy_caller *c,
-			const struct path_comp *pc, size_t n, int below,
-			int deny)
-{
-	unsigned char a[PATH_COMPS_MAX + 1], b[PATH_COMPS_MAX + 1];
-	unsigned char *next = a, *cur = b;
-	size_t m = pat->ncomps;
-
-	if (!pat->has_globstar && !below) {
-		if (m != n)
-			return 0;
-		for (size_t i = 0; i < n; i++)
-			if (!comp_match(&pat->comps[i], c, deny, &pc[i]))
-				return 0;
-		return 1;
-	}
-	/* cur[j]: pattern components i.. match path components j.. (and, with
-	 * below, at least one more component after them). */
-	for (size_t j = 0; j <= n; j++)
-		next[j] = !below && j == n;
-	for (size_t i = m; i-- > 0;) {
-		const struct pattern_comp *p = &pat->comps[i];
-		unsigned char *t;
-
-		for (size_t j = n + 1; j-- > 0;) {
-			if (below && j == n)
-				cur[j] = 1; /* a component is left for below */
-			else if (p->kind == COMP_GLOBSTAR)
-				/* A trailing ** is what is inside, not the
-				 * directory itself: it needs a component. */
-				cur[j] = i == m - 1 && !below ? j < n :
-				      (next[j] || (j < n && cur[j + 1]));
-			else
-				cur[j] = j < n && next[j + 1] &&
-					 comp_match(p, c, deny, &pc[j]);
-		}
-		t = next;
-		next = cur;
-		cur = t;
-	}
-	return next[0];
-}
-
-static int match_path(const struct pattern *pat, const struct policy_caller *c,
-		      const char *path, int below)
-{
-	struct path_comp pc[PATH_COMPS_MAX];
-	size_t n = path_split(path, pc, PATH_COMPS_MAX);
-
-	return n != SIZE_MAX && pattern_match_comps(pat, c, pc, n, below, 0);
-}
-
-int pattern_match(const struct pattern *pat, const struct policy_caller *c,
-		  const char *path)
-{
-	return match_path(pat, c, path, 0);
-}
-
-int pattern_match_below(const struct pattern *pat,
-			const struct policy_caller *c, const char *dir)
-{
-	return match_path(pat, c, dir, 1);
 }
 
 /* Whether component a matches every name component b matches. */

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy-int.h"
+#include "text-int.h"
 
 #define LINE_MAX_BYTES 4096
 #define NAME_MAX_BYTES 255
@@ -30,7 +30,7 @@ struct token {
 };
 
 struct line_ctx {
-	struct policy *pol;
+	struct policy_text *pol;
 	const char *file;
 	unsigned line;
 	policy_diag_fn *diag;
@@ -167,15 +167,15 @@ static int parse_subject(struct line_ctx *lc, const struct token *tok, int n,
 	const char *what;
 	char q[80];
 
-	r->subject = SUBJ_ANY;
+	r->subject.kind = SUBJ_ANY;
 	if (tok_is(kind, "*")) {
 		(*i)++;
 		return 0;
 	}
 	if (tok_is(kind, "user"))
-		r->subject = SUBJ_USER, what = "user";
+		r->subject.kind = SUBJ_USER, what = "user";
 	else if (tok_is(kind, "group"))
-		r->subject = SUBJ_GROUP, what = "group";
+		r->subject.kind = SUBJ_GROUP, what = "group";
 	else {
 		report(lc, kind->col,
 		       "expected a subject after '%.*s' (user NAME, group NAME or *), found '%s'",
@@ -190,7 +190,7 @@ static int parse_subject(struct line_ctx *lc, const struct token *tok, int n,
 	id = &tok[(*i)++];
 	r->subject_col = id->col;
 	if (tok_is(id, "*")) {
-		r->subject = SUBJ_ANY;
+		r->subject.kind = SUBJ_ANY;
 		return 0;
 	}
 	if (isdigit((unsigned char)id->s[0])) {
@@ -205,7 +205,7 @@ static int parse_subject(struct line_ctx *lc, const struct token *tok, int n,
 				return -1;
 			}
 		}
-		r->subject_id = (uint32_t)v;
+		r->subject.id = (uint32_t)v;
 		return 0;
 	}
 	if (!name_ok(id)) {
@@ -214,8 +214,7 @@ static int parse_subject(struct line_ctx *lc, const struct token *tok, int n,
 		       what, quote(id, q, sizeof q));
 		return -1;
 	}
-	r->subject_name = strndup(id->s, id->len);
-	if (r->subject_name == NULL) {
+	if ((r->subject.name = strndup(id->s, id->len)) == NULL) {
 		report(lc, id->col, "out of memory");
 		return -1;
 	}
@@ -377,7 +376,7 @@ static int parse_options(struct line_ctx *lc, const struct token *tok, int n,
 
 static int add_rule(struct line_ctx *lc, struct policy_rule *r)
 {
-	struct policy *pol = lc->pol;
+	struct policy_text *pol = lc->pol;
 
 	if (pol->nrules == pol->cap) {
 		size_t cap = pol->cap ? pol->cap * 2 : 64;
@@ -394,7 +393,7 @@ static int add_rule(struct line_ctx *lc, struct policy_rule *r)
 
 static void rule_clear(struct policy_rule *r)
 {
-	free(r->subject_name);
+	free((char *)r->subject.name);
 	free(r->text);
 	pattern_free(&r->pat);
 }
@@ -505,25 +504,7 @@ static void parse_line(struct line_ctx *lc, const char *s, size_t len,
 	}
 }
 
-int parse_rule_line(struct policy *pol, const char *file, unsigned line,
-		    const char *text, size_t len)
-{
-	struct line_ctx lc = { pol, file, line, NULL, NULL, 0 };
-	struct token tok[TOKENS_MAX];
-	size_t textlen;
-	int n;
-
-	if (!line_bytes_ok(&lc, text, len))
-		return -1;
-	n = tokenize(&lc, text, len, tok, &textlen);
-	if (n <= 0 || !(tok_is(&tok[0], "allow") || tok_is(&tok[0], "deny")))
-		return -1;
-	parse_rule(&lc, text + (tok[0].col - 1), textlen - (tok[0].col - 1),
-		   tok, n);
-	return lc.errors ? -1 : 0;
-}
-
-int parse_text(struct policy *pol, const char *name, const char *buf,
+int parse_text(struct policy_text *pol, const char *name, const char *buf,
 	       size_t len, unsigned flags, policy_diag_fn *diag, void *ctx)
 {
 	struct line_ctx lc = { pol, name, 0, diag, ctx, 0 };

@@ -1,6 +1,8 @@
 /*
- * load.c - reading policy files: the safety checks on every file and the
- * directories above it (before a byte is parsed), includes and drop-ins.
+ * load.c - reading policy files, checked as the engine checks them
+ * (secure-open.h) before a byte is parsed: includes and drop-ins, and the
+ * files and directories the policy was read from, for the compiled policy
+ * to watch.
  */
 #include "config.h"
 
@@ -15,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "policy-int.h"
+#include "text-int.h"
 
 #define INCLUDE_DEPTH_MAX 8
 #define POLICY_FILE_MAX (64u << 20)
@@ -32,17 +34,17 @@ struct loader {
 	unsigned depth;
 };
 
-struct policy *policy_new(void)
+struct policy_text *policy_text_new(void)
 {
-	return calloc(1, sizeof(struct policy));
+	return calloc(1, sizeof(struct policy_text));
 }
 
-void policy_free(struct policy *pol)
+void policy_text_free(struct policy_text *pol)
 {
 	if (pol == NULL)
 		return;
 	for (size_t i = 0; i < pol->nrules; i++) {
-		free(pol->rules[i].subject_name);
+		free((char *)pol->rules[i].subject.name);
 		free(pol->rules[i].text);
 		pattern_free(&pol->rules[i].pat);
 	}
@@ -51,23 +53,22 @@ void policy_free(struct policy *pol)
 	for (size_t i = 0; i < pol->nsources; i++)
 		free(pol->sources[i].path);
 	free(pol->sources);
-	policy_cache_close(pol);
 	free(pol->files);
 	free(pol->rules);
 	free(pol);
 }
 
-size_t policy_rule_count(const struct policy *pol)
+size_t policy_text_count(const struct policy_text *pol)
 {
 	return pol->nrules;
 }
 
-const struct policy_rule *policy_rule_at(const struct policy *pol, size_t i)
+const struct policy_rule *policy_rule_at(const struct policy_text *pol, size_t i)
 {
 	return i < pol->nrules ? &pol->rules[i] : NULL;
 }
 
-const char *policy_intern_file(struct policy *pol, const char *name)
+const char *policy_intern_file(struct policy_text *pol, const char *name)
 {
 	char **nf, *copy;
 
@@ -105,207 +106,9 @@ static void diagf(policy_diag_fn *diag, void *ctx, const char *file,
 	diag(ctx, file, line, col, msg);
 }
 
-/* Owner and mode rules for a directory above a policy file: root's, and
- * nobody else may rename entries in it (a root-owned sticky directory such
- * as /tmp is safe to pass through).  NULL when safe, else why not. */
-static const char *dir_unsafe(const struct stat *st)
-{
-	if (!S_ISDIR(st->st_mode))
-		return "is not a directory";
-	if (st->st_uid != 0)
-		return "is not owned by root";
-	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(st->st_mode & S_ISVTX))
-		return "is writable by group or others";
-	return NULL;
-}
-
-static const char *file_unsafe(const struct stat *st)
-{
-	if (!S_ISREG(st->st_mode))
-		return "is not a regular file";
-	if (st->st_uid != 0)
-		return "is not owned by root";
-	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return "is writable by group or others";
-	return NULL;
-}
-
-int policy_walk_begin(struct policy *pol, struct policy_walk *w)
-{
-	if (pol->walk != NULL)
-		return 0;
-	w->n = 0;
-	pol->walk = w;
-	return 1;
-}
-
-/* Forgets the directories below the first keep. */
-static void walk_truncate(struct policy_walk *w, unsigned keep)
-{
-	while (w->n > keep)
-		close(w->fd[--w->n]);
-}
-
-void policy_walk_end(struct policy *pol, int began)
-{
-	if (!began)
-		return;
-	walk_truncate(pol->walk, 0);
-	pol->walk = NULL;
-}
-
-/* Whether directory i of w is path's prefix up to e. */
-static int walk_has(const struct policy_walk *w, unsigned i, const char *path,
-		    const char *e)
-{
-	return w->end[i] == (size_t)(e - path) &&
-	       memcmp(w->path, path, w->end[i]) == 0;
-}
-
-/*
- * Opens path for reading, walking down from "/" one component at a time
- * without following symbolic links and checking each directory on the
- * descriptor it opened, so nothing can be swapped between check and use.
- * The directories checked are kept in w for the next path.  Returns the
- * descriptor, or -1 with *why (and *whypath) set.
- */
-static int open_secure(struct policy_walk *w, const char *path, int dir,
-		       const char **why, char *whypath, size_t wplen)
-{
-	struct stat st;
-	const char *p = path;
-	unsigned d = 0; /* w->fd[d] is where we stand, unless own >= 0 */
-	int own = -1, fd;
-
-	snprintf(whypath, wplen, "/");
-	if (w->n == 0) {
-		if ((fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-			goto sysfail;
-		w->fd[0] = fd;
-		w->end[0] = 0;
-		w->n = 1;
-	}
-	/* "/" too is checked for each path, kept or new. */
-	if (fstat(w->fd[0], &st) < 0)
-		goto sysfail;
-	if ((*why = dir_unsafe(&st)) != NULL)
-		goto fail;
-	for (;;) {
-		char comp[NAME_MAX + 1];
-		const char *e;
-		size_t len;
-
-		while (*p == '/')
-			p++;
-		e = strchrnul(p, '/');
-		len = (size_t)(e - p);
-		snprintf(whypath, wplen, "%.*s", (int)(e - path), path);
-		if (len == 0 || len > NAME_MAX || (len == 1 && p[0] == '.') ||
-		    (len == 2 && p[0] == '.' && p[1] == '.')) {
-			*why = "is not a canonical absolute path";
-			goto fail;
-		}
-		memcpy(comp, p, len);
-		comp[len] = '\0';
-		if (*e == '\0')
-			break;
-		if (own < 0 && d + 1 < w->n && walk_has(w, d + 1, path, e)) {
-			/* Checked again for this path, as a new walk would. */
-			if (fstat(w->fd[d + 1], &st) < 0)
-				goto sysfail;
-			if ((*why = dir_unsafe(&st)) != NULL)
-				goto fail;
-			d++;
-			p = e;
-			continue;
-		}
-		fd = openat(own >= 0 ? own : w->fd[d], comp,
-			    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			goto sysfail;
-		if (fstat(fd, &st) < 0) {
-			close(fd);
-			goto sysfail;
-		}
-		if ((*why = dir_unsafe(&st)) != NULL) {
-			close(fd);
-			goto fail;
-		}
-		if (own < 0 && d + 1 < WALK_DEPTH && (size_t)(e - path) < sizeof w->path) {
-			/* Below d, w now holds this path's directories. */
-			walk_truncate(w, d + 1);
-			memcpy(w->path, path, (size_t)(e - path));
-			w->fd[w->n] = fd;
-			w->end[w->n++] = (size_t)(e - path);
-			d++;
-		} else {
-			if (own >= 0)
-				close(own);
-			own = fd;
-		}
-		p = e;
-	}
-	fd = openat(own >= 0 ? own : w->fd[d], p,
-		    dir ? O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC :
-			  O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0)
-		goto sysfail;
-	if (own >= 0)
-		close(own);
-	if (fstat(fd, &st) < 0)
-		*why = strerror(errno);
-	else
-		*why = dir ? dir_unsafe(&st) : file_unsafe(&st);
-	if (*why != NULL) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-sysfail:
-	*why = errno == ELOOP ? "is a symbolic link" :
-	       errno == ENOTDIR ? "is not a directory" : strerror(errno);
-fail:
-	if (own >= 0)
-		close(own);
-	return -1;
-}
-
-static int open_plain(const char *path, int dir, const char **why)
-{
-	struct stat st;
-	int fd = open(path, dir ? O_PATH | O_DIRECTORY | O_CLOEXEC :
-				  O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-
-	if (fd < 0) {
-		*why = strerror(errno);
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || (!dir && !S_ISREG(st.st_mode))) {
-		*why = "is not a regular file";
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-int policy_open_checked(struct policy *pol, const char *path, unsigned flags,
-			int dir, const char **why, char *whypath, size_t wplen)
-{
-	struct policy_walk w;
-	int began, fd;
-
-	whypath[0] = '\0';
-	if (!(flags & POLICY_LOAD_SECURE))
-		return open_plain(path, dir, why);
-	began = policy_walk_begin(pol, &w);
-	fd = open_secure(pol->walk, path, dir, why, whypath, wplen);
-	policy_walk_end(pol, began);
-	return fd;
-}
-
 /* Remembers what the policy was read from, for a cache to be checked
  * against.  A failure only makes the policy uncacheable. */
-static void add_source(struct policy *pol, const char *path, int kind,
+static void add_source(struct policy_text *pol, const char *path, int kind,
 		       const struct stat *st)
 {
 	struct policy_source *ns, *src;
@@ -333,43 +136,13 @@ static void add_source(struct policy *pol, const char *path, int kind,
 	pol->nsources++;
 }
 
-/* Whether dir is a directory strictly above path. */
-static int above(const char *dir, const char *path)
-{
-	size_t n = strlen(dir);
-
-	if (n == 1)
-		return dir[0] == '/' && path[0] == '/' && path[1] != '\0';
-	return strncmp(dir, path, n) == 0 && path[n] == '/';
-}
-
-int policy_reads(const struct policy *pol, const char *path)
-{
-	for (size_t i = 0; i < pol->nsources; i++) {
-		const struct policy_source *s = &pol->sources[i];
-		size_t n = strlen(s->path);
-
-		if (strcmp(s->path, path) == 0 || above(path, s->path))
-			return 1;
-		if ((s->kind == SRC_DIR || s->kind == SRC_ABSENT) &&
-		    above(s->path, path) && strchr(path + n + (n > 1), '/') == NULL)
-			return 1;
-	}
-	return 0;
-}
-
-const char *policy_source_at(const struct policy *pol, size_t i)
-{
-	return i < pol->nsources ? pol->sources[i].path : NULL;
-}
-
 /* Records a directory a glob reads, whose changes a cache must see. */
-static void add_glob_dir(struct policy *pol, const char *dir, unsigned flags)
+static void add_glob_dir(struct policy_text *pol, const char *dir, unsigned flags)
 {
 	char whypath[PATH_MAX];
 	const char *why;
 	struct stat st;
-	int fd = policy_open_checked(pol, dir, flags, 1, &why, whypath, sizeof whypath);
+	int fd = policy_open_checked(pol->walk, dir, flags, 1, &why, whypath, sizeof whypath);
 
 	if (fd >= 0 && fstat(fd, &st) == 0) {
 		add_source(pol, dir, SRC_DIR, &st);
@@ -387,7 +160,7 @@ static void add_glob_dir(struct policy *pol, const char *dir, unsigned flags)
  * ends, or, where wildcards come before that, the one before the first
  * of them and every directory each level after matches, which a cache
  * cannot watch (not knowing which will match) but openfiled can. */
-static void add_glob_dirs(struct policy *pol, const char *pattern,
+static void add_glob_dirs(struct policy_text *pol, const char *pattern,
 			  unsigned flags)
 {
 	char dir[PATH_MAX];
@@ -491,7 +264,7 @@ static int note_file(struct loader *ld, const struct stat *st, size_t *slot,
  * Reads and parses one file.  from/line/col name the include line, or are
  * NULL/0 for a top-level file.  Returns 0 or -1 (after reporting).
  */
-static int load_file(struct policy *pol, const char *path, unsigned flags,
+static int load_file(struct policy_text *pol, const char *path, unsigned flags,
 		     policy_diag_fn *diag, void *ctx, const char *from,
 		     unsigned line, unsigned col)
 {
@@ -507,7 +280,7 @@ static int load_file(struct policy *pol, const char *path, unsigned flags,
 		why = "is nested too deeply (at most 8 files, each including the next)";
 		goto report;
 	}
-	fd = policy_open_checked(pol, path, flags, 0, &why, whypath, sizeof whypath);
+	fd = policy_open_checked(pol->walk, path, flags, 0, &why, whypath, sizeof whypath);
 	if (fd < 0)
 		goto report;
 	if (fstat(fd, &st) < 0) {
@@ -573,7 +346,7 @@ static int skip_name(const char *path)
 	       strstr(b, ".ucf-") != NULL;
 }
 
-int load_include(struct policy *pol, const char *pattern, const char *file,
+int load_include(struct policy_text *pol, const char *pattern, const char *file,
 		 unsigned line, unsigned col, unsigned flags,
 		 policy_diag_fn *diag, void *ctx)
 {
@@ -605,32 +378,49 @@ int load_include(struct policy *pol, const char *pattern, const char *file,
 	return rc;
 }
 
-int policy_parse(struct policy *pol, const char *name, const char *buf,
-		 size_t len, unsigned flags, policy_diag_fn *diag, void *ctx)
+/* A load's state, from begin to end: the files read (for include loops)
+ * and the directories walked. */
+static void load_begin(struct policy_text *pol, struct loader *ld,
+		       struct policy_walk *w)
 {
-	struct loader ld = { NULL, 0, 0 };
-	struct policy_walk w;
-	const char *n;
-	int rc = -1, began = policy_walk_begin(pol, &w);
+	*ld = (struct loader){ NULL, 0, 0 };
+	w->n = 0;
+	pol->walk = w;
+	pol->ld = ld;
+}
 
-	pol->ld = &ld;
-	if ((n = policy_intern_file(pol, name)) != NULL)
-		rc = parse_text(pol, n, buf, len, flags, diag, ctx);
+static int load_end(struct policy_text *pol, int rc)
+{
+	policy_walk_end(pol->walk);
+	free(pol->ld->ids);
 	pol->ld = NULL;
-	policy_walk_end(pol, began);
-	free(ld.ids);
+	pol->walk = NULL;
 	pol->failed |= rc < 0;
 	return rc;
 }
 
-int policy_load(struct policy *pol, const char *path, const char *dropin_dir,
+int policy_parse(struct policy_text *pol, const char *name, const char *buf,
+		 size_t len, unsigned flags, policy_diag_fn *diag, void *ctx)
+{
+	struct loader ld;
+	struct policy_walk w;
+	const char *n;
+	int rc = -1;
+
+	load_begin(pol, &ld, &w);
+	if ((n = policy_intern_file(pol, name)) != NULL)
+		rc = parse_text(pol, n, buf, len, flags, diag, ctx);
+	return load_end(pol, rc);
+}
+
+int policy_load(struct policy_text *pol, const char *path, const char *dropin_dir,
 		unsigned flags, policy_diag_fn *diag, void *ctx)
 {
-	struct loader ld = { NULL, 0, 0 };
+	struct loader ld;
 	struct policy_walk w;
-	int rc, began = policy_walk_begin(pol, &w);
+	int rc;
 
-	pol->ld = &ld;
+	load_begin(pol, &ld, &w);
 	rc = load_file(pol, path, flags, diag, ctx, NULL, 0, 0);
 	if (dropin_dir != NULL) {
 		char pat[PATH_MAX];
@@ -644,9 +434,5 @@ int policy_load(struct policy *pol, const char *path, const char *dropin_dir,
 			rc = -1;
 		}
 	}
-	pol->ld = NULL;
-	policy_walk_end(pol, began);
-	free(ld.ids);
-	pol->failed |= rc < 0;
-	return rc;
+	return load_end(pol, rc);
 }

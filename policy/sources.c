@@ -1,0 +1,35 @@
+/*
+ * sources.c - what a compiled policy was compiled from, for openfiled to
+ * watch: a change there makes it stale.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "format.h"
+#include "image.h"
+
+/* Whether dir is a directory strictly above path. */
+static int above(const char *dir, const char *path)
+{
+	size_t n = strlen(dir);
+
+	if (n == 1)
+		return dir[0] == '/' && path[0] == '/' && path[1] != '\0';
+	return strncmp(dir, path, n) == 0 && path[n] == '/';
+}
+
+int policy_reads(const struct policy *pol, const char *path)
+{
+	for (uint32_t i = 0; i < pol->nsources; i++) {
+		const char *s = policy_source_at(pol, i);
+		size_t n = strlen(s);
+
+		if (strcmp(s, path) == 0 || above(path, s))
+			return 1;
+		if (rd32(image_source(pol, i) + 8) != SRC_FILE && above(s, path) &&
+		    strchr(path + n + (n > 1), '/') == NULL)
+			return 1;
+	}
+	return 0;
+}
