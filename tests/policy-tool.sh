@@ -127,7 +127,10 @@ ed bad 'echo "allow * reed /y" >> "$1"'
 ed fail 'exit 3'
 ed same 'true'
 ed race 'echo "allow * read /z" >> "$1"; echo "allow * read /theirs" >> '"$P"
-ed slow 'sleep 2; echo "allow * read /slow" >> "$1"'
+# Says it started (it holds the lock then), and ends once told to go.
+ed slow 'touch "$0.started"; i=0
+while [ ! -e "$0.go" ] && [ $i -lt 3000 ]; do sleep 0.02; i=$((i + 1)); done
+echo "allow * read /slow" >> "$1"'
 check "edit: a valid change is installed" 0 "$P: installed" env EDITOR="$W/add" "$T" edit "$P"
 check "... with the change" 0 "allow * read /x
 allow * read /y" cat "$P"
@@ -139,8 +142,10 @@ check "edit: an editor exiting non-zero changes nothing" 2 "*the editor exited w
 	env EDITOR="$W/fail" "$T" edit "$P"
 env EDITOR="$W/slow" "$T" edit "$P" >/dev/null 2>&1 &
 slow=$!
-sleep 0.5
+i=0
+while [ ! -e "$W/slow.started" ] && [ $i -lt 3000 ]; do sleep 0.02; i=$((i + 1)); done
 check "edit: a second editor waits its turn" 2 "*$P is being edited by someone else*" env EDITOR="$W/add" "$T" edit "$P"
+touch "$W/slow.go"
 wait "$slow"
 check "... and the first edit lands whole" 0 "allow * read /x
 allow * read /y
