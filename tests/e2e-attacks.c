@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -36,7 +35,7 @@ const char attack_usage[] =
 	"probe HELPER | signals HELPER | limit RES VALUE PATH FLAGS | ctty | flags PATH | reopen PATH |\n"
 	"  sockets | socket-leak PATH THREADS CALLS | chaos ALLOWED DENIED MISSING N |\n"
 	"  race-flip DIR SECRETDIR SECONDS | race-stop HELPER DIR SECRETDIR SECONDS |\n"
-	"  race-kill DATADIR SECONDS | race-record CREATEDIR TRUNCDIR N SECONDS |\n"
+	"  race-kill DATADIR SECONDS BROKER | race-record CREATEDIR TRUNCDIR N SECONDS BROKER |\n"
 	"  create-loop DIR SECONDS | stallfs MOUNTPOINT SECONDS";
 
 static double now(void)
@@ -636,62 +635,53 @@ static int cmd_race_stop(const char *helper, const char *dir,
 struct killer {
 	volatile int stop;
 	long kills;
-	int broker;
+	int broker;      /* the broker's pid, through the broker; else 0 */
 	unsigned most_us; /* the longest a victim lives, at most */
 };
 
-/* Through the broker: our worker, the openfiled process running as us
- * (the only one there is: e2e runs one client at a time).  0 if none. */
-static int our_worker(void)
+/* The first pid in /proc/PID/task/PID/children of process pid whose real
+ * uid is uid (-1: any), or 0.  Only the children of a process the test
+ * started: never someone else's helper or worker. */
+static int child_of(int pid, uid_t uid)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int found = 0;
+	char path[64];
+	FILE *f;
+	int child, found = 0;
 
-	while (d != NULL && found == 0 && (e = readdir(d)) != NULL) {
-		char path[300], line[256], comm[64] = "";
-		unsigned uid = ~0u;
-		FILE *f;
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", pid, pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while (found == 0 && fscanf(f, "%d", &child) == 1) {
+		char status[64], line[256];
+		unsigned u = ~0u;
+		FILE *st;
 
-		snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
-		if ((f = fopen(path, "r")) == NULL)
+		snprintf(status, sizeof status, "/proc/%d/status", child);
+		if ((st = fopen(status, "r")) == NULL)
 			continue;
-		while (fgets(line, sizeof line, f) != NULL) {
-			if (sscanf(line, "Name: %63s", comm) == 1)
-				continue;
-			if (sscanf(line, "Uid: %u", &uid) == 1)
+		while (fgets(line, sizeof line, st) != NULL)
+			if (sscanf(line, "Uid: %u", &u) == 1)
 				break;
-		}
-		fclose(f);
-		if (strcmp(comm, "openfiled") == 0 && uid == (unsigned)getuid())
-			found = atoi(e->d_name);
+		fclose(st);
+		if (uid == (uid_t)-1 || u == (unsigned)uid)
+			found = child;
 	}
-	if (d != NULL)
-		closedir(d);
+	fclose(f);
 	return found;
 }
 
-/* Kills each helper this process spawns, or its broker worker, at a
- * random point of its work. */
+/* Kills each helper this process spawns, or, through the broker, its
+ * worker (a child of the broker's running as us), at a random point of
+ * its work. */
 static void *kill_helpers(void *arg)
 {
 	struct killer *k = arg;
 	unsigned seed = (unsigned)getpid();
-	char path[64];
-	int broker = k->broker;
 
-	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
 	while (!k->stop) {
-		FILE *f = broker ? NULL : fopen(path, "r");
-		int pid = broker ? our_worker() : 0, pfd = -1;
+		int pid = k->broker ? child_of(k->broker, getuid()) : child_of(getpid(), (uid_t)-1);
+		int pfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
 
-		if (f != NULL) {
-			if (fscanf(f, "%d", &pid) == 1)
-				pfd = (int)syscall(SYS_pidfd_open, pid, 0);
-			fclose(f);
-		} else if (pid > 0) {
-			pfd = (int)syscall(SYS_pidfd_open, pid, 0);
-		}
 		if (pfd < 0) {
 			usleep(100);
 			continue;
@@ -702,13 +692,6 @@ static void *kill_helpers(void *arg)
 		close(pfd);
 	}
 	return NULL;
-}
-
-static int through_broker(void)
-{
-	const char *t = getenv("OPENFILE_TRANSPORT");
-
-	return t != NULL && strcmp(t, "broker") == 0;
 }
 
 /* Whether a call failed with err because k killed its helper or worker.
@@ -725,11 +708,12 @@ static int was_killed(const struct killer *k, int err)
  * requests the policy refuses (a write grant without truncate on
  * $D/rw/file, no create in $D/ro) and of one it allows ($D/trunc/t.txt):
  * the caller never hangs, and gets the answer or EIO.  The shell checks
- * that nothing was truncated or created.
+ * that nothing was truncated or created.  broker: the pid of the broker
+ * the test started, whose workers are killed, or 0 (the helper).
  */
-static int cmd_race_kill(const char *data, double secs)
+static int cmd_race_kill(const char *data, double secs, int broker)
 {
-	struct killer k = { 0, 0, through_broker(), 1500 };
+	struct killer k = { 0, 0, broker, 1500 };
 	char refused[2][4096], allowed[4096];
 	long calls = 0, wrong = 0, killed = 0;
 	int why = 0;
@@ -763,17 +747,18 @@ static int cmd_race_kill(const char *data, double secs)
 }
 
 /*
- * THREATS 9 and 45: helpers (or the broker's worker) killed at random
- * points of granted creates in cdir and truncates in tdir, each of a name
- * of its own, openfile-test-slow-I for I below n (the shell made those in
- * tdir).  The test build waits 2 ms after the open of such a name, so
- * that kills land between the effect and what follows it too.  The shell
- * checks that every file created or emptied has its record.
+ * THREATS 9 and 45: helpers (or the workers of broker, as in race-kill)
+ * killed at random points of granted creates in cdir and truncates in
+ * tdir, each of a name of its own, openfile-test-slow-I for I below n
+ * (the shell made those in tdir).  The test build waits 2 ms after the
+ * open of such a name, so that kills land between the effect and what
+ * follows it too.  The shell checks that every file created or emptied
+ * has its record.
  */
 static int cmd_race_record(const char *cdir, const char *tdir, long n,
-			   double secs)
+			   double secs, int broker)
 {
-	struct killer k = { 0, 0, through_broker(), 6000 };
+	struct killer k = { 0, 0, broker, 6000 };
 	long i, killed = 0, wrong = 0;
 	int why = 0, fd;
 	pthread_t th;
@@ -904,10 +889,11 @@ int attack_main(int argc, char **argv)
 		return cmd_race_flip(argv[2], argv[3], atof(argv[4]));
 	if (argc == 6 && strcmp(cmd, "race-stop") == 0)
 		return cmd_race_stop(argv[2], argv[3], argv[4], atof(argv[5]));
-	if (argc == 4 && strcmp(cmd, "race-kill") == 0)
-		return cmd_race_kill(argv[2], atof(argv[3]));
-	if (argc == 6 && strcmp(cmd, "race-record") == 0)
-		return cmd_race_record(argv[2], argv[3], atol(argv[4]), atof(argv[5]));
+	if (argc == 5 && strcmp(cmd, "race-kill") == 0)
+		return cmd_race_kill(argv[2], atof(argv[3]), atoi(argv[4]));
+	if (argc == 7 && strcmp(cmd, "race-record") == 0)
+		return cmd_race_record(argv[2], argv[3], atol(argv[4]), atof(argv[5]),
+				       atoi(argv[6]));
 	if (argc == 4 && strcmp(cmd, "create-loop") == 0)
 		return cmd_create_loop(argv[2], atof(argv[3]));
 	if (argc == 4 && strcmp(cmd, "stallfs") == 0)

@@ -25,7 +25,7 @@ fi
 printf 0123456789 > "$D/rw/file"
 check "9: helpers killed at random points of truncate and create requests: no hang" \
 	"* calls, [1-9]* helpers killed, * answered EIO, 0 wrong, 0 zombies" \
-	race_client race-kill "$D" "$RACE"
+	race_client race-kill "$D" "$RACE" "$(through_broker "$BPID" 0)"
 figures
 check "9: ... the write grant without truncate never truncated" "10" fstat %s "$D/rw/file"
 check "9: ... nothing created where create is not granted" "absent" \
@@ -64,7 +64,7 @@ if ! log_start "$P/race.log"; then
 else
 	check "45: helpers killed at random points of granted creates and truncates: no hang" \
 		"* requests, [1-9]* killed, * answered EIO, 0 wrong, 0 zombies" \
-		race_client race-record "$D/drop" "$D/trunc" $n "$RACE"
+		race_client race-record "$D/drop" "$D/trunc" $n "$RACE" "$(through_broker "$BPID" 0)"
 	figures
 	log_stop
 	check "45: ... every file created or emptied has its record" \
