@@ -83,11 +83,8 @@ umount "$D/ro/mnt"
 mk 0755 ro/stall
 "$P/bin/e2e-client" stallfs "$D/ro/stall" 30 > "$P/stall.out" 2>&1 &
 stall=$!
-i=0
-while ! grep -q mounted "$P/stall.out" && kill -0 $stall 2>/dev/null && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+mounted_or_failed() { grep -q mounted "$P/stall.out" || ! kill -0 $stall 2>/dev/null; }
+until_true mounted_or_failed
 if grep -q mounted "$P/stall.out"; then
 	t0=$(date +%s)
 	check "22: a stalled FUSE file system inside a grant: the helper gives up, EIO" \
@@ -193,18 +190,23 @@ nobody_in_broken_nss() {
 	unshare -m sh -c '
 		mount --bind "$1/nsswitch.conf" /etc/nsswitch.conf || exit 1
 		if [ -n "$2" ]; then
+			n=$(grep -c "listening on" "$1/openfiled.log")
 			env -u ASAN_OPTIONS -u UBSAN_OPTIONS "$2" --stderr >>"$1/openfiled.log" 2>&1 &
 			b=$!
 			i=0
-			while [ ! -S "$3" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+			while [ "$(grep -c "listening on" "$1/openfiled.log")" -le "$n" ] &&
+				kill -0 $b && [ $i -lt 3000 ]; do
+				sleep 0.02
+				i=$((i + 1))
+			done
 		fi
-		getent passwd "$4" >"$1/nss-getent.out" 2>&1
+		getent passwd "$3" >"$1/nss-getent.out" 2>&1
 		for f in by-user by-group; do
-			setpriv --reuid="$4" --regid="$5" --clear-groups -- timeout 60 $6 \
-				open "$7/nss/$f" r >"$1/nss-$f.out" 2>&1
+			setpriv --reuid="$3" --regid="$4" --clear-groups -- timeout 60 $5 \
+				open "$6/nss/$f" r >"$1/nss-$f.out" 2>&1
 		done
 		[ -z "$2" ] || { kill -TERM $b; wait $b; }' \
-		sh "$P" "$1" "$SOCK" "$U" "$G" "$CLIENT" "$D"
+		sh "$P" "$1" "$U" "$G" "$CLIENT" "$D"
 }
 if unshare -m true 2>/dev/null; then
 	if [ "$MODE" = broker ]; then

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,20 +42,22 @@ static int open_check(const char *path, const char *want)
 	return strcmp(buf, want) == 0 ? 0 : -1;
 }
 
-/* loop PATH WANT N: N opens; prints "ok N", or the first failure and how
- * many went well. */
-static int cmd_loop(const char *path, const char *want, int n)
+/* loop PATH WANT N: N opens; loop-while PATH WANT FILE: opens while FILE
+ * exists, one at least.  Prints "ok N", or the first failure and how many
+ * went well. */
+static int cmd_loop(const char *path, const char *want, int n, const char *file)
 {
-	for (int i = 0; i < n; i++) {
+	int i;
+
+	for (i = 0; file != NULL ? i == 0 || access(file, F_OK) == 0 : i < n; i++) {
 		int r = open_check(path, want);
 
 		if (r != 0) {
-			fprintf(out, "fail at %d of %d: %s\n", i, n,
-				r < 0 ? "wrong content" : ename(r));
+			fprintf(out, "fail at %d: %s\n", i, r < 0 ? "wrong content" : ename(r));
 			return 1;
 		}
 	}
-	fprintf(out, "ok %d\n", n);
+	fprintf(out, "ok %d\n", i);
 	return 0;
 }
 
@@ -248,19 +251,29 @@ static int greeted(int fd)
 	return 0;
 }
 
-/* stall SOCKET SECONDS: connects, sends half a hello, and waits: what
- * became of the connection after SECONDS ("closed" or "open"). */
+/* stall SOCKET SECONDS: connects, sends half a hello, says "stalling",
+ * and waits SECONDS at most for the broker to close the connection:
+ * "closed after N s", or "open". */
 static int cmd_stall(const char *sock, int secs)
 {
 	int fd = connect_raw(sock);
+	struct pollfd p = { fd, POLLIN, 0 };
+	struct timespec t0, t1;
 	char c;
-	ssize_t n;
+	ssize_t n = 1;
 
 	if (write(fd, "OPF", 3) != 3 || greeted(fd) != 0)
 		return 1;
-	sleep((unsigned)secs);
-	n = recv(fd, &c, 1, MSG_DONTWAIT);
-	fprintf(out, "%s\n", n == 0 || (n < 0 && errno == ECONNRESET) ? "closed" : "open");
+	fprintf(out, "stalling\n");
+	fflush(out);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (poll(&p, 1, secs * 1000) == 1)
+		n = recv(fd, &c, 1, MSG_DONTWAIT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (n == 0 || (n < 0 && errno == ECONNRESET))
+		fprintf(out, "closed after %ld s\n", (long)(t1.tv_sec - t0.tv_sec));
+	else
+		fprintf(out, "open\n");
 	return 0;
 }
 
@@ -380,7 +393,9 @@ static int cmd_flood(const char *sock, int n, int secs)
 int broker_main(int argc, char **argv)
 {
 	if (argc == 5 && strcmp(argv[1], "loop") == 0)
-		return cmd_loop(argv[2], argv[3], atoi(argv[4]));
+		return cmd_loop(argv[2], argv[3], atoi(argv[4]), NULL);
+	if (argc == 5 && strcmp(argv[1], "loop-while") == 0)
+		return cmd_loop(argv[2], argv[3], 0, argv[4]);
 	if (argc == 7 && strcmp(argv[1], "forked") == 0)
 		return cmd_forked(argv + 2, atoi(argv[6]));
 	if (argc == 5 && strcmp(argv[1], "drop") == 0)
@@ -403,7 +418,7 @@ int broker_main(int argc, char **argv)
 }
 
 const char broker_usage[] =
-	"loop PATH WANT N | hold PATH WANT SECONDS | forked A WANT_A B WANT_B N |\n"
+	"loop PATH WANT N | loop-while PATH WANT FILE | hold PATH WANT SECONDS | forked A WANT_A B WANT_B N |\n"
 	"  drop PATH UID GID | inherit SOCKET PATH UID GID whole|split |\n"
 	"  stall SOCKET SECONDS | inject SOCKET PATH N | squat SOCKET SECONDS |\n"
 	"  flood SOCKET N SECONDS | jump PATH WANT FILE";

@@ -202,8 +202,12 @@ check "seccomp: a helper opening a network socket is killed, the caller gets EIO
 # seccomp filter, and for a granted file under Landlock too.
 # Through the broker, the worker's report goes to openfiled's stderr.
 sanitizer_case() { # sanitizer_case PATH: what the caller saw, after openfiled's log
+	reported=$(grep -c "ERROR: AddressSanitizer\|runtime error:" "$BLOG" 2>/dev/null)
 	said_here=$(client open "$1" r 2>&1)
-	[ "$MODE" != broker ] || { sleep 0.5; cat "$BLOG"; }
+	[ "$MODE" != broker ] || {
+		until_said "$BLOG" "ERROR: AddressSanitizer\|runtime error:" "$reported"
+		cat "$BLOG"
+	}
 	echo "$said_here"
 }
 if [ -n "${OPENFILE_SANITIZER:-}" ]; then

@@ -115,6 +115,25 @@ native_client() {
 	as_nobody timeout "$t" "$P/bin/e2e-client" "$@"
 }
 fstat() { stat -c "$1" "$2" 2>&1; }
+# A case waits for the condition it needs, never for a fixed time: the
+# machine may be loaded (another make check beside this one).
+# until_true CMD...: CMD until it succeeds, polled for a minute at most;
+# its last status.
+until_true() {
+	_n=0
+	until "$@"; do
+		[ $_n -lt 3000 ] || return 1
+		sleep 0.02
+		_n=$((_n + 1))
+	done
+}
+# until_said FILE PATTERN [N]: until more than N (0) lines of FILE say it.
+said_more() { _c=$(grep -c -- "$2" "$1" 2>/dev/null); [ "${_c:-0}" -gt "${3:-0}" ]; }
+until_said() { until_true said_more "$@"; }
+# until_prints WANT CMD...: CMD's output once it is WANT (or the last
+# after a minute).
+prints() { _want=$1; shift; [ "$("$@")" = "$_want" ]; }
+until_prints() { until_true prints "$@"; shift; "$@"; }
 
 # The audit record.  Without a syslog daemon we listen on /dev/log
 # ourselves while the cases that read it run.  log_start FILE: each
@@ -134,8 +153,7 @@ with open(sys.argv[1], "wb") as out:
         out.write(s.recv(65536) + b"\n"); out.flush()
 ' "$LOG" &
 	LOGPID=$!
-	i=0
-	while [ ! -S /dev/log ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	until_true test -S /dev/log
 }
 # log_sync: every message sent so far is in $LOG (the socket's queue is
 # in order: a mark sent now is read after them).
@@ -145,8 +163,7 @@ log_sync() {
 import socket, sys
 socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(sys.argv[1].encode(), "/dev/log")
 ' "$mark"
-	i=0
-	while ! grep -q "$mark" "$LOG" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	until_said "$LOG" "$mark"
 }
 log_stop() {
 	[ -n "$LOGPID" ] || return 0
@@ -202,6 +219,7 @@ SOCK=$P/run/openfile/openfiled.sock
 BLOG=$P/openfiled.log
 BPID=
 start_broker() {
+	started=$(grep -c "listening on" "$BLOG" 2>/dev/null)
 	install -o root -g root -m 0755 "$B/tests/openfiled-test" "$P/sbin/openfiled"
 	# Its sanitizer reports go to its stderr, into $BLOG.  BROKER_IGNORE:
 	# signals it starts with ignored, as nohup or a careless init leaves
@@ -209,9 +227,11 @@ start_broker() {
 	env -u ASAN_OPTIONS -u UBSAN_OPTIONS sh -c '[ -z "$1" ] || trap "" $1; shift; exec "$@"' \
 		sh "${BROKER_IGNORE:-}" "$P/sbin/openfiled" --stderr "$@" >>"$BLOG" 2>&1 &
 	BPID=$!
-	i=0
-	while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	until_true listening "$BLOG" "$BPID" "$started"
 }
+# listening LOG PID N: an openfiled logging to LOG is ready, once LOG says
+# so for the N+1st time (its socket exists earlier), or has ended.
+listening() { said_more "$1" "listening on" "$3" || ! kill -0 "$2" 2>/dev/null; }
 stop_broker() {
 	[ -n "$BPID" ] || return 0
 	kill -TERM "$BPID" 2>/dev/null
@@ -232,11 +252,7 @@ policy_reread() {
 	[ "$MODE" = broker ] && [ -n "$BPID" ] || return 0
 	n=$(grep -c "policy .* read: \|is unusable" "$BLOG")
 	kill -HUP "$BPID"
-	i=0
-	while [ "$(grep -c "policy .* read: \|is unusable" "$BLOG")" -le "$n" ] && [ $i -lt 200 ]; do
-		sleep 0.02
-		i=$((i + 1))
-	done
+	until_said "$BLOG" "policy .* read: \|is unusable" "$n"
 }
 # through_broker A B: A in broker mode, else B.
 through_broker() { if [ "$MODE" = broker ]; then echo "$1"; else echo "$2"; fi; }
