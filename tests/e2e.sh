@@ -7,7 +7,8 @@
 # (e2e-broker.sh).  Speaks TAP.  Needs root; skips (exit 77) otherwise.
 # RACE=SECONDS sets how long each race runs (5); E2E_ONLY=races runs only
 # those (./quickstart races SECONDS does both); E2E_MODES="broker" runs
-# only the modes named.
+# only the modes named; E2E_TIMES=FILE appends to FILE when each case
+# ended, and its name, to see where the time goes.
 #
 # VALGRIND=1 runs every client under valgrind's memcheck; the helper they
 # start runs natively (valgrind cannot run a setuid or capability binary,
@@ -99,6 +100,7 @@ check() {
 	shift 2
 	got=$("$@" 2>&1)
 	desc="[$MODE] $desc"
+	[ -z "${E2E_TIMES:-}" ] || echo "$(date +%s.%N) $desc" >> "$E2E_TIMES"
 	said=$(reports)
 	[ -z "$said" ] || { notok "$desc" "$said"; return; }
 	case $got in
