@@ -14,193 +14,115 @@
 #include "policy.h"
 #include "secure-open.h"
 
-/* Owner and mode rules for a directory above a policy file: root's, and
- * nobody else may rename entries in it (a root-owned sticky directory such
- * as /tmp is safe to pass through).  NULL when safe, else why not. */
-static const char *dir_unsafe(const struct stat *st)
+/* Why a policy file (or, dir, a directory above one or that it reads) is
+ * unsafe, or NULL: it must be root's and nobody else may change it or
+ * rename entries in it (a root-owned sticky directory such as /tmp is
+ * safe to pass through).  Not secure: only its type counts. */
+static const char *unsafe(const struct stat *st, int dir, int secure)
 {
-	if (!S_ISDIR(st->st_mode))
-		return "is not a directory";
-	if (st->st_uid != 0)
+	if (dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode))
+		return dir ? "is not a directory" : "is not a regular file";
+	if (secure && st->st_uid != 0)
 		return "is not owned by root";
-	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(st->st_mode & S_ISVTX))
+	if (secure && (st->st_mode & (S_IWGRP | S_IWOTH)) &&
+	    !(dir && (st->st_mode & S_ISVTX)))
 		return "is writable by group or others";
 	return NULL;
 }
 
-static const char *file_unsafe(const struct stat *st)
+/* Opens name in the directory at (dir: as a directory, O_PATH; else a
+ * file, to read) and checks what it opened.  Returns the descriptor, or
+ * -1 with *why. */
+static int open_at(int at, const char *name, int dir, int secure,
+		   const char **why)
 {
-	if (!S_ISREG(st->st_mode))
-		return "is not a regular file";
-	if (st->st_uid != 0)
-		return "is not owned by root";
-	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return "is writable by group or others";
-	return NULL;
+	struct stat st;
+	int fd = openat(at, name, (dir ? O_PATH | O_DIRECTORY : O_RDONLY | O_NONBLOCK | O_NOCTTY) |
+				  (secure ? O_NOFOLLOW : 0) | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		*why = errno == ELOOP ? "is a symbolic link" :
+		       errno == ENOTDIR ? "is not a directory" : strerror(errno);
+	else if ((*why = unsafe(&st, dir, secure)) == NULL)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
-/* Forgets the directories below the first keep. */
-static void walk_truncate(struct policy_walk *w, unsigned keep)
+void policy_walk_end(struct policy_walk *w)
 {
-	while (w->n > keep)
-		close(w->fd[--w->n]);
+	if (w->n > 0)
+		close(w->fd);
+	w->n = 0;
 }
 
-/* Whether directory i of w is path's prefix up to e. */
-static int walk_has(const struct policy_walk *w, unsigned i, const char *path,
-		    const char *e)
+/* Whether name is a component of a canonical path; else why not. */
+static int comp_ok(const char *name, const char **why)
 {
-	return w->end[i] == (size_t)(e - path) &&
-	       memcmp(w->path, path, w->end[i]) == 0;
+	*why = "is not a canonical absolute path";
+	return name[0] != '\0' && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
 /*
  * Opens path for reading, walking down from "/" one component at a time
  * without following symbolic links and checking each directory on the
  * descriptor it opened, so nothing can be swapped between check and use.
- * The directories checked are kept in w for the next path.  Returns the
- * descriptor, or -1 with *why (and *whypath) set.
+ * The last directory is kept in w for the next path.
  */
 static int open_secure(struct policy_walk *w, const char *path, int dir,
 		       const char **why, char *whypath, size_t wplen)
 {
+	char buf[PATH_MAX], *p, *e;
+	size_t n = strlen(path);
 	struct stat st;
-	const char *p = path;
-	unsigned d = 0; /* w->fd[d] is where we stand, unless own >= 0 */
-	int own = -1, fd;
+	int fd;
 
-	snprintf(whypath, wplen, "/");
-	if (w->n == 0) {
-		if ((fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-			goto sysfail;
-		w->fd[0] = fd;
-		w->end[0] = 0;
-		w->n = 1;
+	if (path[0] != '/' || n >= sizeof buf) {
+		*why = "is not a canonical absolute path";
+		return -1;
 	}
-	/* "/" too is checked for each path, kept or new. */
-	if (fstat(w->fd[0], &st) < 0)
-		goto sysfail;
-	if ((*why = dir_unsafe(&st)) != NULL)
-		goto fail;
-	for (;;) {
-		char comp[NAME_MAX + 1];
-		const char *e;
-		size_t len;
+	memcpy(buf, path, n + 1);
+	n = (size_t)(strrchr(path, '/') - path) + 1;
+	if (w->n == n && memcmp(w->dir, path, n) == 0) {
+		/* Checked again for this path, as a new walk would. */
+		snprintf(whypath, wplen, "%.*s", (int)(n > 1 ? n - 1 : 1), path);
+		if (fstat(w->fd, &st) < 0 || (*why = unsafe(&st, 1, 1)) != NULL)
+			return -1;
+	} else {
+		policy_walk_end(w);
+		snprintf(whypath, wplen, "/");
+		fd = open_at(AT_FDCWD, "/", 1, 1, why);
+		for (p = buf + 1; fd >= 0 && (e = strchr(p, '/')) != NULL; p = e + 1) {
+			int at = fd;
 
-		while (*p == '/')
-			p++;
-		e = strchrnul(p, '/');
-		len = (size_t)(e - p);
-		snprintf(whypath, wplen, "%.*s", (int)(e - path), path);
-		if (len == 0 || len > NAME_MAX || (len == 1 && p[0] == '.') ||
-		    (len == 2 && p[0] == '.' && p[1] == '.')) {
-			*why = "is not a canonical absolute path";
-			goto fail;
+			*e = '\0';
+			snprintf(whypath, wplen, "%s", buf);
+			fd = comp_ok(p, why) ? open_at(at, p, 1, 1, why) : -1;
+			*e = '/';
+			close(at);
 		}
-		memcpy(comp, p, len);
-		comp[len] = '\0';
-		if (*e == '\0')
-			break;
-		if (own < 0 && d + 1 < w->n && walk_has(w, d + 1, path, e)) {
-			/* Checked again for this path, as a new walk would. */
-			if (fstat(w->fd[d + 1], &st) < 0)
-				goto sysfail;
-			if ((*why = dir_unsafe(&st)) != NULL)
-				goto fail;
-			d++;
-			p = e;
-			continue;
-		}
-		fd = openat(own >= 0 ? own : w->fd[d], comp,
-			    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
-			goto sysfail;
-		if (fstat(fd, &st) < 0) {
-			close(fd);
-			goto sysfail;
-		}
-		if ((*why = dir_unsafe(&st)) != NULL) {
-			close(fd);
-			goto fail;
-		}
-		if (own < 0 && d + 1 < WALK_DEPTH && (size_t)(e - path) < sizeof w->path) {
-			/* Below d, w now holds this path's directories. */
-			walk_truncate(w, d + 1);
-			memcpy(w->path, path, (size_t)(e - path));
-			w->fd[w->n] = fd;
-			w->end[w->n++] = (size_t)(e - path);
-			d++;
-		} else {
-			if (own >= 0)
-				close(own);
-			own = fd;
-		}
-		p = e;
+			return -1;
+		w->fd = fd;
+		memcpy(w->dir, path, n);
+		w->n = n;
 	}
-	fd = openat(own >= 0 ? own : w->fd[d], p,
-		    dir ? O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC :
-			  O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0)
-		goto sysfail;
-	if (own >= 0)
-		close(own);
-	if (fstat(fd, &st) < 0)
-		*why = strerror(errno);
-	else
-		*why = dir ? dir_unsafe(&st) : file_unsafe(&st);
-	if (*why != NULL) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-sysfail:
-	*why = errno == ELOOP ? "is a symbolic link" :
-	       errno == ENOTDIR ? "is not a directory" : strerror(errno);
-fail:
-	if (own >= 0)
-		close(own);
-	return -1;
-}
-
-static int open_plain(const char *path, int dir, const char **why)
-{
-	struct stat st;
-	int fd = open(path, dir ? O_PATH | O_DIRECTORY | O_CLOEXEC :
-				  O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-
-	if (fd < 0) {
-		*why = strerror(errno);
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || (!dir && !S_ISREG(st.st_mode))) {
-		*why = "is not a regular file";
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-void policy_walk_end(struct policy_walk *w)
-{
-	walk_truncate(w, 0);
+	whypath[0] = '\0';
+	return comp_ok(buf + n, why) ? open_at(w->fd, buf + n, dir, 1, why) : -1;
 }
 
 int policy_open_checked(struct policy_walk *w, const char *path,
 			unsigned flags, int dir, const char **why,
 			char *whypath, size_t wplen)
 {
-	struct policy_walk own;
+	struct policy_walk own = { .n = 0 };
 	int fd;
 
 	whypath[0] = '\0';
 	if (!(flags & POLICY_LOAD_SECURE))
-		return open_plain(path, dir, why);
-	if (w == NULL) {
-		own.n = 0;
-		w = &own;
-	}
-	fd = open_secure(w, path, dir, why, whypath, wplen);
-	if (w == &own)
-		policy_walk_end(w);
+		return open_at(AT_FDCWD, path, dir, 0, why);
+	fd = open_secure(w != NULL ? w : &own, path, dir, why, whypath, wplen);
+	policy_walk_end(&own);
 	return fd;
 }

@@ -10,19 +10,15 @@
 #include <limits.h>
 #include <stddef.h>
 
-/* The directories a secure open has checked, from "/" down the last path
- * opened, kept open: the next file below them (the policy, its drop-in
- * directory, each drop-in, the compiled policy: all under one prefix) is
- * not walked to again.  Each is checked again (fstat) for each path that
- * passes through it; only the lookups are saved.  No one but root can
- * rename entries in a directory that passed, so its descriptor reaches
- * what a new lookup of its name would. */
-#define WALK_DEPTH 32
+/* The directory a secure open last walked to and checked, kept open: the
+ * next file in it (each drop-in, each file the compiled policy was
+ * compiled from) is not walked to again, only that directory checked
+ * again (fstat).  No one but root can rename entries in the directories
+ * that passed, so its descriptor reaches what a new walk would. */
 struct policy_walk {
-	int fd[WALK_DEPTH]; /* fd[0] is "/"; n == 0: nothing checked yet */
-	size_t end[WALK_DEPTH]; /* directory i is path[0..end[i]) */
-	char path[PATH_MAX];
-	unsigned n;
+	int fd;
+	size_t n; /* its path is dir[0..n), with a final '/'; 0: none */
+	char dir[PATH_MAX];
 };
 
 /* Closes what w keeps; it may be used again. */
