@@ -1,46 +1,150 @@
 /*
- * decide.c - the decision: for each access word the request needs, the
+ * decide.c - the decisions: for each access word the request needs, the
  * last rule that matches the caller, the object's type, the path and that
  * word decides; every word must be allowed, and no match denies.  Only
- * the rules the compiled policy's index names as candidates are read.
+ * the rules the compiled policy's index names as candidates are read, in
+ * the order the index gives them: the last is the one of highest index.
  */
 #include "config.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "image.h"
+#include "match.h"
 
-/* A name the name service could not tell might be the one a rule names:
- * the rule fails closed, a deny applying and an allow not. */
-int policy_subject_covers(const struct policy_subject *s, int allow,
-			  const struct policy_caller *c)
+/* A look at the candidates for a caller at a path, and what it found. */
+struct scan {
+	const struct policy_caller *c;
+	const struct path_comp *pc;
+	size_t n;        /* the path's components; SIZE_MAX: no path */
+	int below;       /* is something below the path (a directory) granted? */
+	int reached;     /* ... yes */
+	unsigned type, access;        /* the request to decide */
+	const struct img_rule *by[5]; /* the last rule matching each word */
+	void (*fn)(void *ctx, const char *root, unsigned access);
+	void *ctx;       /* where allow rules start, for grant_roots */
+};
+
+/* Looks at rule i.  Returns 0, or -1 when the image is damaged there. */
+static int scan_rule(const struct policy *pol, struct scan *s, uint32_t i)
 {
-	int unknown = 0;
+	const struct img_rule *r = i < pol->h.nrules ? &pol->rules[i] : NULL;
+	unsigned access;
+	int allow;
 
-	switch (s->kind) {
-	case SUBJ_ANY:
-		return 1;
-	case SUBJ_USER:
-		if (s->name == NULL)
-			return s->id == (uint32_t)c->uid;
-		if (c->user != NULL)
-			return strcmp(s->name, c->user) == 0;
-		return !allow && c->user_unknown;
-	case SUBJ_GROUP:
-		for (size_t i = 0; i < c->ngroups; i++) {
-			if (s->name == NULL ? s->id == (uint32_t)c->gids[i] :
-				    c->group_names[i] != NULL &&
-					    strcmp(s->name, c->group_names[i]) == 0)
-				return 1;
-			unknown |= c->group_names[i] == NULL &&
-				   c->group_unknown != NULL && c->group_unknown[i];
-		}
-		return !allow && s->name != NULL && unknown;
+	if (r == NULL || r->file >= pol->size || r->text >= pol->size ||
+	    r->prefix >= pol->size || r->pattern >= pol->size ||
+	    (access = r->bits >> IMG_ACCESS_SHIFT & ACC_ANY) == 0 ||
+	    (r->bits >> IMG_TYPES_SHIFT & TYPE_ANY) == 0 || r->mode < -1 || r->mode > 0777)
+		return -1;
+	allow = r->bits & IMG_ALLOW;
+	if (s->fn != NULL) {
+		if (allow)
+			s->fn(s->ctx, image_str(pol, r->prefix), access);
+	} else if (s->below) {
+		s->reached = s->reached || (allow && pattern_match(image_str(pol, r->pattern),
+								   s->c, s->pc, s->n, 1, 0));
+	} else if ((r->bits >> IMG_TYPES_SHIFT & s->type) && (access & s->access) &&
+		   pattern_match(image_str(pol, r->pattern), s->c, s->pc, s->n, 0, !allow)) {
+		for (unsigned w = 0; w < 5; w++)
+			if ((access & s->access & 1u << w) && (s->by[w] == NULL || r > s->by[w]))
+				s->by[w] = r;
 	}
 	return 0;
+}
+
+/* Looks at the rules listed under key; at_path: key is the path's own. */
+static int scan_key(const struct policy *pol, struct scan *s, const char *key,
+		    size_t len, int at_path)
+{
+	uint64_t h = img_hash(key, len);
+	uint32_t mask = pol->h.nslots - 1;
+
+	for (uint32_t k = 0, i = (uint32_t)h & mask; k <= mask; k++, i = (i + 1) & mask) {
+		const struct img_slot *sl = &pol->slots[i];
+
+		if (sl->hash == 0)
+			return 0;
+		if (sl->hash != h || sl->keylen != len)
+			continue;
+		if ((uint64_t)sl->key + len > pol->size ||
+		    (uint64_t)sl->list + sl->n > pol->h.nlists)
+			return -1;
+		if (memcmp(pol->base + sl->key, key, len) != 0)
+			continue;
+		s->reached |= at_path && s->below && sl->below;
+		for (uint32_t r = 0; r < sl->n; r++)
+			if (scan_rule(pol, s, pol->lists[sl->list + r]) < 0)
+				return -1;
+		return 0;
+	}
+	return 0;
+}
+
+/* Looks at the rules of the subject kind and name (format.h): under each
+ * of the path's directories from "/" down to the path itself, or with no
+ * path, all its allow rules. */
+static int scan_subject(const struct policy *pol, struct scan *s,
+			const char *kind, const char *name)
+{
+	char key[320 + PATH_MAX];
+	size_t l = strlen(kind), nl = strlen(name);
+
+	if (nl > IMG_NAME_MAX)
+		return 0; /* no rule names it */
+	memcpy(key, kind, l);
+	memcpy(key + l, name, nl);
+	l += nl;
+	if (s->n == SIZE_MAX)
+		return scan_key(pol, s, key, l, 0);
+	key[l++] = '\0';
+	key[l] = '/';
+	for (size_t d = 0; d <= s->n; d++) {
+		if (d > 0) {
+			memcpy(key + l + 1, s->pc[d - 1].s, s->pc[d - 1].len);
+			l += 1 + s->pc[d - 1].len;
+			key[l] = '/';
+		}
+		if (scan_key(pol, s, key, d > 0 ? l : l + 1, d == s->n) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Looks at every rule that may apply to the caller at path (NULL:
+ * anywhere): only rules whose subject covers the caller and whose literal
+ * prefix is path or lies above it can match.  Returns 0, or -1 when the
+ * path is too long or the image damaged. */
+static int scan(const struct policy *pol, struct scan *s, const char *path)
+{
+	const struct policy_caller *c = s->c;
+	struct path_comp pc[PATH_COMPS_MAX];
+	char id[16];
+	int unknown = 0, rc;
+
+	s->pc = pc;
+	s->n = path == NULL ? SIZE_MAX : path_split(path, pc, PATH_COMPS_MAX);
+	if (path != NULL && (s->n == SIZE_MAX || strlen(path) >= PATH_MAX))
+		return -1;
+	snprintf(id, sizeof id, "%u", (unsigned)c->uid);
+	rc = scan_subject(pol, s, "*", "") | scan_subject(pol, s, "U:", id);
+	if (c->user != NULL || c->user_unknown)
+		rc |= scan_subject(pol, s, c->user ? "u:" : "u?", c->user ? c->user : "");
+	for (size_t i = 0; i < c->ngroups; i++) {
+		snprintf(id, sizeof id, "%u", (unsigned)c->gids[i]);
+		rc |= scan_subject(pol, s, "G:", id);
+		if (c->group_names[i] != NULL)
+			rc |= scan_subject(pol, s, "g:", c->group_names[i]);
+		unknown |= c->group_names[i] == NULL && c->group_unknown != NULL &&
+			   c->group_unknown[i];
+	}
+	if (unknown)
+		rc |= scan_subject(pol, s, "g?", "");
+	return rc;
 }
 
 unsigned policy_type_of(mode_t m)
@@ -60,44 +164,33 @@ int policy_decide(const struct policy *pol, const struct policy_caller *caller,
 		  const char *path, unsigned type, unsigned access,
 		  struct policy_decision *d)
 {
-	struct path_comp pc[PATH_COMPS_MAX];
-	size_t n = path_split(path, pc, PATH_COMPS_MAX), nidx;
-	unsigned left = access & ACC_ANY;
-	uint32_t *idx;
+	struct scan s = { .c = caller, .type = type, .access = access & ACC_ANY };
+	const struct img_rule *last = NULL, *deny = NULL, *r;
+	int all = 1;
 
 	memset(d, 0, sizeof *d);
 	d->mode = -1;
-	if (n == SIZE_MAX || path[0] != '/' || left == 0 ||
-	    image_candidates(pol, caller, path, 0, NULL, &idx, &nidx) < 0)
+	if (path[0] != '/' || s.access == 0 || scan(pol, &s, path) < 0)
 		return 0;
-	for (size_t i = nidx; i-- > 0 && left != 0;) {
-		struct rule_view r;
-		unsigned bits;
-
-		if (image_rule(pol, idx[i], &r) < 0)
-			break; /* damaged: nothing it says counts */
-		bits = r.access & left;
-		if (bits == 0 || !(r.types & type) ||
-		    !policy_subject_covers(&r.subject, r.allow, caller) ||
-		    !pattern_match_comps(&r.pat, caller, pc, n, 0, !r.allow))
+	for (unsigned w = 0; w < 5; w++) {
+		if (!(s.access & 1u << w))
 			continue;
-		if (!r.allow) {
-			d->rule = r.origin;
-			free(idx);
-			return 0;
-		}
-		if (bits & ACC_CREATE)
-			d->mode = r.mode;
-		if (d->rule.file == NULL)
-			d->rule = r.origin;
-		left &= ~bits;
+		r = s.by[w];
+		all &= r != NULL;
+		if (r != NULL && !(r->bits & IMG_ALLOW) && (deny == NULL || r > deny))
+			deny = r;
+		else if (r != NULL && (last == NULL || r > last))
+			last = r;
 	}
-	free(idx);
-	if (left != 0) {
-		memset(&d->rule, 0, sizeof d->rule); /* some word was granted by no rule */
-		d->mode = -1;
+	/* A deny decides, and is named even where some word was granted by
+	 * no rule. */
+	r = deny != NULL ? deny : all ? last : NULL;
+	if (r != NULL)
+		d->rule = (struct policy_origin){ image_str(pol, r->file), r->line,
+						  image_str(pol, r->text) };
+	if (r == NULL || r == deny)
 		return 0;
-	}
+	d->mode = s.by[3] != NULL ? s.by[3]->mode : -1; /* ACC_CREATE's */
 	d->allow = 1;
 	return 1;
 }
@@ -105,24 +198,9 @@ int policy_decide(const struct policy *pol, const struct policy_caller *caller,
 int policy_may_traverse(const struct policy *pol,
 			const struct policy_caller *caller, const char *dir)
 {
-	struct path_comp pc[PATH_COMPS_MAX];
-	size_t n = path_split(dir, pc, PATH_COMPS_MAX), nidx;
-	int below = 0, found = 0;
-	uint32_t *idx;
+	struct scan s = { .c = caller, .below = 1 };
 
-	if (n == SIZE_MAX ||
-	    image_candidates(pol, caller, dir, 1, &below, &idx, &nidx) < 0)
-		return 0;
-	for (size_t i = nidx; !below && !found && i-- > 0;) {
-		struct rule_view r;
-
-		if (image_rule(pol, idx[i], &r) < 0)
-			break;
-		found = r.allow && policy_subject_covers(&r.subject, 1, caller) &&
-			pattern_match_comps(&r.pat, caller, pc, n, 1, 0);
-	}
-	free(idx);
-	return below || found;
+	return scan(pol, &s, dir) == 0 && s.reached;
 }
 
 int policy_grant_roots(const struct policy *pol,
@@ -130,22 +208,9 @@ int policy_grant_roots(const struct policy *pol,
 		       void (*fn)(void *ctx, const char *root, unsigned access),
 		       void *ctx)
 {
-	uint32_t *idx;
-	size_t nidx;
-	int rc = 0;
+	struct scan s = { .c = caller, .fn = fn, .ctx = ctx };
 
-	if (image_candidates(pol, caller, path, 0, NULL, &idx, &nidx) < 0)
-		return -1;
-	for (size_t i = 0; i < nidx && rc == 0; i++) {
-		struct rule_view r;
-
-		if (image_rule(pol, idx[i], &r) < 0)
-			rc = -1;
-		else if (r.allow && policy_subject_covers(&r.subject, 1, caller))
-			fn(ctx, r.prefix, r.access);
-	}
-	free(idx);
-	return rc;
+	return scan(pol, &s, path);
 }
 
 const char *policy_access_str(unsigned access, char *buf, size_t len)

@@ -123,7 +123,8 @@ int policy_may_traverse(const struct policy *pol,
  * above it: the places below which the policy could grant this caller
  * something at path, with the rule's access words.  An over-approximation
  * of the decision for confinement.  path NULL: every allow rule for caller.
- * Returns 0, or -1 when it cannot tell.
+ * In no set order, and a rule may come more than once (a group listed
+ * twice).  Returns 0, or -1 when it cannot tell.
  */
 int policy_grant_roots(const struct policy *pol,
 		       const struct policy_caller *caller, const char *path,
@@ -137,12 +138,6 @@ int policy_grant_roots(const struct policy *pol,
  * a network directory.  0 for no policy.
  */
 int policy_names_groups(const struct policy *pol);
-
-/* Whether a rule of subject s (an allow rule or not) covers caller: a
- * deny naming users or groups does where a name is unknown, an allow does
- * not. */
-int policy_subject_covers(const struct policy_subject *s, int allow,
-			  const struct policy_caller *caller);
 
 /* Whether a change at path can make the policy stale: path is one of the
  * files and directories it was compiled from, a name in one of those

@@ -6,7 +6,6 @@
 
 #include <string.h>
 
-#include "format.h"
 #include "image.h"
 
 /* Whether dir is a directory strictly above path. */
@@ -21,13 +20,13 @@ static int above(const char *dir, const char *path)
 
 int policy_reads(const struct policy *pol, const char *path)
 {
-	for (uint32_t i = 0; i < pol->nsources; i++) {
+	for (uint32_t i = 0; i < pol->h.nsources; i++) {
 		const char *s = policy_source_at(pol, i);
 		size_t n = strlen(s);
 
 		if (strcmp(s, path) == 0 || above(path, s))
 			return 1;
-		if (rd32(image_source(pol, i) + 8) != SRC_FILE && above(s, path) &&
+		if (pol->sources[i].kind != SRC_FILE && above(s, path) &&
 		    strchr(path + n + (n > 1), '/') == NULL)
 			return 1;
 	}

@@ -81,8 +81,8 @@ static struct entry *table_get(struct table *t, const char *key, size_t len)
 	size_t i;
 
 	if (t->used * 2 >= t->cap) { /* grow, keeping it at most half full */
-		struct table n = { calloc(t->cap ? t->cap * 2 : 1024, sizeof *n.e),
-				   t->cap ? t->cap * 2 : 1024, 0 };
+		struct table n = { calloc(t->cap ? t->cap * 2 : 16, sizeof *n.e),
+				   t->cap ? t->cap * 2 : 16, 0 };
 
 		if (n.e == NULL)
 			return NULL;
@@ -140,7 +140,7 @@ static void subject_key(const struct policy_rule *r, char *out, size_t len)
 			 (unsigned)r->subject.id);
 }
 
-/* The entry of the key "SKEY\nPREFIX", with the first pl bytes of prefix;
+/* The entry of the key "SKEY\0PREFIX", with the first pl bytes of prefix;
  * NULL when out of memory. */
 static struct entry *entry_at(struct table *t, const char *skey,
 			      const char *prefix, size_t pl)
@@ -149,7 +149,7 @@ static struct entry *entry_at(struct table *t, const char *skey,
 	size_t sl = strlen(skey);
 
 	memcpy(key, skey, sl);
-	key[sl] = '\n';
+	key[sl] = '\0';
 	memcpy(key + sl + 1, prefix, pl);
 	return table_get(t, key, sl + 1 + pl);
 }
@@ -201,11 +201,13 @@ static void table_free(struct table *t)
 	free(t->e);
 }
 
-/* Offsets of the strings every rule shares: the names of the files. */
+/* Offsets of the strings every rule shares: the names of the files (and
+ * an empty one past them). */
 static int put_files(const struct policy_text *pol, struct buf *b, uint32_t *off)
 {
 	for (size_t i = 0; i < pol->nfiles; i++)
 		off[i] = put_str(b, pol->files[i], strlen(pol->files[i]));
+	off[pol->nfiles] = put_str(b, "", 0);
 	return b->failed ? -1 : 0;
 }
 
@@ -218,49 +220,53 @@ static size_t file_index(const struct policy_text *pol, const char *file)
 	return i;
 }
 
-/* Rule r's record at rec, its strings and components after the rest. */
+/* A pattern as format.h says, into the file.  Returns its offset. */
+static uint32_t put_pattern(struct buf *b, const struct pattern *pat)
+{
+	size_t at = b->len;
+
+	for (size_t k = 0; k < pat->ncomps; k++) {
+		const struct pattern_comp *c = &pat->comps[k];
+		size_t n = c->kind == COMP_LITERAL ? strlen(c->lit) : c->ntok;
+
+		put(b, "/**", c->kind == COMP_GLOBSTAR ? 3 : 1);
+		for (size_t i = 0; i < n; i++) {
+			int tok = c->kind == COMP_LITERAL ? (unsigned char)c->lit[i] : c->tok[i];
+			int esc = tok == '*' || tok == '%' || tok == '\\';
+			char out[2] = { '\\', (char)tok };
+
+			if (tok == TOK_STAR) {
+				put(b, "*", 1);
+			} else if (tok >= TOK_VAR) {
+				out[0] = '%';
+				out[1] = (char)(tok - TOK_VAR);
+				put(b, out, 2);
+			} else {
+				put(b, out + !esc, 1 + (size_t)esc);
+			}
+		}
+	}
+	put(b, "", 1);
+	return (uint32_t)at;
+}
+
+/* Rule r's record at rec, its strings after the rest. */
 static void put_rule(struct buf *b, size_t rec, const struct policy_rule *r,
-		     uint32_t file_off, size_t file_len)
+		     uint32_t file_off)
 {
 	char prefix[PATH_MAX];
-	uint32_t v[14], comps;
+	struct img_rule v = {
+		.bits = (r->allow ? IMG_ALLOW : 0) | r->access << IMG_ACCESS_SHIFT |
+			r->types << IMG_TYPES_SHIFT,
+		.mode = r->mode, .line = r->line, .file = file_off,
+	};
 
 	pattern_literal_prefix(&r->pat, prefix, sizeof prefix);
-	v[0] = file_off, v[1] = (uint32_t)file_len, v[2] = r->line;
-	v[3] = put_str(b, r->text, strlen(r->text));
-	v[4] = (uint32_t)strlen(r->text);
-	v[5] = (uint32_t)r->allow | (uint32_t)r->subject.kind << 8 |
-	       r->access << 16 | r->types << 24;
-	v[6] = r->subject.id;
-	v[7] = r->subject.name ? put_str(b, r->subject.name, strlen(r->subject.name)) : 0;
-	v[8] = r->subject.name ? (uint32_t)strlen(r->subject.name) : 0;
-	v[9] = (uint32_t)r->mode;
-	v[10] = put_str(b, prefix, strlen(prefix));
-	v[11] = (uint32_t)strlen(prefix);
-	comps = (uint32_t)put(b, NULL, r->pat.ncomps * IMG_COMP_LEN);
-	v[12] = comps, v[13] = (uint32_t)r->pat.ncomps;
-	for (size_t k = 0; k < r->pat.ncomps && !b->failed; k++) {
-		const struct pattern_comp *c = &r->pat.comps[k];
-		size_t n = c->kind == COMP_LITERAL ? strlen(c->lit) :
-			   c->kind == COMP_GLOB ? c->ntok : 0;
-		uint32_t data = b->len;
-		uint16_t n16 = (uint16_t)n;
-
-		if (c->kind == COMP_LITERAL)
-			put(b, c->lit, n);
-		for (size_t t = 0; c->kind == COMP_GLOB && t < n; t++) {
-			uint16_t tok = (uint16_t)c->tok[t];
-
-			put(b, &tok, sizeof tok);
-		}
-		if (b->failed)
-			return;
-		memcpy(b->p + comps + k * IMG_COMP_LEN, &data, sizeof data);
-		memcpy(b->p + comps + k * IMG_COMP_LEN + 4, &n16, sizeof n16);
-		b->p[comps + k * IMG_COMP_LEN + 6] = (unsigned char)c->kind;
-	}
+	v.text = put_str(b, r->text, strlen(r->text));
+	v.prefix = put_str(b, prefix, strlen(prefix));
+	v.pattern = put_pattern(b, &r->pat);
 	if (!b->failed)
-		memcpy(b->p + rec, v, sizeof v);
+		memcpy(b->p + rec, &v, sizeof v);
 }
 
 /* Whether a rule names a group (policy_names_groups). */
@@ -273,11 +279,38 @@ static int names_groups(const struct policy_text *pol)
 	return 0;
 }
 
+/* The index: each slot where the table has its entry (the same probing
+ * from the same hash), and their lists. */
+static void put_index(struct buf *b, const struct table *t, size_t slots,
+		      size_t lists)
+{
+	uint32_t nlists = 0;
+
+	for (size_t i = 0; i < t->cap && !b->failed; i++) {
+		const struct entry *e = &t->e[i];
+		struct img_slot v = { .hash = e->hash, .keylen = (uint32_t)e->keylen,
+				      .list = nlists, .n = (uint32_t)e->n,
+				      .below = (uint32_t)e->below };
+
+		if (e->key == NULL)
+			continue;
+		v.key = put_str(b, e->key, e->keylen);
+		if (b->failed)
+			break;
+		memcpy(b->p + slots + i * sizeof v, &v, sizeof v);
+		if (e->n > 0)
+			memcpy(b->p + lists + nlists * sizeof *e->idx, e->idx,
+			       e->n * sizeof *e->idx);
+		nlists += (uint32_t)e->n;
+	}
+}
+
 static int build(const struct policy_text *pol, struct buf *b, const char **why)
 {
 	struct table t = { NULL, 0, 0 };
-	size_t hdr, srcs, rules, slots;
-	uint32_t nslots = 16, *file_off = calloc(pol->nfiles + 1, sizeof *file_off);
+	struct img_header h = { .magic = IMG_MAGIC, .version = IMG_VERSION,
+				.flags = names_groups(pol) ? 0 : IMG_NO_GROUP_NAMES };
+	uint32_t *file_off = calloc(pol->nfiles + 1, sizeof *file_off);
 
 	for (size_t i = 0; i < pol->nrules && file_off != NULL; i++)
 		if (index_rule(&t, &pol->rules[i], (uint32_t)i) < 0) {
@@ -286,67 +319,40 @@ static int build(const struct policy_text *pol, struct buf *b, const char **why)
 			*why = "out of memory";
 			return -1;
 		}
-	while (nslots < t.used * 2)
-		nslots *= 2;
-	hdr = put(b, NULL, IMG_HDR_LEN);
-	srcs = put(b, NULL, IMG_SRC_LEN * pol->nsources);
-	rules = put(b, NULL, IMG_RULE_LEN * pol->nrules);
-	slots = put(b, NULL, (size_t)IMG_SLOT_LEN * nslots);
+	h.nsources = (uint32_t)pol->nsources;
+	h.nslots = t.cap ? (uint32_t)t.cap : 1;
+	h.nrules = (uint32_t)pol->nrules;
+	for (size_t i = 0; i < t.cap; i++)
+		h.nlists += (uint32_t)t.e[i].n;
+	/* In this order, each table is aligned as its records need. */
+	put(b, NULL, sizeof h);
+	h.sources = (uint32_t)put(b, NULL, sizeof(struct img_source) * h.nsources);
+	h.slots = (uint32_t)put(b, NULL, sizeof(struct img_slot) * h.nslots);
+	h.rules = (uint32_t)put(b, NULL, sizeof(struct img_rule) * h.nrules);
+	h.lists = (uint32_t)put(b, NULL, sizeof(uint32_t) * h.nlists);
 	if (file_off == NULL || put_files(pol, b, file_off) < 0)
 		b->failed = 1;
 	for (size_t i = 0; i < pol->nsources && !b->failed; i++) {
 		const struct policy_source *s = &pol->sources[i];
-		uint32_t off = put_str(b, s->path, strlen(s->path));
-		unsigned char *p;
-		uint64_t v[7] = { s->dev, s->ino, (uint64_t)s->size,
-				  (uint64_t)s->mtime.tv_sec, (uint64_t)s->mtime.tv_nsec,
-				  (uint64_t)s->ctime.tv_sec, (uint64_t)s->ctime.tv_nsec };
-		uint32_t h[4] = { off, (uint32_t)strlen(s->path), (uint32_t)s->kind, 0 };
+		struct img_source v = {
+			s->dev, s->ino, (uint64_t)s->size, s->mtime.tv_sec, s->mtime.tv_nsec,
+			s->ctime.tv_sec, s->ctime.tv_nsec, put_str(b, s->path, strlen(s->path)),
+			(uint32_t)s->kind
+		};
 
-		if (b->failed)
-			break;
-		p = b->p + srcs + i * IMG_SRC_LEN;
-		memcpy(p, h, sizeof h);
-		memcpy(p + 16, v, sizeof v);
+		if (!b->failed)
+			memcpy(b->p + h.sources + i * sizeof v, &v, sizeof v);
 	}
-	for (size_t i = 0; i < pol->nrules && !b->failed; i++) {
-		size_t f = file_index(pol, pol->rules[i].file);
-
-		put_rule(b, rules + i * IMG_RULE_LEN, &pol->rules[i], file_off[f],
-			 f < pol->nfiles ? strlen(pol->files[f]) : 0);
-	}
+	for (size_t i = 0; i < pol->nrules && !b->failed; i++)
+		put_rule(b, h.rules + i * sizeof(struct img_rule), &pol->rules[i],
+			 file_off[file_index(pol, pol->rules[i].file)]);
 	free(file_off);
-	for (size_t i = 0; i < t.cap && !b->failed; i++) {
-		const struct entry *e = &t.e[i];
-		uint32_t koff, loff, v[6];
-		size_t s;
-
-		if (e->key == NULL)
-			continue;
-		koff = put_str(b, e->key, e->keylen);
-		loff = (uint32_t)put(b, e->idx, e->n * sizeof *e->idx);
-		for (s = e->hash & (nslots - 1); !b->failed &&
-		     rd64(b->p + slots + s * IMG_SLOT_LEN) != 0; s = (s + 1) & (nslots - 1))
-			;
-		if (b->failed)
-			break;
-		v[0] = koff, v[1] = (uint32_t)e->keylen, v[2] = loff;
-		v[3] = (uint32_t)e->n, v[4] = (uint32_t)e->below, v[5] = 0;
-		memcpy(b->p + slots + s * IMG_SLOT_LEN, &e->hash, sizeof e->hash);
-		memcpy(b->p + slots + s * IMG_SLOT_LEN + 8, v, sizeof v);
-	}
+	put_index(b, &t, h.slots, h.lists);
 	table_free(&t);
-	if (!b->failed) {
-		uint32_t h[9] = { IMG_MAGIC, IMG_VERSION, 0, 0,
-				  (uint32_t)pol->nsources, (uint32_t)srcs,
-				  (uint32_t)pol->nrules, (uint32_t)rules, nslots };
-		uint32_t tail[3] = { (uint32_t)slots, names_groups(pol) ? 0 : IMG_NO_GROUP_NAMES, 0 };
-		uint64_t size = b->len;
-
-		memcpy(b->p + hdr, h, sizeof h);
-		memcpy(b->p + hdr + 8, &size, sizeof size);
-		memcpy(b->p + hdr + 36, tail, sizeof tail);
-	}
+	put(b, "", 1); /* the image ends with a NUL (format.h) */
+	h.size = b->len;
+	if (!b->failed)
+		memcpy(b->p, &h, sizeof h);
 	if (b->failed || b->len > IMG_MAX) {
 		*why = b->failed ? "out of memory" : "the compiled policy would exceed 1 GiB";
 		return -1;

@@ -20,7 +20,6 @@
 #include "text-int.h"
 
 #define LINE_MAX_BYTES 4096
-#define NAME_MAX_BYTES 255
 #define TOKENS_MAX 16
 
 struct token {
@@ -146,7 +145,7 @@ static int line_bytes_ok(struct line_ctx *lc, const char *s, size_t len)
 
 static int name_ok(const struct token *t)
 {
-	if (t->len == 0 || t->len > NAME_MAX_BYTES || t->s[0] == '-')
+	if (t->len == 0 || t->len > IMG_NAME_MAX || t->s[0] == '-')
 		return 0;
 	for (size_t i = 0; i < t->len; i++) {
 		unsigned char c = (unsigned char)t->s[i];
@@ -289,6 +288,36 @@ static unsigned parse_list(struct line_ctx *lc, const struct token *t,
 			return all;
 		i++;
 	}
+}
+
+/* A name the name service could not tell might be the one a rule names:
+ * the rule fails closed, a deny applying and an allow not. */
+int policy_subject_covers(const struct policy_subject *s, int allow,
+			  const struct policy_caller *c)
+{
+	int unknown = 0;
+
+	switch (s->kind) {
+	case SUBJ_ANY:
+		return 1;
+	case SUBJ_USER:
+		if (s->name == NULL)
+			return s->id == (uint32_t)c->uid;
+		if (c->user != NULL)
+			return strcmp(s->name, c->user) == 0;
+		return !allow && c->user_unknown;
+	case SUBJ_GROUP:
+		for (size_t i = 0; i < c->ngroups; i++) {
+			if (s->name == NULL ? s->id == (uint32_t)c->gids[i] :
+				    c->group_names[i] != NULL &&
+					    strcmp(s->name, c->group_names[i]) == 0)
+				return 1;
+			unknown |= c->group_names[i] == NULL &&
+				   c->group_unknown != NULL && c->group_unknown[i];
+		}
+		return !allow && s->name != NULL && unknown;
+	}
+	return 0;
 }
 
 unsigned policy_parse_access(const char *words)

@@ -97,6 +97,12 @@ struct policy *policy_text_compiled(const struct policy_text *pt,
 int policy_compile_write(const struct policy_text *pt, const char *path,
 			 const char **why);
 
+/* Whether a rule of subject s (an allow rule or not) covers caller, as
+ * the compiled policy's index finds it (format.h): a deny naming users or
+ * groups does where a name is unknown, an allow does not. */
+int policy_subject_covers(const struct policy_subject *s, int allow,
+			  const struct policy_caller *caller);
+
 /* Parses access words ("read,write") as a rule does.  Returns the bits,
  * or 0 for an unknown or empty word. */
 unsigned policy_parse_access(const char *words);
