@@ -57,7 +57,8 @@ admin_only="policy_text_new policy_text_free policy_text_count policy_rule_at
 	policy_read_all policy_parse_access policy_compile policy_compile_write
 	policy_text_compiled policy_cache_write policy_load_cached
 	pattern_compile pattern_free pattern_covers pattern_literal_prefix
-	policy_rule_covers policy_dir_grant_reaches policy_rule_applies"
+	policy_rule_covers policy_dir_grant_reaches policy_rule_applies
+	policy_subject_covers"
 no_admin_code() { # no_admin_code BINARY
 	syms=$(nm "$1" | awk '{ print $NF }') || return 1
 	# Its symbols are there to judge by.
