@@ -1,5 +1,6 @@
 /* protocol.c - the wire records the helper and openfiled read and write
- * (protocol.h); what only a client does is inline there. */
+ * (protocol.h); what only a client, or a client and openfiled, does is
+ * inline there. */
 #include "config.h"
 
 #include <errno.h>
@@ -40,21 +41,6 @@ int proto_request_path(struct proto_request *req, const char *path,
 	}
 	memcpy(req->path, path, pathlen);
 	req->path[pathlen] = '\0';
-	return 0;
-}
-
-void proto_hello_encode(unsigned char buf[PROTO_HELLO_LEN], uint32_t magic)
-{
-	proto_put32(buf, magic);
-	proto_put32(buf + 4, PROTOCOL_VERSION);
-}
-
-int proto_hello_check(const unsigned char buf[PROTO_HELLO_LEN], uint32_t magic)
-{
-	if (proto_get32(buf) != magic || proto_get32(buf + 4) != PROTOCOL_VERSION) {
-		errno = EPROTO;
-		return -1;
-	}
 	return 0;
 }
 

@@ -134,10 +134,25 @@ long proto_request_check(const unsigned char hdr[PROTO_REQ_HDR],
 int proto_request_path(struct proto_request *req, const char *path,
 		       size_t pathlen);
 
-/* A hello (PROTO_HELLO_MAGIC) or a greeting (PROTO_GREETING_MAGIC). */
-void proto_hello_encode(unsigned char buf[PROTO_HELLO_LEN], uint32_t magic);
+/* A hello (PROTO_HELLO_MAGIC) or a greeting (PROTO_GREETING_MAGIC):
+ * inline too, for only a client and openfiled say them, never the helper. */
+static inline void proto_hello_encode(unsigned char buf[PROTO_HELLO_LEN],
+				      uint32_t magic)
+{
+	proto_put32(buf, magic);
+	proto_put32(buf + 4, PROTOCOL_VERSION);
+}
+
 /* Returns 0, or -1 and sets errno to EPROTO. */
-int proto_hello_check(const unsigned char buf[PROTO_HELLO_LEN], uint32_t magic);
+static inline int proto_hello_check(const unsigned char buf[PROTO_HELLO_LEN],
+				    uint32_t magic)
+{
+	if (proto_get32(buf) != magic || proto_get32(buf + 4) != PROTOCOL_VERSION) {
+		errno = EPROTO;
+		return -1;
+	}
+	return 0;
+}
 
 void proto_reply_encode(unsigned char buf[PROTO_REPLY_LEN], int status);
 
