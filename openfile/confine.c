@@ -148,19 +148,6 @@ static int ruleset(uint64_t handled)
 	return (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
 }
 
-/* Applies a Landlock layer that handles the rights handled and grants them
- * nowhere, to the calling thread.  Returns 0 or -1. */
-static int refuse(uint64_t handled)
-{
-	int fd = ruleset(handled), rc;
-
-	if (fd < 0)
-		return -1;
-	rc = (int)syscall(SYS_landlock_restrict_self, fd, 0);
-	close(fd);
-	return rc;
-}
-
 int confine_paths(const struct policy *pol, const struct policy_caller *caller,
 		  const char *path, int truncate)
 {
@@ -192,6 +179,7 @@ int confine_paths(const struct policy *pol, const struct policy_caller *caller,
 	return rc == 0 && !ll.failed ? 0 : -1;
 }
 
+#ifdef OPENFILE_BROKER
 int confine_can_split_truncate(void)
 {
 	return landlock_abi() >= 3;
@@ -199,5 +187,13 @@ int confine_can_split_truncate(void)
 
 int confine_drop_truncate(void)
 {
-	return refuse(LANDLOCK_ACCESS_FS_TRUNCATE);
+	/* A layer that handles the right and grants it nowhere. */
+	int fd = ruleset(LANDLOCK_ACCESS_FS_TRUNCATE), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = (int)syscall(SYS_landlock_restrict_self, fd, 0);
+	close(fd);
+	return rc;
 }
+#endif

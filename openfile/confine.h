@@ -15,11 +15,13 @@ int confine_syscalls(int worker);
  * its whole connection). */
 int confine_paths(const struct policy *pol, const struct policy_caller *caller,
 		  const char *path, int truncate);
+#ifdef OPENFILE_BROKER
 /* Whether Landlock here has a truncate right (ABI 3 and later), which
  * a worker's thread can give up while its opener keeps it. */
 int confine_can_split_truncate(void);
 /* After confine_paths, the calling thread gives up the truncate right;
  * threads it made before keep theirs.  Returns 0 or -1. */
 int confine_drop_truncate(void);
+#endif
 
 #endif /* OPENFILE_CONFINE_H */

@@ -10,6 +10,10 @@
 #define HELPER_TIMEOUT 60
 #endif
 
+/* OPENFILE_BROKER is defined when openfiled is built: what of the shared
+ * modules only openfiled calls is compiled only then (an object is
+ * linked whole), so that the helper carries none of it. */
+
 #ifdef OPENFILE_COVERAGE_DIR
 /* Coverage builds count the paths that end in _exit too. */
 void __gcov_dump(void);

@@ -6,6 +6,8 @@
  * permitted set only, and runs as the caller otherwise: all uids and gids
  * are the caller's, so files it creates belong to the caller.  A capability
  * enters the effective set only around the call that needs it.
+ * openfiled's main process, which keeps what it needs to become its
+ * callers, is set up here too (priv_broker, only in openfiled's build).
  */
 #include "config.h"
 
@@ -217,6 +219,7 @@ void priv_lower(void)
 		_exit(HELPER_EXIT_SYSTEM);
 }
 
+#ifdef OPENFILE_BROKER
 int priv_broker(const char **why)
 {
 	cap_t caps;
@@ -246,3 +249,4 @@ int priv_broker(const char **why)
 	}
 	return 0;
 }
+#endif

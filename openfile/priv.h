@@ -15,9 +15,11 @@ int priv_drop(uid_t uid, gid_t gid, size_t ngroups, const gid_t *groups,
  * priv_drop (openfiled's main process) both are no-ops: it has them all. */
 int priv_raise(int writing);
 void priv_lower(void);
+#ifdef OPENFILE_BROKER
 /* openfiled's main process keeps only what its workers need (the two
  * capabilities an open needs, and those to become the caller), in its
  * bounding set too.  Returns 0, or -1 with *why. */
 int priv_broker(const char **why);
+#endif
 
 #endif /* OPENFILE_PRIV_H */

@@ -88,6 +88,7 @@ int request_read(int sock, struct proto_request *req, int *cwdfd,
 	return 0;
 }
 
+#ifdef OPENFILE_BROKER
 int request_read_hello(int sock, int *rootfd, struct ucred *from)
 {
 	unsigned char hello[PROTO_HELLO_LEN];
@@ -96,6 +97,7 @@ int request_read_hello(int sock, int *rootfd, struct ucred *from)
 		return -1;
 	return proto_hello_check(hello, PROTO_HELLO_MAGIC) < 0 ? EPROTO : 0;
 }
+#endif
 
 int request_sender_ok(const struct ucred *from, const struct ucred *sender)
 {

@@ -21,10 +21,12 @@ int request_peer(int fd, struct ucred *uc);
  * process sent all of it. */
 int request_read(int sock, struct proto_request *req, int *cwdfd,
 		 struct ucred *from);
+#ifdef OPENFILE_BROKER
 /* Reads openfiled's hello, the client's root directory into *rootfd, and
  * its sender into *from.  Returns 0, EPROTO for a wrong one, or -1 when
  * there was none. */
 int request_read_hello(int sock, int *rootfd, struct ucred *from);
+#endif
 /* Whether a message read with its sender from may be answered for sender:
  * sent by one process whose uid and gid were sender's when it sent it.
  * sender NULL: anyone (the helper's own socket pair). */
