@@ -66,6 +66,8 @@ struct req_ctx {
 	char lex[PATH_MAX];   /* where a symlink met blind was, as named */
 };
 
+/* openat2(2) through no link: the walk follows links itself.  resolve:
+ * what else it keeps to. */
 static int sys_openat2(int dirfd, const char *path, uint64_t flags,
 		       uint64_t mode, uint64_t resolve)
 {
@@ -75,7 +77,7 @@ static int sys_openat2(int dirfd, const char *path, uint64_t flags,
 	memset(&how, 0, sizeof how);
 	how.flags = flags | O_CLOEXEC;
 	how.mode = mode;
-	how.resolve = resolve;
+	how.resolve = resolve | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 	fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 	return fd < 0 ? -errno : fd;
 }
@@ -140,6 +142,21 @@ static int walk_into(struct walk *w, int fd, const char *name)
 		       walk_to(w, fd, path, strlen(path));
 }
 
+/* The kernel's path for fd into buf (PATH_MAX bytes, NUL-terminated).
+ * Returns its length, or -1 when it has none or it does not fit. */
+static ssize_t fd_path(int fd, char *buf)
+{
+	char proc[32];
+	ssize_t n;
+
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	n = readlink(proc, buf, PATH_MAX);
+	if (n <= 0 || n >= PATH_MAX)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
 /*
  * Starts a walk at "/" or, for a relative path, at the caller's working
  * directory cwd (the helper's own when cwd is -1).  The walk never stands
@@ -150,7 +167,7 @@ static int walk_into(struct walk *w, int fd, const char *name)
  */
 static int walk_start(struct walk *w, int absolute, int cwd)
 {
-	char proc[32], path[PATH_MAX];
+	char path[PATH_MAX];
 	struct stat a, b;
 	ssize_t n;
 	int own = -1, vfd;
@@ -168,16 +185,13 @@ static int walk_start(struct walk *w, int absolute, int cwd)
 		if (cwd < 0)
 			return -EACCES;
 	}
-	snprintf(proc, sizeof proc, "/proc/self/fd/%d", cwd);
-	n = readlink(proc, path, sizeof path);
+	n = fd_path(cwd, path);
 	vfd = -EACCES;
-	if (n > 0 && (size_t)n < sizeof path && path[0] == '/') {
-		path[n] = '\0';
+	if (n > 0 && path[0] == '/') {
 		if (priv_raise(0) < 0) {
 			vfd = -EPERM;
 		} else {
-			vfd = sys_openat2(AT_FDCWD, path, O_PATH | O_DIRECTORY, 0,
-					  RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+			vfd = sys_openat2(AT_FDCWD, path, O_PATH | O_DIRECTORY, 0, 0);
 			priv_lower();
 		}
 	}
@@ -202,8 +216,7 @@ static int walk_start(struct walk *w, int absolute, int cwd)
 static int lookup(struct req_ctx *rc, const struct walk *w, const char *name,
 		  int may_raise)
 {
-	const uint64_t how = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-	int fd = sys_openat2(w->fd, name, O_PATH | O_NOFOLLOW, 0, how);
+	int fd = sys_openat2(w->fd, name, O_PATH | O_NOFOLLOW, 0, 0);
 
 	if (fd == -ENOSYS)
 		audit_error("the kernel lacks openat2(2): refusing every request");
@@ -213,7 +226,7 @@ static int lookup(struct req_ctx *rc, const struct walk *w, const char *name,
 	if (priv_raise(0) < 0)
 		return -EPERM;
 	rc->blind = 1;
-	fd = sys_openat2(w->fd, name, O_PATH | O_NOFOLLOW, 0, how);
+	fd = sys_openat2(w->fd, name, O_PATH | O_NOFOLLOW, 0, 0);
 	priv_lower();
 	return fd;
 }
@@ -288,22 +301,12 @@ static int sticky_foreign(const struct req_ctx *rc, const struct walk *w,
 	       owner != rc->caller->uid && owner != ds.st_uid;
 }
 
-/* Whether path names its object the one way: no "." or ".." component,
- * no repeated or trailing slash. */
+/* Whether path (not empty) names its object the one way: no "." or ".."
+ * component, no repeated or trailing slash. */
 static int plain_path(const char *path)
 {
-	const char *p = path + (path[0] == '/');
-
-	for (;;) {
-		size_t n = strcspn(p, "/");
-
-		if (n == 0 || (n == 1 && p[0] == '.') ||
-		    (n == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-		if (p[n] == '\0')
-			return 1;
-		p += n + 1;
-	}
+	return !has_dots(path) && strstr(path, "//") == NULL &&
+	       path[strlen(path) - 1] != '/';
 }
 
 /*
@@ -318,7 +321,6 @@ static int plain_path(const char *path)
 static int resolve_plain(struct req_ctx *rc, int dirfd, const char *base,
 			 const char *path, struct stat *sb)
 {
-	const uint64_t how = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 	size_t n;
 	int fd;
 
@@ -329,7 +331,7 @@ static int resolve_plain(struct req_ctx *rc, int dirfd, const char *base,
 			     path);
 	if (n >= rc->reallen)
 		return -1;
-	fd = sys_openat2(dirfd, path, O_PATH | O_NOFOLLOW, 0, how);
+	fd = sys_openat2(dirfd, path, O_PATH | O_NOFOLLOW, 0, 0);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, sb) < 0 || S_ISLNK(sb->st_mode)) {
@@ -467,13 +469,9 @@ static int resolve(struct req_ctx *rc, const char *path, int nofollow,
  * walk and now makes the answer EACCES, never a decision on a stale path. */
 static int real_path_ok(struct req_ctx *rc, int fd)
 {
-	char proc[32], kpath[PATH_MAX];
-	ssize_t n;
+	char kpath[PATH_MAX];
 
-	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-	n = readlink(proc, kpath, sizeof kpath);
-	return n > 0 && (size_t)n < sizeof kpath &&
-	       (size_t)n == strlen(rc->real) && memcmp(kpath, rc->real, (size_t)n) == 0;
+	return fd_path(fd, kpath) > 0 && strcmp(kpath, rc->real) == 0;
 }
 
 /* The access words an open of an existing object with flags needs. */
@@ -574,9 +572,7 @@ static int create_in(void *arg)
 	fd = sys_openat2(t->fd, t->name,
 			 (uint64_t)(t->flags & FLAGS_REOPEN & ~O_TRUNC) |
 				 O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY,
-			 t->mode,
-			 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-				 RESOLVE_NO_MAGICLINKS);
+			 t->mode, RESOLVE_BENEATH);
 	priv_lower();
 	return fd;
 }
