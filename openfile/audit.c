@@ -104,17 +104,6 @@ void audit_notice(const char *fmt, ...)
 	va_end(ap);
 }
 
-void audit_policy_unusable(const char *file, const char *why)
-{
-	char full[PATH_MAX + 1024], esc[2048];
-
-	snprintf(full, sizeof full, "%s: %s (denying everything)", file, why);
-	escape(full, esc, sizeof esc);
-	syslog(LOG_ERR, "%s", esc);
-	if (to_stderr)
-		dprintf(2, "%s: %s\n", me, esc);
-}
-
 /* open(2) flags by name, for administrators reading the log. */
 static const char *flags_str(unsigned flags, char *buf, size_t len)
 {

@@ -16,9 +16,6 @@ void audit_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* News for the administrator, not the caller: syslog, and stderr only
  * when audit_init said it is an administrator's. */
 void audit_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Why the policy is unusable, for the administrator (and the caller's
- * terminal): it denies everything. */
-void audit_policy_unusable(const char *file, const char *why);
 
 struct audit_rec {
 	const struct policy_caller *caller;

@@ -25,6 +25,6 @@ struct policy *policy_read(void)
 				   POLICY_LOAD_SECURE, why, sizeof why);
 	priv_lower();
 	if (pol == NULL)
-		audit_policy_unusable(OPENFILE_POLICY_CACHE, why);
+		audit_error("%s: %s (denying everything)", OPENFILE_POLICY_CACHE, why);
 	return pol;
 }
