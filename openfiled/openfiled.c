@@ -80,9 +80,9 @@ struct worker {
 
 static struct worker *workers;
 static long nworkers, maxworkers;
-/* The main loop's: what it polls, and whose socket each is. */
+/* What the main loop polls: its own three, then worker i's socket at 3 + i
+ * (-1, which poll skips, for one ending). */
 static struct pollfd *polled;
-static long *whose;
 
 static void __attribute__((noreturn)) usage(int status)
 {
@@ -732,7 +732,6 @@ int main(int argc, char **argv)
 	maxworkers = o.max_conn + o.spares;
 	workers = calloc((size_t)maxworkers, sizeof *workers);
 	polled = calloc((size_t)maxworkers + 3, sizeof *polled);
-	whose = calloc((size_t)maxworkers, sizeof *whose);
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGCHLD);
 	sigaddset(&sigs, SIGHUP);
@@ -746,7 +745,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	if (workers == NULL || polled == NULL || whose == NULL || sigprocmask(SIG_BLOCK, &sigs, NULL) < 0 ||
+	if (workers == NULL || polled == NULL || sigprocmask(SIG_BLOCK, &sigs, NULL) < 0 ||
 	    (sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 ||
 	    pipe2(gen, O_CLOEXEC) < 0) {
 		audit_error("cannot set up: %s", strerror(errno));
@@ -768,26 +767,24 @@ int main(int argc, char **argv)
 		struct signalfd_siginfo si;
 		char buf[4096];
 		ssize_t got;
-		nfds_t n = 3;
+		long n = nworkers;
 
 		p[0] = (struct pollfd){ lfd, POLLIN, 0 };
 		p[1] = (struct pollfd){ sfd, POLLIN, 0 };
 		p[2] = (struct pollfd){ ino, POLLIN, 0 };
-		for (long i = 0; i < nworkers; i++)
-			if (workers[i].fd >= 0) {
-				whose[n - 3] = i;
-				p[n++] = (struct pollfd){ workers[i].fd, POLLIN, 0 };
-			}
+		for (long i = 0; i < n; i++)
+			p[3 + i] = (struct pollfd){ workers[i].fd, POLLIN, 0 };
 		if (reload_at && wait < 0)
 			wait = 0;
-		if (poll(p, n, (int)wait) < 0 && errno != EINTR) {
+		if (poll(p, (nfds_t)n + 3, (int)wait) < 0 && errno != EINTR) {
 			audit_error("poll: %s", strerror(errno));
 			return 1;
 		}
-		/* Before any reaping moves the workers about. */
-		for (nfds_t k = 3; k < n; k++)
-			if (p[k].revents != 0 && workers[whose[k - 3]].fd == p[k].fd)
-				heard_from(&workers[whose[k - 3]], &o);
+		/* Before any reaping moves the workers about; not one let go
+		 * meanwhile. */
+		for (long i = 0; i < n; i++)
+			if (p[3 + i].revents != 0 && workers[i].fd == p[3 + i].fd)
+				heard_from(&workers[i], &o);
 		while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
 			if (si.ssi_signo == SIGCHLD)
 				reap();
