@@ -97,10 +97,10 @@ int request_read_hello(int sock, int *rootfd, struct ucred *from)
 		return -1;
 	return proto_hello_check(hello, PROTO_HELLO_MAGIC) < 0 ? EPROTO : 0;
 }
-#endif
 
 int request_sender_ok(const struct ucred *from, const struct ucred *sender)
 {
-	return sender == NULL || (from->pid != 0 && from->uid == sender->uid &&
-				  from->gid == sender->gid);
+	return from->pid != 0 && from->uid == sender->uid &&
+	       from->gid == sender->gid;
 }
+#endif

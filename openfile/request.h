@@ -26,10 +26,9 @@ int request_read(int sock, struct proto_request *req, int *cwdfd,
  * its sender into *from.  Returns 0, EPROTO for a wrong one, or -1 when
  * there was none. */
 int request_read_hello(int sock, int *rootfd, struct ucred *from);
-#endif
 /* Whether a message read with its sender from may be answered for sender:
- * sent by one process whose uid and gid were sender's when it sent it.
- * sender NULL: anyone (the helper's own socket pair). */
+ * sent by one process whose uid and gid were sender's when it sent it. */
 int request_sender_ok(const struct ucred *from, const struct ucred *sender);
+#endif
 
 #endif /* OPENFILE_REQUEST_H */

@@ -108,8 +108,10 @@ int serve_request(int sock, const struct request_env *env,
 	}
 	a.path = status == 0 ? req.path : "(invalid)";
 	a.flags = status == 0 ? req.flags : 0;
+#ifdef OPENFILE_BROKER
 	/* A broker connection outlives its maker's setuid(), and may be
-	 * inherited: each request is answered only as its sender is now. */
+	 * inherited: each request is answered only as its sender is now.
+	 * (The helper's socket pair is its caller's alone: no sender.) */
 	if (status == 0 && !request_sender_ok(&from, env->sender)) {
 		/* The record has no room for the sender's ids. */
 		audit_notice("refused a request on a connection of uid %u: sent by pid %d with uid %d gid %d",
@@ -119,6 +121,7 @@ int serve_request(int sock, const struct request_env *env,
 		a.why = "sender-ids-differ";
 		a.pid = from.pid;
 	}
+#endif
 	/* A descriptor goes with a relative path, and only with one. */
 	if (cwd >= 0 && (status != 0 || req.path[0] == '/')) {
 		close(cwd);
