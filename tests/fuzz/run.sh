@@ -1,11 +1,13 @@
 #!/bin/sh
 # run.sh SECONDS - runs each libFuzzer target for SECONDS on a copy of its
 # seed corpus and reports executions and crashes.  A crash fails the run;
-# its input is kept under fuzz-work/ to be added to the seeds.
+# its input is kept under fuzz-work/ to be added to the seeds.  Each
+# target's result goes to fuzz-work/TARGET.trs, for tests/summary.sh.
 set -u
 secs=${1:-60}
 status=0
 mkdir -p fuzz-work
+rm -f fuzz-work/*.trs
 for t in policy request reply; do
 	work=fuzz-work/$t
 	mkdir -p "$work/corpus"
@@ -14,7 +16,9 @@ for t in policy request reply; do
 		-artifact_prefix="$work/" "$work/corpus" > "$work/log" 2>&1; then
 		runs=$(grep -o 'Done [0-9]* runs' "$work/log" | tail -n 1 | cut -d' ' -f2)
 		echo "fuzz-$t: ${runs:-?} executions in ${secs}s, 0 crashes"
+		echo ":test-result: PASS" > "$work.trs"
 	else
+		echo ":test-result: FAIL" > "$work.trs"
 		status=1
 		echo "fuzz-$t: CRASH, input kept in $work/:"
 		ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* 2>/dev/null
