@@ -1,7 +1,7 @@
 #!/bin/sh
 # coverage.sh - line coverage of an --enable-coverage build after its make
 # check, per source file, and for the helper's decision and open path.
-# Run in the build directory; ./quickstart coverage does it all.
+# Run in the build directory; make coverage does it all.
 set -eu
 dir=$(sed -n 's/^COVERAGE_DIR = //p' Makefile)
 [ -n "$dir" ] && [ -d "$dir" ] || { echo "coverage.sh: not a coverage build, or no counts yet" >&2; exit 1; }

@@ -6,9 +6,9 @@
 # openfiled (OPENFILE_TRANSPORT=broker), whose own cases follow
 # (e2e-broker.sh).  Speaks TAP.  Needs root; skips (exit 77) otherwise.
 # RACE=SECONDS sets how long each race runs (5); E2E_ONLY=races runs only
-# those (./quickstart races SECONDS does both); E2E_MODES="broker" runs
-# only the modes named; E2E_TIMES=FILE appends to FILE when each case
-# ended, and its name, to see where the time goes.
+# those (make races does both); E2E_MODES="broker" runs only the modes
+# named; E2E_TIMES=FILE appends to FILE when each case ended, and its
+# name, to see where the time goes.
 #
 # VALGRIND=1 runs every client under valgrind's memcheck; the helper they
 # start runs natively (valgrind cannot run a setuid or capability binary,
