@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * bench-open - times my_open()+close() of one path, n times, and prints
  * each time in nanoseconds, one a line, for bench/ scripts to summarise.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * bench-transport - times one way of getting a descriptor, or of running a
  * command, call after call, for bench/transport.sh to summarise.

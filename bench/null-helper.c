@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * null-helper - a helper that does nothing, for the transport benchmark.
  * It is compiled, linked (libcap and libseccomp kept though unused) and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # scale.sh - what a large policy costs a my_open() call: medians of
 # my_open()+close() with a 1-rule, a 10,000-rule and a 100,000-rule policy,
 # measured side by side (the sizes take turns, round after round) against

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # stats.sh - the summaries the bench scripts print, sourced by each of them
 # so that a median means the same everywhere.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * textbook-openfile - the helper of UNIX Network Programming 15.7, for the
  * transport benchmark: argv is the socket's descriptor, the path and the

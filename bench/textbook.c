@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * textbook.c - the client half of UNIX Network Programming 15.7: socketpair,
  * fork, the child execl's the helper with the socket, the path and the mode

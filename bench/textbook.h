@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * textbook.h - my_open() as UNIX Network Programming 15.7 wrote it, the
  * seed design, for the transport benchmark to compare against.

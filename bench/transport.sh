@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # transport.sh - what a descriptor costs through each of openfile's
 # transports, against the textbook design and against plain open(2),
 # measured side by side in one run on a real install.

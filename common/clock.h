@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * clock.h - the one clock for intervals: the library's, the broker's
  * (its connections' spinning, its workers' age, its reloads), and every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fdpass.c - passing one descriptor with a few bytes over an AF_UNIX stream
  * socket, checking every field of what arrives.  Under names of its own:

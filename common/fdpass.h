@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fdpass.h - one descriptor with a few bytes over an AF_UNIX stream
  * socket, for both sides; not part of the library's interface (its
  * my_send_fd(3) and my_recv_fd(3) are these). */

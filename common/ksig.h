@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ksig.h - rt_sigaction(2) without glibc.  glibc keeps the first two
  * real-time signals for itself and its sigaction refuses them, but a

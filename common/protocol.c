@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* protocol.c - the wire records the helper and openfiled read and write
  * (protocol.h); what only a client, or a client and openfiled, does is
  * inline there. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * protocol.h - the wire format between libmyopen and the openfile helper.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* socket-path.h - where openfiled listens, as the build configured it;
  * the library and the broker must agree. */
 #ifndef OPENFILE_SOCKET_PATH_H

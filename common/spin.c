@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * spin.c - bounded busy-polling before sleeping; see spin.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * spin.h - waiting for a peer that answers within microseconds, without
  * going to sleep first.

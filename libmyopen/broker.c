@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * broker.c - my_open() through openfiled: one connection per process, made
  * at the first call and kept.

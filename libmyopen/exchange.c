@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * exchange.c - the request and its reply, the same over both transports:
  * the helper on a socketpair (helper.c) and openfiled on a connection

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* exchange.h - one request and its reply, as both of the library's
  * transports (the helper, the broker) exchange them. */
 #ifndef MYOPEN_EXCHANGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * helper.c - my_open()'s request through a helper of its own: spawn the
  * setuid helper on a socketpair, send the request, receive the

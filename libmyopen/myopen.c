@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * myopen.c - the library's public entry points.  my_open() and my_fopen()
  * choose the transport: openfiled when it is there (broker.c), else a

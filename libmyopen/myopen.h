@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * myopen.h - open files through the privileged, policy-checked helper or
  * broker.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* transport.h - the library's two ways to the same request handler, which
  * my_open() chooses between: the setuid helper, spawned per call
  * (helper.c), and the openfiled broker, over one connection per process

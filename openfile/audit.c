@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * audit.c - what the helper and openfiled say: one audit record per request
  * to syslog's authpriv facility, and diagnostics to syslog and, when asked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* audit.h - diagnostics and the audit record. */
 #ifndef OPENFILE_AUDIT_H
 #define OPENFILE_AUDIT_H

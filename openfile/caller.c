@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * caller.c - who is asking: the real uid, gid and groups the kernel gave
  * the helper, and the names a policy can use.  Nothing the caller sends

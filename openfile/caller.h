@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* caller.h - who is asking, from the kernel. */
 #ifndef OPENFILE_CALLER_H
 #define OPENFILE_CALLER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * compiled-policy.c - reading the compiled policy: the one the helper and
  * openfiled decide with.  Neither reads the policy's text: when the

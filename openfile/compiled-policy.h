@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* compiled-policy.h - the policy the helper and openfiled decide with: the
  * compiled policy at the paths the build gave (paths.h). */
 #ifndef OPENFILE_COMPILED_POLICY_H

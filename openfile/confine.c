@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * confine.c - the helper's system call allowlist, installed once the policy
  * and the caller's identity are loaded and before the request is read.

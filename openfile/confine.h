@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* confine.h - the system call allowlist, for every thread; Landlock to the
  * places below which the policy could grant a caller something (nothing
  * to do on a kernel without Landlock). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * inherit.c - descriptors and signal dispositions a process inherits,
  * undone: the helper's (its caller's: openfile.c undoes the rest too),

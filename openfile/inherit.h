@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* inherit.h - descriptors and signal dispositions a process inherits,
  * undone. */
 #ifndef OPENFILE_INHERIT_H

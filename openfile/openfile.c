@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * openfile - the setuid helper behind my_open(3).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* openfile.h - what every part of the privileged side (the helper, and
  * openfiled's processes) holds to alike; each module's own offer is in its
  * header.  Which module uses which: openfile.c. */

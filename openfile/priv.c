@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * priv.c - the only file that touches uids, gids and capabilities.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* priv.h - step 3: ids and capabilities, which only priv.c touches. */
 #ifndef OPENFILE_PRIV_H
 #define OPENFILE_PRIV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * request.c - step 5: check that the descriptor we were given is a
  * connected AF_UNIX stream socket, then read one bounded request from it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* request.h - step 5: the socket, and one bounded request read from it. */
 #ifndef OPENFILE_REQUEST_H
 #define OPENFILE_REQUEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * resolve.c - steps 6 to 8: resolve the path to a kernel object, decide on
  * where that object really is, open that same object.

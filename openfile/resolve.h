@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* resolve.h - steps 6 to 8: resolve, decide on the real object, open it. */
 #ifndef OPENFILE_RESOLVE_H
 #define OPENFILE_RESOLVE_H

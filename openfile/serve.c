@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * serve.c - the one request handler behind both transports: the setuid
  * helper serves one request on its socketpair, each of openfiled's workers

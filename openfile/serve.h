@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* serve.h - the one request handler of both transports. */
 #ifndef OPENFILE_SERVE_H
 #define OPENFILE_SERVE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * opener.c - a worker's opener: a thread that keeps the truncate right
  * of the worker's Landlock domain, which the worker's own thread gives

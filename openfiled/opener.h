@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* opener.h - a worker's opener: the thread that makes the opens that
  * must hold the truncate right. */
 #ifndef OPENFILE_OPENER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * openfiled - the broker behind my_open(3): the helper's requests, policy
  * and answers over a long-lived unix socket instead of a process per open.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * worker.c - an openfiled worker: a process forked by the main process,
  * which becomes a caller (the uid, gid and groups the kernel captured at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* worker.h - an openfiled worker, which the main process forks. */
 #ifndef OPENFILE_WORKER_H
 #define OPENFILE_WORKER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * decide.c - the decisions: for each access word the request needs, the
  * last rule that matches the caller, the object's type, the path and that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * format.h - the layout of the compiled policy, which openfile-policy
  * compile writes (admin/compile.c) and the engine reads (image.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * from-image.c - the engine's policy from an image compiled in memory, as
  * openfile-policy decides with it: the same reader and decisions as the

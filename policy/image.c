@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * image.c - reading the compiled policy (format.h): mapped whole, its
  * header, tables and sources checked when it is opened, in a time that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * image.h - the compiled policy as the engine holds it: the image (mapped
  * or in memory) and its tables, whose bounds image_check checked once.

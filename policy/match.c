@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * match.c - matching a path against a compiled pattern, on whole
  * components, so "/srv/data" can never match "/srv/database".

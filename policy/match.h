@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * match.h - path patterns as the engine matches them: whole components,
  * "*" within one, "**" across them, %-substitutions of the caller's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* paths.h - where the live policy, its drop-ins and its cache are: the
  * build defines them (installed or test paths), for the helper and for
  * openfile-policy alike.  The parser and engine take paths as arguments. */

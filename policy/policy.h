@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * policy.h - the policy engine the helper and openfiled run: the compiled
  * policy, read with its safety and freshness checks, and the decisions

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * secure-open.c - the checks on the policy's files before a byte of them
  * is read (secure-open.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * secure-open.h - opening the policy's files (the compiled policy, the
  * files it was compiled from) only when they and every directory above

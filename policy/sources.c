@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sources.c - what a compiled policy was compiled from, for openfiled to
  * watch: a change there makes it stale.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gen-filter - writes seccomp-filter.h: the helper's and a worker's system
  * call filters (seccomp-rules.c) as BPF for this machine's architecture,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * seccomp-rules.c - the system call allowlist of the helper and of
  * openfiled's workers, as libseccomp rules.  Compiled into gen-filter,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* seccomp-rules.h - the allowlist's rules (seccomp-rules.c). */
 #ifndef OPENFILE_SECCOMP_RULES_H
 #define OPENFILE_SECCOMP_RULES_H

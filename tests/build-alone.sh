@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # build-alone.sh DIR TARGET... - each program builds by itself on a
 # freshly configured tree: none relies on a file that only another
 # target's build, or make's dependency records of an earlier compile,

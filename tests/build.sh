@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # build.sh - what the build promises about its binaries: the library
 # exports only the public API, the setuid helper is hardened, the
 # privileged binaries carry no admin-only code.  Speaks TAP.
@@ -91,6 +92,17 @@ never_setuid() {
 if [ -n "${OPENFILE_SANITIZER:-}${COVERAGE_DIR:-}" ]; then
 	check "a sanitizer or coverage build is never installed setuid" never_setuid
 fi
+# Every source names its licence (LICENSE) in its first lines.
+spdx() {
+	missing=$(find "${srcdir:-.}" \( -path '*/_*' -o -path '*/.git' -o -path '*/autom4te.cache' \
+		-o -path '*/build-aux' -o -path '*/m4' -o -path '*/tests/fuzz/corpus' \) -prune -o \
+		-type f \( -name '*.[ch]' -o -name '*.sh' -o -name '*.in' -o -name Makefile.am \
+		-o -name configure.ac -o -name quickstart \) -print |
+		grep -v '/Makefile\.in$\|/config\.h\.in$' |
+		while read -r f; do head -n 3 "$f" | grep -q 'SPDX-License-Identifier: ISC' || echo "$f"; done)
+	[ -z "$missing" ] || { echo "no SPDX identifier: $missing"; return 1; }
+}
+check "every source carries an SPDX licence identifier" spdx
 # What runs with privilege, in source lines that carry machine code (the
 # distinct file:line pairs of the project's own sources in the DWARF line
 # table): every change sees its cost here.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_fakepeer.c - my_open() against a hostile helper (fake-helper):
  * every wrong answer gives a documented errno, and every descriptor it

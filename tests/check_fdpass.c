@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_fdpass.c - my_send_fd() and my_recv_fd() over a socketpair:
  * the normal case and every way a peer can send the wrong thing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_policy.c - the policy engine and its compiler: parser fixtures
  * (good files load, bad files give exactly the expected FILE:LINE:COLUMN

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* check_protocol.c - the wire records: encoding, decoding, bounds. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_spin.c - spin_wait(): a wait that polls for a bounded window
  * before it sleeps, only while the peer keeps to that window, never with

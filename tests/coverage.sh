@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # coverage.sh - line coverage of an --enable-coverage build after its make
 # check, per source file, and for the helper's decision and open path.
 # Run in the build directory; make coverage does it all.

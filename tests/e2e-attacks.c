@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * e2e-attacks.c - the e2e-client commands that attack the helper: its
  * process (ptrace, limits), descriptors and terminals, all 32 flag bits,

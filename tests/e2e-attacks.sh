@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # e2e-attacks.sh - the attacks of THREATS.md that e2e-suite.sh does not
 # already cover, and its races; sourced by e2e.sh after e2e-suite.sh, once
 # for each $MODE, in the same prefix.  Numbers in the descriptions are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * e2e-broker.c - e2e-client's commands about openfiled: what one
  * connection per process must survive (a restart, fork, a change of ids,

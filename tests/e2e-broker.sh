@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # e2e-broker.sh - openfiled's own cases, sourced by e2e.sh in its broker
 # mode, after the whole suite ran through the broker: a connection per
 # process that must survive restarts, fork and changes of ids; many and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * e2e-client - the unprivileged side of the end-to-end tests: calls
  * my_open() (built against the test helper) in the ways a host program

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* e2e-client.h - what the parts of e2e-client share. */
 #ifndef OPENFILE_E2E_CLIENT_H
 #define OPENFILE_E2E_CLIENT_H

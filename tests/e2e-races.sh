@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # e2e-races.sh - the races of THREATS.md (8, 9, 13, 27, 45), each run for $RACE
 # seconds; sourced by e2e.sh after e2e-setup.sh, once for each $MODE.
 # Each reports how many requests ran and how many escaped (none may).

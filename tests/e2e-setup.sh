@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # e2e-setup.sh - the prefix, data and policy the end-to-end cases run on,
 # sourced by e2e.sh once for each way the helper can hold its privilege
 # ($MODE: setuid or caps).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # e2e-suite.sh - the end-to-end cases, sourced by e2e.sh after
 # e2e-setup.sh, once for each $MODE.
 

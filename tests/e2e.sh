@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # e2e.sh - the end-to-end tests, for real: the test helper installed under
 # $TEST_PREFIX with a test policy, clients run as nobody; the whole suite
 # (e2e-suite.sh, the attacks and the races) runs with the helper setuid

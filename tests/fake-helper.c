@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fake-helper - a hostile stand-in for the openfile helper, for testing
  * libmyopen: it reads the request like the helper and answers the way the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # manlint.sh - every man page is lint-clean for mandoc.  Speaks TAP.
 if ! command -v mandoc >/dev/null; then
 	echo "1..0 # SKIP mandoc is not installed"

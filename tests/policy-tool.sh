@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # policy-tool.sh - openfile-policy check, test, list and edit on policy
 # files of its own (the live policy is covered by e2e.sh).  Speaks TAP.
 set -u

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sanitizer-options.c - built into the helper only in a sanitizer build (configure
  * saw -fsanitize= in CFLAGS), which make check runs and make install never

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # summary.sh - the line every test run ends with, "N passed, M failed"
 # (", K skipped" when some were), counted from automake's .trs files.
 #

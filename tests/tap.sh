@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tap.sh - TAP results for the shell tests.  Source it, then call ok,
 # notok, skip for each case and tap_done at the end.
 tap_n=0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* testutil.h - what the test programs share: counting descriptors,
  * sending raw descriptor messages, running a Check suite as TAP. */
 #ifndef OPENFILE_TESTUTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mycat - cat(1) through my_open(3): concatenate files that the openfile
  * policy lets the caller read.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * openfile-policy - the administrator's tool for the openfile policy:
  * check it, ask what it decides, list what a user may open, edit it safely.

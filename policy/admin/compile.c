@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * compile.c - compiling a valid policy into the image the helper and
  * openfiled read (format.h): every rule parsed, with its file, line and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * load.c - reading policy files, checked as the engine checks them
  * (secure-open.h) before a byte is parsed: includes and drop-ins, and the

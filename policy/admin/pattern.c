@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pattern.c - compiling path patterns ("*" within a component, "**"
  * across components, %-substitutions of the caller's identity) into the

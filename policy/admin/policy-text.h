@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * policy-text.h - the policy language, for the administrator's tool only:
  * loading and parsing the text (openfile.policy(5)), compiling it into

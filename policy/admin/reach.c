@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * reach.c - what openfile-policy check says about pairs of rules: a later
  * rule that always overrides an earlier one, and what a directory grant

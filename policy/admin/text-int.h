@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* text-int.h - what the files of the policy's text share: the loader, the
  * parser and the compiler. */
 #ifndef OPENFILE_POLICY_TEXT_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz-policy.c - the policy parser on arbitrary text, its compiler, and
  * the engine reading what it compiled; then the image damaged at a place
  * the input chooses, which the engine must read within its bounds. */

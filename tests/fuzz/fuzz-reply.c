@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz-reply.c - the library's one reply check (exchange_recv_reply: the
  * receive, the decoder, the descriptor's match with the status) on
  * arbitrary bytes from the peer. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz-request.c - the helper's request decoder on arbitrary bytes. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz.h - the entry point every fuzz target defines, for libFuzzer and
  * for the replay driver that make check runs over the seed corpora. */
 #ifndef OPENFILE_FUZZ_H

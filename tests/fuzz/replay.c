@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * replay.c - runs a fuzz target over every file of its seed corpus, without
  * libFuzzer, so that make check replays each seed (and every crash that

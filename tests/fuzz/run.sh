@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # run.sh SECONDS - runs each libFuzzer target for SECONDS on a copy of its
 # seed corpus and reports executions and crashes.  A crash fails the run;
 # its input is kept under fuzz-work/ to be added to the seeds.  Each
