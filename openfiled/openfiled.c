@@ -619,16 +619,6 @@ static int watch_policy(int ino, const struct policy *pol)
 	return fresh;
 }
 
-/* Whether path is the compiled policy or a directory on its way. */
-static int leads_to_compiled(const char *path)
-{
-	size_t n = strlen(path);
-
-	return strncmp(OPENFILE_POLICY_CACHE, path, n) == 0 &&
-	       (n == 1 || OPENFILE_POLICY_CACHE[n] == '\0' ||
-		OPENFILE_POLICY_CACHE[n] == '/');
-}
-
 /* Whether the events in buf (len bytes) may change the compiled policy
  * or make pol (as read, or NULL) stale.  Forgets the watches the kernel
  * dropped. */
@@ -658,7 +648,7 @@ static int policy_touched(const char *buf, size_t len, const struct policy *pol)
 			if ((size_t)snprintf(path, sizeof path, "%s%s%.*s", dir,
 					     strcmp(dir, "/") && ev.len ? "/" : "",
 					     (int)strnlen(name, ev.len), name) >= sizeof path ||
-			    leads_to_compiled(path) ||
+			    path_leads_to(path, OPENFILE_POLICY_CACHE) ||
 			    (pol != NULL && policy_reads(pol, path)))
 				touched = 1;
 		}

@@ -145,6 +145,9 @@ int policy_names_groups(const struct policy *pol);
  * directories, or a directory on the way to any of them. */
 int policy_reads(const struct policy *pol, const char *path);
 
+/* Whether path is target or a directory on the way to it. */
+int path_leads_to(const char *path, const char *target);
+
 /* The path of the i-th of those files and directories, or NULL past the
  * last. */
 const char *policy_source_at(const struct policy *pol, size_t i);

@@ -19,13 +19,18 @@ static int above(const char *dir, const char *path)
 	return strncmp(dir, path, n) == 0 && path[n] == '/';
 }
 
+int path_leads_to(const char *path, const char *target)
+{
+	return strcmp(target, path) == 0 || above(path, target);
+}
+
 int policy_reads(const struct policy *pol, const char *path)
 {
 	for (uint32_t i = 0; i < pol->h.nsources; i++) {
 		const char *s = policy_source_at(pol, i);
 		size_t n = strlen(s);
 
-		if (strcmp(s, path) == 0 || above(path, s))
+		if (path_leads_to(path, s))
 			return 1;
 		if (pol->sources[i].kind != SRC_FILE && above(s, path) &&
 		    strchr(path + n + (n > 1), '/') == NULL)
