@@ -363,8 +363,8 @@ static int send_conn(int wfd, int conn, pid_t pid)
 
 /* Forks a worker for who, and hands it conn.  Returns 0, the worker
  * keeping who's groups (who->groups is then NULL), or -1. */
-static int fork_worker(int conn, struct peer *who, int retire_fd,
-		       const struct policy *pol, const struct opts *o)
+static int fork_worker(int conn, struct peer *who, const struct policy *pol,
+		       const struct opts *o)
 {
 	struct worker *w = &workers[nworkers];
 	int sv[2];
@@ -383,7 +383,7 @@ static int fork_worker(int conn, struct peer *who, int retire_fd,
 		return -1;
 	}
 	if ((w->pid = fork()) == 0)
-		worker_run(sv[1], retire_fd, who, pol, (int)o->idle, &o->spin);
+		worker_run(sv[1], who, pol, (int)o->idle, &o->spin);
 	close(sv[1]);
 	/* Waits in its socket until the worker is ready for it. */
 	if (w->pid < 0 || send_conn(sv[0], conn, who->pid) < 0) {
@@ -437,8 +437,7 @@ static int greet(int conn)
 
 /* Takes on the next connection waiting.  Returns 0, or -1 when none was
  * taken (none waiting, or accept failed). */
-static int accept_one(int lfd, int retire_fd, const struct policy *pol,
-		      const struct opts *o)
+static int accept_one(int lfd, const struct policy *pol, const struct opts *o)
 {
 	int conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	struct peer who;
@@ -458,7 +457,7 @@ static int accept_one(int lfd, int retire_fd, const struct policy *pol,
 	else if (count_busy(who.uid) >= o->max_user)
 		refused(&who, "--max-per-user reached for this uid");
 	else if (greet(conn) == 0 && hand_over(conn, &who) < 0 &&
-		 fork_worker(conn, &who, retire_fd, pol, o) < 0)
+		 fork_worker(conn, &who, pol, o) < 0)
 		audit_error("cannot start a worker: %s", strerror(errno));
 	free(who.groups);
 	close(conn);
@@ -702,7 +701,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	struct policy *pol;
 	sigset_t sigs;
-	int lfd, sfd, ino, gen[2];
+	int lfd, sfd, ino;
 	ino_t sock_ino = 0;
 	long long reload_at = 0;
 	const char *why;
@@ -737,8 +736,7 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	if (workers == NULL || polled == NULL || sigprocmask(SIG_BLOCK, &sigs, NULL) < 0 ||
-	    (sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 ||
-	    pipe2(gen, O_CLOEXEC) < 0) {
+	    (sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
 		audit_error("cannot set up: %s", strerror(errno));
 		return 1;
 	}
@@ -794,22 +792,16 @@ int main(int argc, char **argv)
 			/* Read again where it was read unwatched. */
 			if (watch_policy(ino, pol) > 0)
 				reload_at = now_ms() + RELOAD_QUIET_MS;
-			/* Workers of the old policy see their pipe hang up,
-			 * and take no other connection. */
+			/* Workers of the old policy answer what they were
+			 * sent and end; they take no other connection. */
 			for (long i = 0; i < nworkers; i++)
 				let_go(&workers[i]);
-			close(gen[0]);
-			close(gen[1]);
-			if (pipe2(gen, O_CLOEXEC) < 0) {
-				audit_error("cannot set up: %s", strerror(errno));
-				return 1;
-			}
 		}
 		/* The backlog in batches: a flood of connections over their
 		 * uid's limit is shed at the pace of accept, not of a turn of
 		 * this loop, so that others find room and are greeted. */
 		for (int k = 0; (p[0].revents & POLLIN) && k < ACCEPT_BATCH; k++)
-			if (accept_one(lfd, gen[0], pol, &o) < 0)
+			if (accept_one(lfd, pol, &o) < 0)
 				break;
 	}
 stop:

@@ -53,10 +53,11 @@
 #include "spin.h"
 #include "worker.h"
 
-/* Where the worker keeps what it was given: nothing else stays open but
- * the connection it serves. */
+/* Where the worker keeps its socket to the main process: nothing else
+ * stays open but the connection it serves.  The main process sends
+ * nothing over it while we serve a connection (we are busy): the socket
+ * is readable then only when the main process let us go (end of file). */
 #define MAIN_FD 3
-#define RETIRE_FD 4
 
 static volatile sig_atomic_t stop;
 static int conn_fd = -1;
@@ -74,6 +75,7 @@ static void on_stop(int sig)
  * a client gone makes the send fail instead. */
 static void worker_signals(sigset_t *waiting)
 {
+	static const int retiring[] = { SIGTERM, SIGINT, SIGHUP };
 	struct sigaction sa;
 	sigset_t block;
 
@@ -81,11 +83,9 @@ static void worker_signals(sigset_t *waiting)
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_stop;
 	sigemptyset(&block);
-	for (int sig = 0; sig < 3; sig++) {
-		int s = sig == 0 ? SIGTERM : sig == 1 ? SIGINT : SIGHUP;
-
-		(void)sigaction(s, &sa, NULL);
-		sigaddset(&block, s);
+	for (size_t i = 0; i < sizeof retiring / sizeof retiring[0]; i++) {
+		(void)sigaction(retiring[i], &sa, NULL);
+		sigaddset(&block, retiring[i]);
 	}
 	if (sigprocmask(SIG_SETMASK, &block, NULL) < 0)
 		_exit(HELPER_EXIT_SYSTEM);
@@ -163,14 +163,14 @@ static void __attribute__((noreturn)) retire(const struct request_env *env,
 static int await_connection(const sigset_t *waiting, int idle_timeout, pid_t *pid)
 {
 	for (;;) {
-		struct pollfd p[2] = { { MAIN_FD, POLLIN, 0 }, { RETIRE_FD, POLLIN, 0 } };
+		struct pollfd p = { MAIN_FD, POLLIN, 0 };
 		struct timespec idle = { idle_timeout, 0 };
-		int n = ppoll(p, 2, idle_timeout > 0 ? &idle : NULL, waiting), fd = -1;
+		int n = ppoll(&p, 1, idle_timeout > 0 ? &idle : NULL, waiting), fd = -1;
 		char msg[1 + sizeof *pid];
 
 		if (n < 0 && errno != EINTR)
 			_exit(HELPER_EXIT_SYSTEM);
-		if (stop || n == 0 || (n > 0 && p[1].revents != 0))
+		if (stop || n == 0)
 			(void)shutdown(MAIN_FD, SHUT_RD);
 		else if (n < 0)
 			continue;
@@ -194,7 +194,7 @@ static void serve_connection(const struct request_env *env,
 	if (hello(env->sender) < 0)
 		_exit(0);
 	for (;;) {
-		struct pollfd p[2] = { { conn_fd, POLLIN, 0 }, { RETIRE_FD, POLLIN, 0 } };
+		struct pollfd p[2] = { { conn_fd, POLLIN, 0 }, { MAIN_FD, POLLIN, 0 } };
 		/* Afresh each time: the kernel writes the time left back. */
 		struct timespec idle = { idle_timeout, 0 };
 		int n = spin_wait(&spin, p, 2, idle_timeout > 0 ? &idle : NULL,
@@ -217,7 +217,7 @@ static void serve_connection(const struct request_env *env,
 	}
 }
 
-void worker_run(int main_fd, int retire_fd, const struct peer *who,
+void worker_run(int main_fd, const struct peer *who,
 		const struct policy *pol, int idle_timeout,
 		const struct spin *spin)
 {
@@ -233,16 +233,12 @@ void worker_run(int main_fd, int retire_fd, const struct peer *who,
 	const char *why;
 	int split = 0;
 
-	/* Nothing of the main process's but the two descriptors we need;
-	 * syslog's own is closed by closelog, never behind its back. */
+	/* Nothing of the main process's but the descriptor we need; syslog's
+	 * own is closed by closelog, never behind its back. */
 	closelog();
-	/* Above both places first, so that neither lands on the other. */
-	main_fd = fcntl(main_fd, F_DUPFD_CLOEXEC, RETIRE_FD + 1);
-	retire_fd = fcntl(retire_fd, F_DUPFD_CLOEXEC, RETIRE_FD + 1);
-	if (main_fd < 0 || retire_fd < 0 || dup2(main_fd, MAIN_FD) < 0 ||
-	    dup2(retire_fd, RETIRE_FD) < 0)
+	if (main_fd != MAIN_FD && dup2(main_fd, MAIN_FD) < 0)
 		_exit(HELPER_EXIT_SYSTEM);
-	fds_close_from(RETIRE_FD + 1);
+	fds_close_from(MAIN_FD + 1);
 	audit_reopen();
 	worker_signals(&waiting);
 	/* The set-up is bounded as a request is (looking up names can hang

@@ -28,9 +28,9 @@ struct peer {
  * for each request as spin says; it ends
  * when it waited idle_timeout seconds (0: no limit) for a request or a
  * connection, when WORKER_REUSE old at the end of a connection or while
- * waiting for one, and when retire_fd (a pipe's reading end) becomes
- * readable or hung up.  Never returns. */
-void worker_run(int main_fd, int retire_fd, const struct peer *who,
+ * waiting for one, and when the main process lets it go (closes its end
+ * of main_fd).  Never returns. */
+void worker_run(int main_fd, const struct peer *who,
 		const struct policy *pol, int idle_timeout,
 		const struct spin *spin)
 	__attribute__((noreturn));
