@@ -125,11 +125,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	long spin_us = SPIN_DEFAULT_US;
 	int c;
 
-	o->to_stderr = 0;
-	o->max_conn = 1024;
-	o->max_user = 128;
-	o->idle = 300;
-	o->spares = 16;
+	*o = (struct opts){ .max_conn = 1024, .max_user = 128, .idle = 300, .spares = 16 };
 	while ((c = getopt_long(argc, argv, "ec:u:i:s:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
@@ -250,13 +246,11 @@ static int own_socket(ino_t *ino)
 		exit(1);
 	}
 	close(dfd);
+	_Static_assert(sizeof OPENFILE_SOCKET_PATH <= sizeof sa.sun_path,
+		       "the socket's path is too long for a unix socket (configure --runstatedir)");
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
-	if (strlen(OPENFILE_SOCKET_PATH) >= sizeof sa.sun_path) {
-		audit_error("%s: the path is too long for a unix socket", OPENFILE_SOCKET_PATH);
-		exit(1);
-	}
-	strcpy(sa.sun_path, OPENFILE_SOCKET_PATH);
+	memcpy(sa.sun_path, OPENFILE_SOCKET_PATH, sizeof OPENFILE_SOCKET_PATH);
 	/* A socket left by an openfiled that ended without removing it. */
 	if (unlink(OPENFILE_SOCKET_PATH) < 0 && errno != ENOENT) {
 		audit_error("cannot remove the old %s: %s", OPENFILE_SOCKET_PATH, strerror(errno));
@@ -267,15 +261,11 @@ static int own_socket(ino_t *ino)
 	old = umask(0111);
 	if (fd < 0 || pass_credentials(fd) < 0 ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
-	    listen(fd, SOMAXCONN) < 0 || fstat(fd, &st) < 0) {
+	    listen(fd, SOMAXCONN) < 0 || stat(OPENFILE_SOCKET_PATH, &st) < 0) {
 		audit_error("cannot listen on %s: %s", OPENFILE_SOCKET_PATH, strerror(errno));
 		exit(1);
 	}
 	umask(old);
-	if (stat(OPENFILE_SOCKET_PATH, &st) < 0) {
-		audit_error("%s vanished: %s", OPENFILE_SOCKET_PATH, strerror(errno));
-		exit(1);
-	}
 	*ino = st.st_ino;
 	return fd; /* the lock stays open, and held, until we exit */
 }
@@ -698,6 +688,7 @@ static void enough_descriptors(struct opts *o)
 
 int main(int argc, char **argv)
 {
+	static const int handled[] = { SIGCHLD, SIGHUP, SIGTERM, SIGINT };
 	struct opts o;
 	struct policy *pol;
 	sigset_t sigs;
@@ -723,19 +714,12 @@ int main(int argc, char **argv)
 	workers = calloc((size_t)maxworkers, sizeof *workers);
 	polled = calloc((size_t)maxworkers + 3, sizeof *polled);
 	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGCHLD);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	/* Whatever started us may have ignored some: a worker inherits
-	 * these and relies on them. */
-	if (signals_default() < 0) {
-		audit_error("cannot reset the signal dispositions it was started with: %s",
-			    strerror(errno));
-		return 1;
-	}
-	signal(SIGPIPE, SIG_IGN);
-	if (workers == NULL || polled == NULL || sigprocmask(SIG_BLOCK, &sigs, NULL) < 0 ||
+	for (size_t i = 0; i < sizeof handled / sizeof handled[0]; i++)
+		sigaddset(&sigs, handled[i]);
+	/* Whatever started us may have ignored some signals: a worker
+	 * inherits their dispositions and relies on them. */
+	if (signals_default() < 0 || signal(SIGPIPE, SIG_IGN) == SIG_ERR ||
+	    workers == NULL || polled == NULL || sigprocmask(SIG_BLOCK, &sigs, NULL) < 0 ||
 	    (sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
 		audit_error("cannot set up: %s", strerror(errno));
 		return 1;
