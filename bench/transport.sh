@@ -168,8 +168,9 @@ allow user nobody read $SECRET
 EOF
 chown root:root "$P/etc/openfile/policy"
 chmod 0644 "$P/etc/openfile/policy"
-"$P/sbin/openfile-policy" check --strict >/dev/null
+# Compiled first: check --strict counts a stale compiled policy.
 "$P/sbin/openfile-policy" compile >/dev/null
+"$P/sbin/openfile-policy" check --strict >/dev/null
 
 # nobody TRANSPORT GROUPS NULL CMD...: CMD as nobody:nogroup from /, with
 # supplementary GROUPS (comma-separated, or none), in a small environment
