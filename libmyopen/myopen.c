@@ -2,11 +2,13 @@
 /*
  * myopen.c - the library's public entry points.  my_open() and my_fopen()
  * choose the transport: openfiled when it is there (broker.c), else a
- * helper of the call's own (helper.c).  my_send_fd() and my_recv_fd() are
- * the public names of common/fdpass.c, which the privileged side calls by
- * its own names so as not to depend on this library; the library calls
- * them by those too, so that a program defining a function of a public
- * name cannot stand in for ours.
+ * helper of the call's own (helper.c); my_openat() is my_open() under a
+ * directory.  my_send_fds() and my_recv_fds(), with my_send_fd() and
+ * my_recv_fd() their one-descriptor case, are the public names of
+ * common/fdpass.c, which the privileged side calls by its own names so as
+ * not to depend on this library; the library calls them by those too, so
+ * that a program defining a function of a public name cannot stand in for
+ * ours.
  */
 #include "config.h"
 
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fdpass.h"
@@ -135,9 +138,35 @@ FILE *my_fopen(const char *path, const char *mode)
 	return fp;
 }
 
+/* Back-off while the kernel lacks buffer space for a message: 1, 2, 4, 8,
+ * 16, 32 and 64 ms, at most 127 ms in all (my_send_fds(3)). */
+#define BUSY_TRIES 7
+
+static int busy(unsigned tries)
+{
+	struct timespec ts = { 0, (1L << tries) * 1000000L };
+
+	if (tries >= BUSY_TRIES)
+		return -1;
+	(void)nanosleep(&ts, NULL);
+	return 0;
+}
+
+int my_send_fds(int sock, const int *fds, size_t nfds, const void *data,
+		size_t len)
+{
+	return fdpass_sendv(sock, fds, nfds, data, len, busy);
+}
+
+ssize_t my_recv_fds(int sock, int *fds, size_t *nfds, void *data, size_t len,
+		    int flags)
+{
+	return fdpass_recvv(sock, fds, nfds, NULL, data, len, flags);
+}
+
 int my_send_fd(int sock, int fd, const void *data, size_t len)
 {
-	return fdpass_send(sock, fd, data, len);
+	return fdpass_sendv(sock, &fd, fd >= 0, data, len, busy);
 }
 
 ssize_t my_recv_fd(int sock, int *fd, void *data, size_t len, int flags)

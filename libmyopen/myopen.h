@@ -54,31 +54,48 @@ int my_open(const char *path, int flags, ...);
  */
 FILE *my_fopen(const char *path, const char *mode);
 
+/* The most descriptors my_send_fds() and my_recv_fds() pass in one message
+ * (the kernel's SCM_MAX_FD). */
+#define MY_MAX_FDS 253
+
 /*
- * Sends len bytes of data (1 <= len) and, if fd >= 0, that one descriptor in
- * the same message over the connected AF_UNIX stream socket sock.  Retries
- * on EINTR, never raises SIGPIPE.  Blocks until all bytes are sent.
+ * Sends len bytes of data (1 <= len) and the nfds descriptors fds[0..nfds)
+ * (0 <= nfds <= MY_MAX_FDS) in one message over the connected AF_UNIX
+ * stream socket sock.  Retries on EINTR, and on ENOBUFS and ENOMEM (the
+ * kernel lacked buffer space) after 1, 2, 4, ... 64 ms: at most 127 ms in
+ * all.  Never raises SIGPIPE.  Blocks until all bytes are sent.
  *
- * Returns 0 on success, -1 and sets errno on error.
+ * Returns 0 on success, -1 and sets errno on error (EINVAL for bad
+ * arguments).
  */
-int my_send_fd(int sock, int fd, const void *data, size_t len);
+int my_send_fds(int sock, const int *fds, size_t nfds, const void *data,
+		size_t len);
 
 /*
  * Receives exactly len bytes of data (1 <= len) from the connected AF_UNIX
- * stream socket sock, with at most one descriptor attached.  flags may hold
- * MSG_CMSG_CLOEXEC.  Every control message is checked: anything but a single
- * SCM_RIGHTS descriptor (credentials, a second descriptor, a truncated
- * control message) makes the call fail with every received descriptor
- * closed.  Retries on EINTR.
+ * stream socket sock, with at most *nfds (<= MY_MAX_FDS) descriptors
+ * attached, into fds.  flags may hold MSG_CMSG_CLOEXEC.  Every control
+ * message is checked: anything but SCM_RIGHTS (credentials, for one),
+ * more descriptors than *nfds, a truncated control message make the call
+ * fail with every received descriptor closed.  Retries on EINTR.
  *
- * On success *fd is the received descriptor, or -1 if none came.
- * Returns the number of bytes received: len on success, less than len (and
- * possibly 0) when the peer closed the connection first, in which case no
- * descriptor is returned.  Returns -1 and sets errno on error:
+ * On return *nfds is the number of descriptors received into fds[0..*nfds)
+ * and the rest of the room holds -1.  Returns the number of bytes received:
+ * len on success, less than len (and possibly 0) when the peer closed the
+ * connection first, in which case no descriptor is returned.  Returns -1
+ * and sets errno on error:
  *   EPROTO  unexpected control data (all descriptors closed)
- *   EMFILE  a descriptor was sent but could not be received because the
+ *   EMFILE  descriptors were sent but could not be received because the
  *           descriptor limit was reached
  */
+ssize_t my_recv_fds(int sock, int *fds, size_t *nfds, void *data, size_t len,
+		    int flags);
+
+/* my_send_fds() with the one descriptor fd, or none when fd is -1. */
+int my_send_fd(int sock, int fd, const void *data, size_t len);
+
+/* my_recv_fds() with room for one descriptor: *fd is it, or -1 if none
+ * came. */
 ssize_t my_recv_fd(int sock, int *fd, void *data, size_t len, int flags);
 
 #ifdef __cplusplus

@@ -27,10 +27,13 @@ helper=$B/openfile/openfile
 
 exports() {
 	got=$(readelf --dyn-syms -W "$lib" | awk '$5 == "GLOBAL" && $7 != "UND" && $7 != "ABS" { sub(/@.*/, "", $8); print $8 }' | sort | tr '\n' ' ')
-	[ "$got" = "my_fopen my_open my_recv_fd my_send_fd " ] || { echo "exports: $got"; return 1; }
+	[ "$got" = "my_fopen my_open my_recv_fd my_recv_fds my_send_fd my_send_fds " ] || { echo "exports: $got"; return 1; }
 }
 check "libmyopen exports exactly the public API" exports
 check "libmyopen symbols are versioned" sh -c "readelf --dyn-syms -W '$lib' | grep -q 'my_open@@LIBMYOPEN_0'"
+check "the new symbols are in LIBMYOPEN_1, which inherits LIBMYOPEN_0" sh -c \
+	"readelf --dyn-syms -W '$lib' | grep -q 'my_send_fds@@LIBMYOPEN_1' &&
+	 readelf -V -W '$lib' | grep -A1 'Name: LIBMYOPEN_1' | grep -q 'Parent 1: LIBMYOPEN_0'"
 check "the helper is PIE" sh -c "readelf -h '$helper' | grep -q 'DYN'"
 check "the helper has full RELRO (GNU_RELRO and BIND_NOW)" sh -c \
 	"readelf -l '$helper' | grep -q GNU_RELRO && readelf -d '$helper' | grep -Eq 'BIND_NOW|FLAGS_1.*NOW'"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * check_fdpass.c - my_send_fd() and my_recv_fd() over a socketpair:
- * the normal case and every way a peer can send the wrong thing.
+ * check_fdpass.c - my_send_fds() and my_recv_fds(), and their one
+ * descriptor case my_send_fd() and my_recv_fd(), over a socketpair: the
+ * normal case and every way a peer can send the wrong thing.
  */
 #include "config.h"
 
@@ -290,6 +291,174 @@ START_TEST(send_to_closed_peer_no_sigpipe)
 }
 END_TEST
 
+/* Whether a and b are the same open file. */
+static int same_file(int a, int b)
+{
+	struct stat x, y;
+
+	return fstat(a, &x) == 0 && fstat(b, &y) == 0 &&
+	       x.st_ino == y.st_ino && x.st_dev == y.st_dev;
+}
+
+START_TEST(passes_three_fds)
+{
+	int fds[3], got[5] = { 7, 7, 7, 7, 7 };
+	size_t n = 5;
+	char buf[2];
+
+	fds[0] = open("/dev/null", O_RDONLY);
+	fds[1] = open("/", O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fds[0], 0);
+	ck_assert_int_ge(fds[1], 0);
+	fds[2] = sv[0];
+	ck_assert_int_eq(my_send_fds(sv[0], fds, 3, "hi", 2), 0);
+	ck_assert_int_eq(my_recv_fds(sv[1], got, &n, buf, 2, MSG_CMSG_CLOEXEC), 2);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_mem_eq(buf, "hi", 2);
+	for (int i = 0; i < 3; i++) {
+		ck_assert(same_file(fds[i], got[i]));
+		ck_assert_int_ne(fcntl(got[i], F_GETFD) & FD_CLOEXEC, 0);
+		close(got[i]);
+	}
+	ck_assert_int_eq(got[3], -1);
+	ck_assert_int_eq(got[4], -1);
+	close(fds[0]);
+	close(fds[1]);
+}
+END_TEST
+
+START_TEST(passes_the_most_fds)
+{
+	int fds[MY_MAX_FDS], got[MY_MAX_FDS];
+	size_t n = MY_MAX_FDS;
+	int before = tu_count_fds();
+	char buf[1];
+
+	for (int i = 0; i < MY_MAX_FDS; i++)
+		fds[i] = i % 2 ? sv[0] : sv[1];
+	ck_assert_int_eq(my_send_fds(sv[0], fds, MY_MAX_FDS, "x", 1), 0);
+	ck_assert_int_eq(my_recv_fds(sv[1], got, &n, buf, 1, 0), 1);
+	ck_assert_uint_eq(n, MY_MAX_FDS);
+	for (int i = 0; i < MY_MAX_FDS; i++) {
+		ck_assert(same_file(fds[i], got[i]));
+		close(got[i]);
+	}
+	ck_assert_int_eq(tu_count_fds(), before);
+	ck_assert_int_eq(my_send_fds(sv[0], fds, MY_MAX_FDS + 1, "x", 1), -1);
+	ck_assert_int_eq(errno, EINVAL);
+}
+END_TEST
+
+/* The descriptors of one message, whichever of its parts they came with. */
+START_TEST(fds_over_parts_of_one_message)
+{
+	int got[3];
+	size_t n = 3;
+	char buf[4];
+
+	send_raw(sv[0], "ab", 2, 0, 2);
+	send_raw(sv[0], "cd", 2, 0, 1);
+	ck_assert_int_eq(my_recv_fds(sv[1], got, &n, buf, 4, 0), 4);
+	ck_assert_uint_eq(n, 3);
+	for (int i = 0; i < 3; i++)
+		close(got[i]);
+}
+END_TEST
+
+/* Four bytes with sent descriptors, received with room for room (at
+ * most 3): refused with EPROTO, every descriptor closed. */
+static void check_refused(int sent, size_t room)
+{
+	int got[3] = { 7, 7, 7 }, before = tu_count_fds();
+	size_t n = room;
+	char buf[4];
+
+	send_raw(sv[0], "abcd", 4, 0, sent);
+	errno = 0;
+	ck_assert_int_eq(my_recv_fds(sv[1], got, &n, buf, 4, 0), -1);
+	ck_assert_int_eq(errno, EPROTO);
+	ck_assert_uint_eq(n, 0);
+	for (size_t i = 0; i < room; i++)
+		ck_assert_int_eq(got[i], -1);
+	ck_assert_int_eq(tu_count_fds(), before);
+}
+
+START_TEST(more_fds_than_room_rejected_and_closed)
+{
+	check_refused(3, 2);
+}
+END_TEST
+
+/* Far more than the room: the kernel truncates the control message. */
+START_TEST(truncated_fds_rejected_and_closed)
+{
+	check_refused(MY_MAX_FDS, 3);
+}
+END_TEST
+
+START_TEST(no_room_takes_none)
+{
+	size_t n = 0;
+	char buf[2];
+	int before = tu_count_fds();
+
+	ck_assert_int_eq(my_send_fds(sv[0], NULL, 0, "ok", 2), 0);
+	ck_assert_int_eq(my_recv_fds(sv[1], NULL, &n, buf, 2, 0), 2);
+	send_raw(sv[0], "no", 2, 0, 1);
+	ck_assert_int_eq(my_recv_fds(sv[1], NULL, &n, buf, 2, 0), -1);
+	ck_assert_int_eq(errno, EPROTO);
+	ck_assert_int_eq(tu_count_fds(), before);
+}
+END_TEST
+
+START_TEST(credentials_rejected_with_fds)
+{
+	int on = 1;
+
+	ck_assert_int_eq(setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof on), 0);
+	check_refused(2, 3);
+}
+END_TEST
+
+START_TEST(short_message_drops_fds)
+{
+	int got[3], before = tu_count_fds();
+	size_t n = 3;
+	char buf[8];
+
+	send_raw(sv[0], "abc", 3, 0, 3);
+	close(sv[0]);
+	sv[0] = -1;
+	ck_assert_int_eq(my_recv_fds(sv[1], got, &n, buf, 8, 0), 3);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(got[0], -1);
+	ck_assert_int_eq(tu_count_fds(), before - 1);
+}
+END_TEST
+
+START_TEST(fds_bad_arguments)
+{
+	int fds[1] = { 0 };
+	size_t n = MY_MAX_FDS + 1;
+	char buf[1];
+
+	ck_assert_int_eq(my_send_fds(sv[0], NULL, 1, "x", 1), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(my_send_fds(sv[0], fds, 1, "x", 0), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(my_recv_fds(sv[1], fds, NULL, buf, 1, 0), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(my_recv_fds(sv[1], fds, &n, buf, 1, 0), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	n = 1;
+	ck_assert_int_eq(my_recv_fds(sv[1], NULL, &n, buf, 1, 0), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	fds[0] = -1;
+	ck_assert_int_eq(my_send_fds(sv[0], fds, 1, "x", 1), -1);
+	ck_assert_int_eq(errno, EBADF);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("fdpass");
@@ -313,6 +482,15 @@ int main(void)
 	tcase_add_test(tc, descriptor_limit_is_emfile);
 	tcase_add_test(tc, bad_arguments);
 	tcase_add_test(tc, send_to_closed_peer_no_sigpipe);
+	tcase_add_test(tc, passes_three_fds);
+	tcase_add_test(tc, passes_the_most_fds);
+	tcase_add_test(tc, fds_over_parts_of_one_message);
+	tcase_add_test(tc, more_fds_than_room_rejected_and_closed);
+	tcase_add_test(tc, truncated_fds_rejected_and_closed);
+	tcase_add_test(tc, no_room_takes_none);
+	tcase_add_test(tc, credentials_rejected_with_fds);
+	tcase_add_test(tc, short_message_drops_fds);
+	tcase_add_test(tc, fds_bad_arguments);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
