@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "endpoint.h"
 #include "exchange.h"
 #include "fdpass.h"
 #include "protocol.h"
@@ -333,13 +334,8 @@ static int connect_broker(const struct ids *id)
 	if (socket_trusted() < 0)
 		return -1;
 	spin_init(&conn.spin, spin_us_setting(secure_getenv("OPENFILE_SPIN")), 0);
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	if (sizeof OPENFILE_SOCKET_PATH > sizeof sa.sun_path) {
-		errno = ENAMETOOLONG;
+	if (endpoint_address(OPENFILE_SOCKET_PATH, &sa) < 0)
 		return -1;
-	}
-	memcpy(sa.sun_path, OPENFILE_SOCKET_PATH, sizeof OPENFILE_SOCKET_PATH);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;

@@ -98,6 +98,29 @@ int my_send_fd(int sock, int fd, const void *data, size_t len);
  * came. */
 ssize_t my_recv_fd(int sock, int *fd, void *data, size_t len, int flags);
 
+/*
+ * A named endpoint for passing descriptors between unrelated processes.
+ *
+ * my_listen() makes a SOCK_STREAM unix socket (close-on-exec) bound at path
+ * and listening with backlog.  A socket file already there that nobody
+ * listens on (connecting to it is refused) is replaced; a live one or any
+ * other file is EADDRINUSE.  A path longer than a socket address holds
+ * is ENAMETOOLONG.  The socket file takes the process's umask; the caller
+ * removes it (unlink) when done.
+ *
+ * my_connect() connects a close-on-exec stream socket to the endpoint at
+ * path.
+ *
+ * my_accept() accepts a connection on listener (close-on-exec) and, when
+ * uid or gid is not NULL, stores the peer's ids as the kernel recorded them
+ * when it connected (SO_PEERCRED).
+ *
+ * Each returns a descriptor, or -1 and sets errno.
+ */
+int my_listen(const char *path, int backlog);
+int my_connect(const char *path);
+int my_accept(int listener, uid_t *uid, gid_t *gid);
+
 #ifdef __cplusplus
 }
 #endif

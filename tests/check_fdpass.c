@@ -2,17 +2,21 @@
 /*
  * check_fdpass.c - my_send_fds() and my_recv_fds(), and their one
  * descriptor case my_send_fd() and my_recv_fd(), over a socketpair: the
- * normal case and every way a peer can send the wrong thing.
+ * normal case and every way a peer can send the wrong thing; and the
+ * named endpoints of my_listen(), my_connect() and my_accept().
  */
 #include "config.h"
 
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -459,6 +463,159 @@ START_TEST(fds_bad_arguments)
 }
 END_TEST
 
+/* Named endpoints, in a directory of their own. */
+static char dir[] = "/tmp/check_fdpass.XXXXXX";
+static char path[sizeof dir + 16];
+
+static void endpoint_setup(void)
+{
+	strcpy(dir, "/tmp/check_fdpass.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/sock", dir);
+}
+
+static void endpoint_teardown(void)
+{
+	(void)unlink(path);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+
+START_TEST(endpoint_passes_fds_and_ids)
+{
+	int l = my_listen(path, 4), c, a, fds[2], got[2];
+	size_t n = 2;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	char buf[1];
+
+	ck_assert_int_ge(l, 0);
+	ck_assert_int_ne(fcntl(l, F_GETFD) & FD_CLOEXEC, 0);
+	c = my_connect(path);
+	ck_assert_int_ge(c, 0);
+	ck_assert_int_ne(fcntl(c, F_GETFD) & FD_CLOEXEC, 0);
+	a = my_accept(l, &uid, &gid);
+	ck_assert_int_ge(a, 0);
+	ck_assert_int_ne(fcntl(a, F_GETFD) & FD_CLOEXEC, 0);
+	ck_assert_int_eq(uid, getuid());
+	ck_assert_int_eq(gid, getgid());
+	fds[0] = l;
+	fds[1] = c;
+	ck_assert_int_eq(my_send_fds(c, fds, 2, "!", 1), 0);
+	ck_assert_int_eq(my_recv_fds(a, got, &n, buf, 1, MSG_CMSG_CLOEXEC), 1);
+	ck_assert_uint_eq(n, 2);
+	ck_assert(same_file(got[0], l) && same_file(got[1], c));
+	close(got[0]);
+	close(got[1]);
+	close(a);
+	close(c);
+	/* Ids are optional. */
+	c = my_connect(path);
+	a = my_accept(l, NULL, NULL);
+	ck_assert_int_ge(a, 0);
+	close(a);
+	close(c);
+	close(l);
+}
+END_TEST
+
+START_TEST(endpoint_stale_socket_replaced)
+{
+	struct stat st;
+	int l = my_listen(path, 1), c;
+
+	ck_assert_int_ge(l, 0);
+	close(l); /* the file stays, nobody listens */
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert_int_eq(my_connect(path), -1);
+	ck_assert_int_eq(errno, ECONNREFUSED);
+	l = my_listen(path, 1);
+	ck_assert_int_ge(l, 0);
+	c = my_connect(path);
+	ck_assert_int_ge(c, 0);
+	close(c);
+	close(l);
+}
+END_TEST
+
+START_TEST(endpoint_live_socket_kept)
+{
+	int l = my_listen(path, 1), c;
+
+	ck_assert_int_ge(l, 0);
+	ck_assert_int_eq(my_listen(path, 1), -1);
+	ck_assert_int_eq(errno, EADDRINUSE);
+	/* Still the first one's. */
+	c = my_connect(path);
+	ck_assert_int_ge(c, 0);
+	ck_assert_int_eq(my_accept(l, NULL, NULL) >= 0, 1);
+	close(c);
+	close(l);
+}
+END_TEST
+
+/* Even with a full backlog, whose connect would wait. */
+START_TEST(endpoint_busy_socket_kept)
+{
+	int l = my_listen(path, 0), c[4];
+
+	ck_assert_int_ge(l, 0);
+	for (int i = 0; i < 4; i++) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+		c[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		strcpy(sa.sun_path, path);
+		(void)connect(c[i], (struct sockaddr *)&sa, sizeof sa);
+	}
+	ck_assert_int_eq(my_listen(path, 1), -1);
+	ck_assert_int_eq(errno, EADDRINUSE);
+	for (int i = 0; i < 4; i++)
+		close(c[i]);
+	close(l);
+}
+END_TEST
+
+START_TEST(endpoint_other_files_kept)
+{
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(my_listen(path, 1), -1);
+	ck_assert_int_eq(errno, EADDRINUSE);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(symlink("/nonexistent", path), 0);
+	ck_assert_int_eq(my_listen(path, 1), -1);
+	ck_assert_int_eq(errno, EADDRINUSE);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+}
+END_TEST
+
+START_TEST(endpoint_bad_paths)
+{
+	char longpath[200];
+
+	memset(longpath, 'a', sizeof longpath - 1);
+	longpath[0] = '/';
+	longpath[sizeof longpath - 1] = '\0';
+	ck_assert_int_eq(my_listen(longpath, 1), -1);
+	ck_assert_int_eq(errno, ENAMETOOLONG);
+	ck_assert_int_eq(my_connect(longpath), -1);
+	ck_assert_int_eq(errno, ENAMETOOLONG);
+	ck_assert_int_eq(my_listen("", 1), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_int_eq(my_connect(NULL), -1);
+	ck_assert_int_eq(errno, EFAULT);
+	ck_assert_int_eq(my_connect(path), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_int_eq(my_accept(-1, NULL, NULL), -1);
+	ck_assert_int_eq(errno, EBADF);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("fdpass");
@@ -491,6 +648,15 @@ int main(void)
 	tcase_add_test(tc, credentials_rejected_with_fds);
 	tcase_add_test(tc, short_message_drops_fds);
 	tcase_add_test(tc, fds_bad_arguments);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("endpoint");
+	tcase_add_checked_fixture(tc, endpoint_setup, endpoint_teardown);
+	tcase_add_test(tc, endpoint_passes_fds_and_ids);
+	tcase_add_test(tc, endpoint_stale_socket_replaced);
+	tcase_add_test(tc, endpoint_live_socket_kept);
+	tcase_add_test(tc, endpoint_busy_socket_kept);
+	tcase_add_test(tc, endpoint_other_files_kept);
+	tcase_add_test(tc, endpoint_bad_paths);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
