@@ -424,23 +424,25 @@ static mode_t current_umask(void)
 	return u == NULL ? 077 : (mode_t)strtoul(u + 7, NULL, 8) & 0777;
 }
 
-static int ask(const struct ids *id, const char *path, size_t pathlen,
-	       int flags, mode_t mode, int retry_soon)
+static int ask(const struct ids *id, int dirfd, const char *path,
+	       size_t pathlen, int flags, mode_t mode, int retry_soon)
 {
 	int cwd = -1, fd, r, err;
 
 	if (conn.fd >= 0 && (conn.pid != getpid() || !ids_same(id) || !still_ours()))
 		forget(conn.pid == getpid());
-	/* A relative path goes with our working directory: through /proc
-	 * even where we may not search it, as the helper would stand in it. */
-	if (path[0] != '/' &&
+	/* A relative path goes with its directory, my_openat's or our
+	 * working directory: through /proc even where we may not search it,
+	 * as the helper would stand in it.  openfiled resolves either as it
+	 * would a path from its own lookup of the directory's name. */
+	if (path[0] != '/' && dirfd == AT_FDCWD &&
 	    (cwd = open("/proc/self/cwd", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 &&
 	    (cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return BROKER_UNAVAILABLE;
 	if (flags & O_CREAT)
 		mode &= ~current_umask();
-	r = send_on_connection(id, path, pathlen, flags & ~O_CLOEXEC, mode, cwd,
-			       retry_soon);
+	r = send_on_connection(id, path, pathlen, flags & ~O_CLOEXEC, mode,
+			       cwd >= 0 || path[0] == '/' ? cwd : dirfd, retry_soon);
 	if (cwd >= 0)
 		close(cwd);
 	if (r < 0)
@@ -470,8 +472,8 @@ static int ask(const struct ids *id, const char *path, size_t pathlen,
 	return -1;
 }
 
-int broker_open(const char *path, size_t pathlen, int flags, mode_t mode,
-		int retry_soon)
+int broker_openat(int dirfd, const char *path, size_t pathlen, int flags,
+		  mode_t mode, int retry_soon)
 {
 	struct ids id;
 	int r, err;
@@ -480,7 +482,7 @@ int broker_open(const char *path, size_t pathlen, int flags, mode_t mode,
 	if (ids_now(&id) < 0)
 		return BROKER_UNAVAILABLE;
 	lock_connection();
-	r = ask(&id, path, pathlen, flags, mode, retry_soon);
+	r = ask(&id, dirfd, path, pathlen, flags, mode, retry_soon);
 	err = errno;
 	pthread_mutex_unlock(&lock);
 	ids_free(&id);

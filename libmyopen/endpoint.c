@@ -17,7 +17,7 @@
 #include "endpoint.h"
 #include "myopen.h"
 
-int endpoint_address(const char *path, struct sockaddr_un *sa)
+ssize_t path_arg(const char *path, size_t max)
 {
 	size_t len;
 
@@ -26,17 +26,22 @@ int endpoint_address(const char *path, struct sockaddr_un *sa)
 		return -1;
 	}
 	len = strlen(path);
-	if (len == 0) {
-		errno = ENOENT;
+	if (len == 0 || len > max) {
+		errno = len == 0 ? ENOENT : ENAMETOOLONG;
 		return -1;
 	}
-	if (len >= sizeof sa->sun_path) {
-		errno = ENAMETOOLONG;
+	return (ssize_t)len;
+}
+
+int endpoint_address(const char *path, struct sockaddr_un *sa)
+{
+	ssize_t len = path_arg(path, sizeof sa->sun_path - 1);
+
+	if (len < 0)
 		return -1;
-	}
 	memset(sa, 0, sizeof *sa);
 	sa->sun_family = AF_UNIX;
-	memcpy(sa->sun_path, path, len + 1);
+	memcpy(sa->sun_path, path, (size_t)len + 1);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/socket.h>
@@ -32,7 +33,8 @@
 #define HELPER_FD 3
 
 /*
- * Starts the helper with sock on HELPER_FD, an empty environment, every
+ * Starts the helper in the directory dirfd (AT_FDCWD: ours) with sock on
+ * HELPER_FD, an empty environment, every
  * signal at its default disposition and none blocked, so that nothing the
  * host program set up reaches it.  The helper resets them too, as it must
  * for any caller; asking for every default here is still the cheapest
@@ -40,7 +42,7 @@
  * handled ones (122 system calls against 64 with glibc 2.36).  Returns 0
  * and sets *pid, or an errno.
  */
-static int spawn_helper(int sock, pid_t *pid)
+static int spawn_helper(int sock, int dirfd, pid_t *pid)
 {
 	static char arg0[] = "openfile", arg1[] = "3";
 	char *const argv[] = { arg0, arg1, NULL };
@@ -60,7 +62,9 @@ static int spawn_helper(int sock, pid_t *pid)
 					    POSIX_SPAWN_SETSIGDEF)) != 0 ||
 	    (err = posix_spawnattr_setsigmask(&attr, &none)) != 0 ||
 	    (err = posix_spawnattr_setsigdefault(&attr, &all)) != 0 ||
-	    (err = posix_spawn_file_actions_adddup2(&fa, sock, HELPER_FD)) != 0)
+	    (err = posix_spawn_file_actions_adddup2(&fa, sock, HELPER_FD)) != 0 ||
+	    (dirfd != AT_FDCWD &&
+	     (err = posix_spawn_file_actions_addfchdir_np(&fa, dirfd)) != 0))
 		goto out_fa;
 	err = posix_spawn(pid, OPENFILE_HELPER_PATH, &fa, &attr, argv, envp);
 out_fa:
@@ -144,10 +148,50 @@ static int receive_answer(int sock, pid_t pid, int pidfd, int cloexec)
 	return -1;
 }
 
-int helper_open(const char *path, size_t pathlen, int flags, mode_t mode)
+/*
+ * path under the directory dirfd, by the kernel's name for the directory,
+ * into buf (size bytes).  For a directory the caller may look up but not
+ * search, where the helper cannot be made to stand (fchdir(2) needs the
+ * search right): the helper then resolves the whole path, and the policy
+ * decides, as for my_open(3) of that path.  Returns its length, or -1 and
+ * sets errno.
+ */
+static ssize_t path_under(int dirfd, const char *path, char *buf, size_t size)
 {
+	char proc[32];
+	ssize_t n;
+
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", dirfd);
+	n = readlink(proc, buf, size);
+	if (n <= 0 || buf[0] != '/') {
+		errno = n < 0 ? errno : ENOENT;
+		return -1;
+	}
+	if ((size_t)n + 1 + strlen(path) >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return snprintf(buf + n, size - (size_t)n, "/%s", path) + n;
+}
+
+int helper_openat(int dirfd, const char *path, size_t pathlen, int flags,
+		  mode_t mode)
+{
+	char whole[PROTO_PATH_MAX + 1];
 	int sv[2], fd, err, pidfd;
+	ssize_t n;
 	pid_t pid;
+
+	if (path[0] == '/')
+		dirfd = AT_FDCWD;
+	if (dirfd != AT_FDCWD &&
+	    faccessat(dirfd, "", X_OK, AT_EMPTY_PATH | AT_EACCESS) < 0) {
+		if ((n = path_under(dirfd, path, whole, sizeof whole)) < 0)
+			return -1;
+		path = whole;
+		pathlen = (size_t)n;
+		dirfd = AT_FDCWD;
+	}
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
@@ -160,7 +204,7 @@ int helper_open(const char *path, size_t pathlen, int flags, mode_t mode)
 		close(sv[1]);
 		sv[1] = moved;
 	}
-	err = spawn_helper(sv[1], &pid);
+	err = spawn_helper(sv[1], dirfd, &pid);
 	close(sv[1]);
 	sv[1] = -1;
 	if (err != 0) {

@@ -18,10 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "endpoint.h"
 #include "fdpass.h"
 #include "myopen.h"
 #include "protocol.h"
@@ -41,42 +43,68 @@ static enum transport transport(void)
 	return ANY;
 }
 
-int my_open(const char *path, int flags, ...)
+/* my_open's and my_openat's third argument, read only when flags say it
+ * is there. */
+static mode_t mode_arg(int flags, va_list ap)
 {
-	mode_t mode = 0;
-	size_t pathlen;
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
+		return (mode_t)va_arg(ap, int);
+	return 0;
+}
+
+/* my_openat(), which my_open() is with AT_FDCWD. */
+static int open_at(int dirfd, const char *path, int flags, mode_t mode)
+{
+	ssize_t pathlen = path_arg(path, PROTO_PATH_MAX);
+	struct stat st;
 	enum transport t;
 	int fd;
 
-	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
-		va_list ap;
-
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	if (path == NULL) {
-		errno = EFAULT;
+	if (pathlen < 0)
 		return -1;
-	}
-	pathlen = strlen(path);
-	if (pathlen == 0) {
-		errno = ENOENT;
+	/* As openat(2): an absolute path ignores dirfd, a relative one needs
+	 * a directory.  Its search right is not asked for: the policy grants
+	 * under it as under the same directory named in full. */
+	if (path[0] == '/')
+		dirfd = AT_FDCWD;
+	if (dirfd != AT_FDCWD && fstat(dirfd, &st) < 0)
 		return -1;
-	}
-	if (pathlen > PROTO_PATH_MAX) {
-		errno = ENAMETOOLONG;
+	if (dirfd != AT_FDCWD && !S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
 		return -1;
 	}
 	/* The broker when there is a trustworthy one, else the helper; never
 	 * the helper once the broker was sent the request. */
 	t = transport();
 	if (t != HELPER) {
-		fd = broker_open(path, pathlen, flags, mode, t == BROKER);
+		fd = broker_openat(dirfd, path, (size_t)pathlen, flags, mode,
+				   t == BROKER);
 		if (fd != BROKER_UNAVAILABLE || t == BROKER)
 			return fd == BROKER_UNAVAILABLE ? -1 : fd;
 	}
-	return helper_open(path, pathlen, flags, mode);
+	return helper_openat(dirfd, path, (size_t)pathlen, flags, mode);
+}
+
+int my_open(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	return open_at(AT_FDCWD, path, flags, mode);
+}
+
+int my_openat(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	return open_at(dirfd, path, flags, mode);
 }
 
 /* Maps an fopen(3) mode to open(2) flags.  Returns -1 for a bad mode. */

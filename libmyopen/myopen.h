@@ -10,7 +10,12 @@
  * administrator's policy (openfile.policy(5)) with the same code, opens the
  * file with least privilege and passes the descriptor back.  The calling
  * process never gains privilege: it receives one descriptor with the access
- * mode the policy allowed.
+ * mode the policy allowed.  my_openat() is the same under a directory
+ * descriptor.
+ *
+ * The descriptor passing underneath, my_send_fds() and my_recv_fds(), and
+ * named endpoints (my_listen(), my_connect(), my_accept()) are here too,
+ * for programs that pass descriptors between processes of their own.
  *
  * All functions are thread-safe, never exit and never touch signal
  * dispositions; the only global state is the broker connection, under a
@@ -44,6 +49,17 @@ extern "C" {
  *   EINVAL  flags the helper does not support (O_PATH, O_TMPFILE, ...)
  */
 int my_open(const char *path, int flags, ...);
+
+/*
+ * Opens path like openat(2), through the broker or the helper: a relative
+ * path under the directory dirfd, or the working directory for AT_FDCWD
+ * (then it is my_open()); an absolute path ignores dirfd.  The policy
+ * decides on the path the directory has, as for my_open() of the whole
+ * path: a directory descriptor grants nothing the policy would not.
+ * Besides my_open()'s errors: EBADF (dirfd is not an open descriptor),
+ * ENOTDIR (nor a directory's).
+ */
+int my_openat(int dirfd, const char *path, int flags, ...);
 
 /*
  * Opens path like fopen(3) (modes r, w, a, each with optional + and the

@@ -27,7 +27,7 @@ helper=$B/openfile/openfile
 
 exports() {
 	got=$(readelf --dyn-syms -W "$lib" | awk '$5 == "GLOBAL" && $7 != "UND" && $7 != "ABS" { sub(/@.*/, "", $8); print $8 }' | sort | tr '\n' ' ')
-	[ "$got" = "my_accept my_connect my_fopen my_listen my_open my_recv_fd my_recv_fds my_send_fd my_send_fds " ] || { echo "exports: $got"; return 1; }
+	[ "$got" = "my_accept my_connect my_fopen my_listen my_open my_openat my_recv_fd my_recv_fds my_send_fd my_send_fds " ] || { echo "exports: $got"; return 1; }
 }
 check "libmyopen exports exactly the public API" exports
 check "libmyopen symbols are versioned" sh -c "readelf --dyn-syms -W '$lib' | grep -q 'my_open@@LIBMYOPEN_0'"

@@ -84,7 +84,7 @@ const char *ename(int e)
 		{ EFAULT, "EFAULT" }, { EAGAIN, "EAGAIN" }, { EBADF, "EBADF" },
 		{ ENOMEM, "ENOMEM" }, { ENOTTY, "ENOTTY" }, { EPIPE, "EPIPE" },
 		{ EXDEV, "EXDEV" }, { ECONNREFUSED, "ECONNREFUSED" },
-		{ ETIMEDOUT, "ETIMEDOUT" },
+		{ ETIMEDOUT, "ETIMEDOUT" }, { EADDRINUSE, "EADDRINUSE" },
 	};
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -654,7 +654,8 @@ int main(int argc, char **argv)
 		return cmd_forker(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 6 && strcmp(argv[1], "direct") == 0)
 		return cmd_direct(argv[2], argv[3], argv[4], argv[5]);
-	if ((rc = attack_main(argc, argv)) >= 0 || (rc = broker_main(argc, argv)) >= 0)
+	if ((rc = attack_main(argc, argv)) >= 0 || (rc = broker_main(argc, argv)) >= 0 ||
+	    (rc = api_main(argc, argv)) >= 0)
 		return rc;
 	fprintf(stderr, "usage: e2e-client open PATH FLAGS [MODE [UMASK]] | cat PATH |\n"
 		"  write PATH FLAGS TEXT | fopen PATH MODE | sigchld-ignored PATH |\n"
@@ -662,6 +663,6 @@ int main(int argc, char **argv)
 		"  alarm PATH N | mixed ALLOWED DENIED MISSING THREADS N |\n"
 		"  forker PATH N SECONDS | cpu MS COMMAND... |\n"
 		"  direct HELPER socket|fds|file|pipe|dgram|listen|closed PATH ARGV |\n"
-		"  %s |\n  %s\n", attack_usage, broker_usage);
+		"  %s |\n  %s |\n  %s\n", attack_usage, broker_usage, api_usage);
 	return 2;
 }

@@ -31,4 +31,8 @@ extern const char attack_usage[];
 int broker_main(int argc, char **argv);
 extern const char broker_usage[];
 
+/* e2e-api.c: my_openat() and the named endpoints, the same way. */
+int api_main(int argc, char **argv);
+extern const char api_usage[];
+
 #endif

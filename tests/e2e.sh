@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: ISC
 # e2e.sh - the end-to-end tests, for real: the test helper installed under
 # $TEST_PREFIX with a test policy, clients run as nobody; the whole suite
-# (e2e-suite.sh, the attacks and the races) runs with the helper setuid
-# root, then with file capabilities instead, then through the broker
+# (e2e-suite.sh, the attacks, the wider API's cases (e2e-api.sh) and the
+# races) runs with the helper setuid root, then with file capabilities
+# instead, then through the broker
 # openfiled (OPENFILE_TRANSPORT=broker), whose own cases follow
 # (e2e-broker.sh).  Speaks TAP.  Needs root; skips (exit 77) otherwise.
 # RACE=SECONDS sets how long each race runs (5); E2E_ONLY=races runs only
@@ -290,6 +291,7 @@ for MODE in ${E2E_MODES:-setuid caps broker}; do
 	if [ "${E2E_ONLY:-}" != races ]; then
 		. "$S/tests/e2e-suite.sh"
 		. "$S/tests/e2e-attacks.sh"
+		. "$S/tests/e2e-api.sh"
 	fi
 	if [ "${VALGRIND:-0}" = 0 ]; then
 		. "$S/tests/e2e-races.sh"
