@@ -2,8 +2,9 @@
 # e2e-api.sh - the end-to-end cases of the library's wider interface,
 # sourced by e2e.sh in each mode: my_openat() under directory descriptors
 # (one a caller may look up but not search, and the attempts to leave the
-# policy through them), and a named endpoint between a root process and
-# an unrelated nobody one passing three descriptors each way.
+# policy through them), a named endpoint between a root process and an
+# unrelated nobody one passing three descriptors each way, and the Python
+# package.
 
 # --- my_openat --------------------------------------------------------------
 check "my_openat: AT_FDCWD is the working directory" "ok allowed" \
@@ -71,3 +72,31 @@ ok peer uid=$U gid=$G, its fds: abc, sent 3" served 2
 check "endpoint: nobody may not listen where it may not write" "err EACCES" \
 	client endpoint-listen "$EP/mine"
 
+# --- the Python package -----------------------------------------------------
+# Its files as make install lays them out, its library path the test
+# prefix's (where the library built for the test helper goes), run by
+# nobody's Python: configure's when nobody may run it (root's may be a
+# pyenv under /root), else the system's.
+PY=
+for p in ${PYTHON:-} /usr/bin/python3; do
+	if [ "$p" != : ] && as_nobody "$p" -c 'import ctypes' >/dev/null 2>&1; then
+		PY=$p
+		break
+	fi
+done
+if [ -z "$PY" ]; then
+	skip "[$MODE] the Python package: no Python 3 that nobody may run"
+else
+	install -d -m 0755 "$P/lib" "$P/python/openfile"
+	install -m 0755 "$B/tests/.libs/libmyopen-e2e.so.0.1.0" "$P/lib/libmyopen.so.0"
+	install -m 0644 "$S/python/openfile/__init__.py" "$P/python/openfile/"
+	install -m 0644 "$S/tests/python/test_openfile.py" "$P/python/"
+	sed "s|@LIBDIR@|$P/lib|" "$S/python/openfile/_paths.py.in" > "$P/python/openfile/_paths.py"
+	nosan="the library would load into a Python without the sanitizer runtime"
+	check_unsanitized "$nosan" "python: the openfile package's tests as nobody ($PY -m unittest)" "*OK" \
+		as_nobody env PYTHONPATH="$P/python" PYTHONDONTWRITEBYTECODE=1 \
+		OPENFILE_TEST_DATA="$D" timeout 120 "$PY" -m unittest test_openfile
+	check_unsanitized "$nosan" "python: it loaded the library of the test prefix" "$P/lib/libmyopen.so.0" \
+		as_nobody env PYTHONPATH="$P/python" PYTHONDONTWRITEBYTECODE=1 "$PY" -c \
+		'import openfile; print(openfile._lib._name)'
+fi
