@@ -34,13 +34,12 @@
 
 /*
  * Starts the helper in the directory dirfd (AT_FDCWD: ours) with sock on
- * HELPER_FD, an empty environment, every
- * signal at its default disposition and none blocked, so that nothing the
- * host program set up reaches it.  The helper resets them too, as it must
- * for any caller; asking for every default here is still the cheapest
- * spawn: without it, glibc's child reads each disposition to find the
- * handled ones (122 system calls against 64 with glibc 2.36).  Returns 0
- * and sets *pid, or an errno.
+ * HELPER_FD, an empty environment, every signal at its default disposition
+ * and none blocked, so that nothing the host program set up reaches it.
+ * The helper resets them too, as it must for any caller; asking for every
+ * default here is still the cheapest spawn: without it, glibc's child
+ * reads each disposition to find the handled ones (122 system calls
+ * against 64 with glibc 2.36).  Returns 0 and sets *pid, or an errno.
  */
 static int spawn_helper(int sock, int dirfd, pid_t *pid)
 {
@@ -171,6 +170,8 @@ static ssize_t path_under(int dirfd, const char *path, char *buf, size_t size)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	if (n == 1)
+		n = 0; /* "/": no "//" */
 	return snprintf(buf + n, size - (size_t)n, "/%s", path) + n;
 }
 
