@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <seccomp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fdpass.h"
 #include "myopen.h"
 #include "testutil.h"
@@ -292,6 +294,59 @@ START_TEST(send_to_closed_peer_no_sigpipe)
 	sv[1] = -1;
 	ck_assert_int_eq(my_send_fd(sv[0], -1, "x", 1), -1);
 	ck_assert_int_eq(errno, EPIPE);
+}
+END_TEST
+
+/* The kernel refusing every send for want of buffer space (err): my_send_fd
+ * and my_send_fds wait 1 + 2 + ... + 64 = 127 ms, then fail with it.  In a
+ * child, whose seccomp filter makes sendmsg fail so. */
+static void check_busy_bounded(int err)
+{
+	int st, fds[2] = { 0, 1 };
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+		long long t0, ms1, ms2;
+
+		if (ctx == NULL ||
+		    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(err), SCMP_SYS(sendmsg), 0) < 0 ||
+		    seccomp_load(ctx) < 0)
+			_exit(10);
+		t0 = now_ns();
+		if (my_send_fd(sv[0], 0, "x", 1) != -1 || errno != err)
+			_exit(11);
+		ms1 = (now_ns() - t0) / 1000000;
+		t0 = now_ns();
+		if (my_send_fds(sv[0], fds, 2, "x", 1) != -1 || errno != err)
+			_exit(12);
+		ms2 = (now_ns() - t0) / 1000000;
+		/* At least the back-off; at most a loaded machine's more. */
+		_exit(ms1 >= 127 && ms1 < 2000 && ms2 >= 127 && ms2 < 2000 ? 0 : 13);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+}
+
+START_TEST(enobufs_backs_off_bounded)
+{
+	check_busy_bounded(ENOBUFS);
+	check_busy_bounded(ENOMEM);
+}
+END_TEST
+
+/* Other errors are not retried. */
+START_TEST(other_send_errors_at_once)
+{
+	long long t0 = now_ns();
+
+	close(sv[1]);
+	sv[1] = -1;
+	ck_assert_int_eq(my_send_fds(sv[0], NULL, 0, "x", 1), -1);
+	ck_assert_int_eq(errno, EPIPE);
+	ck_assert_int_lt((now_ns() - t0) / 1000000, 100);
 }
 END_TEST
 
@@ -648,6 +703,8 @@ int main(void)
 	tcase_add_test(tc, credentials_rejected_with_fds);
 	tcase_add_test(tc, short_message_drops_fds);
 	tcase_add_test(tc, fds_bad_arguments);
+	tcase_add_test(tc, enobufs_backs_off_bounded);
+	tcase_add_test(tc, other_send_errors_at_once);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("endpoint");
 	tcase_add_checked_fixture(tc, endpoint_setup, endpoint_teardown);
