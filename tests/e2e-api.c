@@ -67,7 +67,7 @@ static void drain(int fd, char *buf, size_t size)
 
 /*
  * The serving side, as root: listens at path (which everyone may connect
- * to), says "listening", accepts one peer of uid want (turning away up
+ * to), says "listening on PATH", accepts one peer of uid want (turning away up
  * to four others, saying "refused uid N" for each), takes
  * its NFDS descriptors (pipes, each with a letter in it) and sends it the
  * NFDS files named, opened here.  Leaves the socket file: a later server
@@ -86,7 +86,7 @@ static int cmd_serve(const char *path, uid_t want, char **files)
 		fprintf(out, "err %s\n", ename(errno));
 		return 1;
 	}
-	fprintf(out, "listening\n");
+	fprintf(out, "listening on %s\n", path);
 	fflush(out);
 	/* Whoever else connects is turned away. */
 	for (int tries = 0; (c = my_accept(l, &uid, &gid)) >= 0 && uid != want; tries++) {

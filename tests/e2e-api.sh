@@ -41,10 +41,10 @@ check "my_openat: ... a file of the caller's" "$U" stat -c %u "$D/drop/at.txt"
 EP=$P/endpoint
 mkdir -m 0755 "$EP"
 SPID=
-# serve N: a root server on $EP/sock, its output in $EP/out.N, once it
-# listens (or ended).
+# serve N: a root server on $EP/sock (for a minute at most), its output
+# in $EP/out.N, once it listens (or ended).
 serve() {
-	"$P/bin/e2e-client" endpoint-serve "$EP/sock" "$U" "$D/secret/allowed.txt" \
+	timeout 60 "$P/bin/e2e-client" endpoint-serve "$EP/sock" "$U" "$D/secret/allowed.txt" \
 		"$D/secret/denied.txt" "$D/priv/pub/a.txt" > "$EP/out.$1" 2>&1 &
 	SPID=$!
 	until_true listening "$EP/out.$1" "$SPID" 0
@@ -54,11 +54,11 @@ serve 1
 check "endpoint: nobody connects, sends three pipes and gets three root-only files" \
 	"ok got 3: allowed denied public" client endpoint-client "$EP/sock"
 check "endpoint: root saw nobody's uid and gid, and the three pipes in order" \
-	"listening
+	"listening on $EP/sock
 ok peer uid=$U gid=$G, its fds: abc, sent 3" served 1
 check "endpoint: a server that ended left its socket file" "socket" stat -c %F "$EP/sock"
 serve 2
-check "endpoint: the stale socket file was replaced" "listening" cat "$EP/out.2"
+check "endpoint: the stale socket file was replaced" "listening on $EP/sock" cat "$EP/out.2"
 check "endpoint: a live one is not" "err EADDRINUSE" \
 	"$P/bin/e2e-client" endpoint-listen "$EP/sock"
 check "endpoint: ... nor anything else there" "err EADDRINUSE" \
@@ -66,7 +66,7 @@ check "endpoint: ... nor anything else there" "err EADDRINUSE" \
 check "endpoint: the second exchange" "ok got 3: allowed denied public" \
 	client endpoint-client "$EP/sock"
 check "endpoint: the server turned away the probe of root's uid, then served nobody" \
-	"listening
+	"listening on $EP/sock
 refused uid 0
 ok peer uid=$U gid=$G, its fds: abc, sent 3" served 2
 check "endpoint: nobody may not listen where it may not write" "err EACCES" \
