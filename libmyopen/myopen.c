@@ -25,6 +25,7 @@
 
 #include "endpoint.h"
 #include "fdpass.h"
+#include "fopen-flags.h"
 #include "myopen.h"
 #include "protocol.h"
 #include "transport.h"
@@ -107,50 +108,12 @@ int my_openat(int dirfd, const char *path, int flags, ...)
 	return open_at(dirfd, path, flags, mode);
 }
 
-/* Maps an fopen(3) mode to open(2) flags.  Returns -1 for a bad mode. */
-static int fopen_flags(const char *mode)
-{
-	int flags;
-
-	switch (*mode++) {
-	case 'r':
-		flags = O_RDONLY;
-		break;
-	case 'w':
-		flags = O_WRONLY | O_CREAT | O_TRUNC;
-		break;
-	case 'a':
-		flags = O_WRONLY | O_CREAT | O_APPEND;
-		break;
-	default:
-		return -1;
-	}
-	for (; *mode != '\0'; mode++) {
-		switch (*mode) {
-		case '+':
-			flags = (flags & ~O_ACCMODE) | O_RDWR;
-			break;
-		case 'b':
-			break;
-		case 'e':
-			flags |= O_CLOEXEC;
-			break;
-		case 'x':
-			flags |= O_EXCL;
-			break;
-		default:
-			return -1;
-		}
-	}
-	return flags;
-}
-
 FILE *my_fopen(const char *path, const char *mode)
 {
 	FILE *fp;
 	int flags, fd, err;
 
-	if (mode == NULL || (flags = fopen_flags(mode)) < 0) {
+	if (mode == NULL || (flags = fopen_flags(mode, 0)) < 0) {
 		errno = EINVAL;
 		return NULL;
 	}
