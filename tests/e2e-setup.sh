@@ -11,6 +11,12 @@ mkdir -m 1777 "$R"
 install -o root -g root -m 0755 "$B/tests/openfile-test" "$H"
 privilege_helper
 install -o root -g root -m 0755 "$B/tests/e2e-client" "$P/bin/e2e-client"
+# openfile-run, its shim and the program its cases run.
+mkdir -m 0755 "$P/lib"
+install -o root -g root -m 0755 "$B/tests/openfile-run-test" "$P/bin/openfile-run"
+install -o root -g root -m 0755 "$B/tests/run-probe" "$P/bin/run-probe"
+install -o root -g root -m 0644 "$B/tests/.libs/openfile-preload-test.so" \
+	"$P/lib/openfile-preload.so"
 [ -n "${E2E_KEEP:-}" ] || trap 'stop_broker; log_stop; rm -rf "$P"' EXIT
 
 mk() { # mk MODE DIR...

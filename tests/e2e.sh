@@ -8,7 +8,8 @@
 # openfiled (OPENFILE_TRANSPORT=broker), whose own cases follow
 # (e2e-broker.sh).  Speaks TAP.  Needs root; skips (exit 77) otherwise.
 # RACE=SECONDS sets how long each race runs (5); E2E_ONLY=races runs only
-# those (make races does both); E2E_MODES="broker" runs only the modes
+# those (make races does both), E2E_ONLY=run only openfile-run's
+# (e2e-run.sh); E2E_MODES="broker" runs only the modes
 # named; E2E_TIMES=FILE appends to FILE when each case ended, and its
 # name, to see where the time goes.
 #
@@ -288,18 +289,26 @@ for MODE in ${E2E_MODES:-setuid caps broker}; do
 		OPENFILE_TRANSPORT=broker
 		export OPENFILE_TRANSPORT
 	fi
-	if [ "${E2E_ONLY:-}" != races ]; then
+	case ${E2E_ONLY:-} in
+	races) ;;
+	run) . "$S/tests/e2e-run.sh" ;;
+	*)
 		. "$S/tests/e2e-suite.sh"
 		. "$S/tests/e2e-attacks.sh"
 		. "$S/tests/e2e-api.sh"
-	fi
-	if [ "${VALGRIND:-0}" = 0 ]; then
+		# openfile-run through the helper and the broker.
+		[ "$MODE" = caps ] || . "$S/tests/e2e-run.sh"
+		;;
+	esac
+	if [ "${E2E_ONLY:-}" = run ]; then
+		:
+	elif [ "${VALGRIND:-0}" = 0 ]; then
 		. "$S/tests/e2e-races.sh"
 	else
 		skip "[$MODE] the races: not under valgrind: their clients run natively, as in the plain run"
 	fi
 	if [ "$MODE" = broker ]; then
-		[ "${E2E_ONLY:-}" = races ] || . "$S/tests/e2e-broker.sh"
+		[ -n "${E2E_ONLY:-}" ] || . "$S/tests/e2e-broker.sh"
 		stop_broker
 		# Killed on purpose: SIGKILL (race 9), SIGSYS (the seccomp
 		# cases), SIGABRT (the sanitizer cases).
