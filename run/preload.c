@@ -160,20 +160,33 @@ static const char *at_path(int dirfd, const char *path, char *buf, size_t size)
 	return buf;
 }
 
-/* The fallback of every open-like entry point: fd is what the real call
- * returned. */
-static int fallback(int fd, int dirfd, const char *path, int flags, mode_t mode)
+/* The policy's answer for an open the kernel refused with err. */
+static __attribute__((noinline)) int ask_policy(int dirfd, const char *path,
+						 int flags, mode_t mode, int err)
 {
 	char buf[PATH_MAX];
-	int err = errno;
 
-	if (fd >= 0 || !ask(err) || path == NULL || (flags & O_PATH))
-		return fd;
 	if ((path = at_path(dirfd, path, buf, sizeof(buf))) == NULL) {
 		errno = err;
 		return -1;
 	}
 	return ask_my_open(path, flags, mode, err);
+}
+
+/* The fallback of every open-like entry point: fd is what the real call
+ * returned.  Inline and small, the path buffer in the slow path only: a
+ * thread with a small stack opens as cheaply as without the shim. */
+static inline int fallback(int fd, int dirfd, const char *path, int flags,
+			   mode_t mode)
+{
+	int err;
+
+	if (__builtin_expect(fd >= 0, 1))
+		return fd;
+	err = errno;
+	if (!ask(err) || path == NULL || (flags & O_PATH))
+		return fd;
+	return ask_policy(dirfd, path, flags, mode, err);
 }
 
 /* The mode argument: only with O_CREAT or O_TMPFILE, as open(2) reads it. */
