@@ -25,11 +25,16 @@ fi
 lib=$(ls "$B"/libmyopen/.libs/libmyopen.so.*.*.* 2>/dev/null | head -n 1)
 helper=$B/openfile/openfile
 
-exports() {
-	got=$(readelf --dyn-syms -W "$lib" | awk '$5 == "GLOBAL" && $7 != "UND" && $7 != "ABS" { sub(/@.*/, "", $8); print $8 }' | sort | tr '\n' ' ')
-	[ "$got" = "my_accept my_connect my_fopen my_listen my_open my_openat my_recv_fd my_recv_fds my_send_fd my_send_fds " ] || { echo "exports: $got"; return 1; }
+exports() { # exports OBJECT NAMES: the names OBJECT exports, sorted
+	got=$(readelf --dyn-syms -W "$1" | awk '$5 == "GLOBAL" && $7 != "UND" && $7 != "ABS" { sub(/@.*/, "", $8); print $8 }' | LC_ALL=C sort | tr '\n' ' ')
+	[ "$got" = "$2 " ] || { echo "exports: $got"; return 1; }
 }
-check "libmyopen exports exactly the public API" exports
+check "libmyopen exports exactly the public API" exports "$lib" \
+	"my_accept my_connect my_fopen my_listen my_open my_openat my_recv_fd my_recv_fds my_send_fd my_send_fds"
+# The shim carries the library's sources: none of its names may reach the
+# program's namespace.
+check "the preload shim exports exactly the names it interposes" exports \
+	"$B/run/.libs/openfile-preload.so" "__open64_2 __open_2 __openat64_2 __openat_2 creat creat64 fopen fopen64 freopen freopen64 open open64 openat openat64"
 check "libmyopen symbols are versioned" sh -c "readelf --dyn-syms -W '$lib' | grep -q 'my_open@@LIBMYOPEN_0'"
 check "the new symbols are in LIBMYOPEN_1, which inherits LIBMYOPEN_0" sh -c \
 	"readelf --dyn-syms -W '$lib' | grep -q 'my_send_fds@@LIBMYOPEN_1' &&
