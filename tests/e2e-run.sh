@@ -78,6 +78,7 @@ rc=1" status run $RM cat "$D/secret/denied.txt"
 	check "$RM: a plain write is still refused on it" "*Permission denied*" \
 		run $RM sh -c "echo x 1<>'$RD/spool'"
 	check "$RM: the fortified __open_2" "one*three" run $RM "$PROBE" cat "$RD/lines"
+	check "... which the probe calls" "*__open*_2*" readelf --dyn-syms -W "$PROBE"
 	check "$RM: freopen keeps the stream's descriptor" "fd=0 one*three" \
 		run $RM "$PROBE" freopen "$RD/lines"
 	check "$RM: O_CLOEXEC is honoured: closed after exec" "cloexec=1 closed" \
