@@ -51,6 +51,10 @@ rc=1" status run $RM cat "$D/secret/denied.txt"
 		run $RM sh -c "cat '$D/secret/allowed.txt'"
 	check "$RM: sed, which calls only fopen" "two" run $RM sed -n 2p "$RD/lines"
 	check "$RM: 16 threads open at once" "16 opened" run $RM "$PROBE" threads 16 "$RD/lines"
+	check "$RM: a program that closes every descriptor opens again" "reopened" \
+		run $RM "$PROBE" closeall "$RD/lines"
+	check "$RM: a vfork() child is answered by the kernel, its parent by the policy" \
+		"child=EACCES parent=opened" run $RM "$PROBE" vfork "$RD/lines"
 	if [ "$MODE" = broker ]; then
 		continue
 	fi

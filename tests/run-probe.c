@@ -13,6 +13,12 @@
  *                               then the file
  *   run-probe fdflags FD        "append=A cloexec=C" of descriptor FD
  *   run-probe isopen FD         "open" or "closed" (after exec)
+ *   run-probe closeall PATH     opens PATH, closes every descriptor above 2
+ *                               (the library's connection too), opens it
+ *                               again: "reopened"
+ *   run-probe vfork PATH        a vfork() child opens PATH (the shim stays
+ *                               out: refused), then the parent: "child=E
+ *                               parent=opened"
  */
 #include "config.h"
 
@@ -22,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Flags the compiler cannot see: the fortified open() calls __open_2
@@ -81,6 +88,25 @@ static int threads(int n, const char *path)
 	return opened != n;
 }
 
+static int in_vfork(const char *path)
+{
+	int status, fd;
+	pid_t pid = vfork();
+
+	if (pid < 0)
+		return fail("vfork", path);
+	if (pid == 0)
+		_exit(open(path, read_only) >= 0 ? 0 : errno == EACCES ? 1 : 2);
+	if (waitpid(pid, &status, 0) < 0)
+		return fail("waitpid", path);
+	printf("child=%s ", WEXITSTATUS(status) == 0 ? "opened" :
+	       WEXITSTATUS(status) == 1 ? "EACCES" : "other");
+	if ((fd = open(path, read_only)) < 0)
+		return fail("open", path);
+	puts("parent=opened");
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
 	char fdarg[16];
@@ -115,6 +141,17 @@ int main(int argc, char *argv[])
 		fflush(stdout);
 		return copy_out(fileno(stdin));
 	}
+	if (strcmp(argv[1], "closeall") == 0) {
+		if ((fd = open(argv[2], read_only)) < 0)
+			return fail("open", argv[2]);
+		close_range(3, ~0U, 0);
+		if ((fd = open(argv[2], read_only)) < 0)
+			return fail("reopen", argv[2]);
+		puts("reopened");
+		return 0;
+	}
+	if (strcmp(argv[1], "vfork") == 0)
+		return in_vfork(argv[2]);
 	if (strcmp(argv[1], "fdflags") == 0) {
 		fd = atoi(argv[2]);
 		if ((fl = fcntl(fd, F_GETFL)) < 0)
