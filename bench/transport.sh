@@ -58,11 +58,21 @@
 #                    file through the broker and through the helper; sudo -n
 #                    cat of it under a NOPASSWD rule for nobody; each spawned
 #                    and waited for.  The ratio is to cat.
+#   openfile-run     open()+close() of the world-readable file with the shim
+#                    in LD_PRELOAD, ratio to open(): what a long-running
+#                    program pays; cat of the world-readable file with the shim in
+#                    LD_PRELOAD, and under openfile-run --mode preload (which
+#                    execs cat: one exec more), ratio to cat; cat of the
+#                    root-only file under openfile-run --mode preload through
+#                    the broker and the helper, ratio to mycat of it the same
+#                    way.
 # A row that cannot run says why instead (unavailable, failed, skipped), and
 # the goals that need it say n/a.  The goals: the broker within 6x open();
 # the helper 1.5x faster than the textbook; the helper for a 4 GiB caller
 # within 1.2x of a small one; mycat through the broker within 1.3x of cat
-# and 3x faster than sudo -n cat; the helper within 1.10x of the null spawn.
+# and 3x faster than sudo -n cat; the helper within 1.10x of the null spawn;
+# open() under the shim within 1.05x of open(); cat under the shim, and
+# under openfile-run (one exec more), within 1.05x of cat.
 set -eu
 [ "$(id -u)" = 0 ] || { echo "transport.sh: run me as root (I install setuid programs)" >&2; exit 1; }
 S=$(cd "${srcdir:-.}" && pwd)
@@ -174,7 +184,8 @@ chmod 0644 "$P/etc/openfile/policy"
 
 # nobody TRANSPORT GROUPS NULL CMD...: CMD as nobody:nogroup from /, with
 # supplementary GROUPS (comma-separated, or none), in a small environment
-# holding OPENFILE_TRANSPORT=TRANSPORT unless that is empty; with NULL=yes
+# holding OPENFILE_TRANSPORT=TRANSPORT unless that is empty (and
+# LD_PRELOAD=$PRELOAD unless that is); with NULL=yes
 # in a mount namespace of its own where the null helper is mounted over
 # the helper.
 nobody() {
@@ -184,7 +195,8 @@ nobody() {
 	set -- setpriv --reuid=nobody --regid=nogroup "$grp" -- "$@"
 	[ "$ns" = no ] || set -- unshare --mount --propagation private -- \
 		sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh "$NULL" "$HELPER" "$@"
-	(cd / && exec env -i PATH=/usr/bin:/bin ${tr:+OPENFILE_TRANSPORT=$tr} "$@")
+	(cd / && exec env -i PATH=/usr/bin:/bin ${tr:+OPENFILE_TRANSPORT=$tr} \
+		${PRELOAD:+LD_PRELOAD=$PRELOAD} "$@")
 }
 
 # mark WHY LABEL...: these rows say WHY instead of a figure, and do not run.
@@ -244,6 +256,15 @@ else
 fi
 
 CAT=$(command -v cat)
+RUN=$P/bin/openfile-run
+SHIM=$P/lib/openfile/openfile-preload.so
+PRELOAD=
+if [ ! -x "$RUN" ] || [ ! -e "$SHIM" ]; then
+	mark "unavailable: this tree has no openfile-run" open-shim preload-cat run-cat \
+		run-broker run-helper
+elif [ -e "$W/why.mycat-broker" ]; then
+	cp "$W/why.mycat-broker" "$W/why.run-broker"
+fi
 SUDO=$(command -v sudo || true)
 if [ -z "$SUDO" ]; then
 	mark "skipped: sudo is not installed" sudo
@@ -292,6 +313,14 @@ round() {
 	drive mycat-broker broker "" no mycat-broker=spawn -- "$P/bin/mycat" "$SECRET"
 	drive mycat-helper helper "" no mycat-helper=spawn -- "$P/bin/mycat" "$SECRET"
 	drive sudo "" "" no sudo=spawn -- "$SUDO" -n "$CAT" "$SECRET"
+	# The driver runs with the shim too, which changes nothing it times.
+	PRELOAD=$SHIM
+	drive open-shim "" "" no -f "$PUB" open-shim=open
+	drive preload-cat "" "" no preload-cat=spawn -- "$CAT" "$PUB"
+	PRELOAD=
+	drive run-cat "" "" no run-cat=spawn -- "$RUN" --mode preload "$CAT" "$PUB"
+	drive run-broker broker "" no run-broker=spawn -- "$RUN" --mode preload "$CAT" "$SECRET"
+	drive run-helper helper "" no run-helper=spawn -- "$RUN" --mode preload "$CAT" "$SECRET"
 }
 
 echo "running $ROUNDS rounds of $CALLS calls a case ..."
@@ -332,6 +361,12 @@ cat	cat, world-readable file	cat	no
 mycat-broker	mycat, root-only file, broker	cat	no
 mycat-helper	mycat, root-only file, helper	cat	no
 sudo	sudo -n cat, root-only file	cat	no
+=	openfile-run (ratio to open(), to cat, or to mycat the same way)
+open-shim	open()+close(), shim in LD_PRELOAD	open	no
+preload-cat	cat, shim in LD_PRELOAD	cat	no
+run-cat	openfile-run cat, world-readable file	cat	no
+run-broker	openfile-run cat, root-only, broker	mycat-broker	no
+run-helper	openfile-run cat, root-only, helper	mycat-helper	no
 EOF
 }
 # summary: the rows with their figures (nanoseconds, calls/s) or why not,
@@ -405,6 +440,9 @@ END {
 	goal("mycat via broker / cat", "mycat-broker", "cat", "<=", 1.3)
 	goal("sudo -n cat / mycat via broker", "sudo", "mycat-broker", ">=", 3)
 	goal("helper / null spawn", "helper", "null", "<=", 1.1)
+	goal("open() under the shim / open()", "open-shim", "open", "<=", 1.05)
+	goal("cat under the shim / cat", "preload-cat", "cat", "<=", 1.05)
+	goal("openfile-run cat / cat", "run-cat", "cat", "<=", 1.05)
 	if (has("broker") && has("relay"))
 		printf "  %-40s %9s %7.2fx  (not a goal: what the broker adds to the relay)\n",
 			"broker / relay", "", med["broker"] / med["relay"]
