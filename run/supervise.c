@@ -476,7 +476,7 @@ static int start(int sock, pid_t pid)
 static int supervise(int listener, int sfd, pid_t pid, supervise_open_fn open_fn)
 {
 	union notif buf;
-	int status = 0, done = 0, hup = 0;
+	int status = 0, done = 0, hup = 0, stopped = 0;
 
 	while (!done || !hup) {
 		struct pollfd p[2] = { { sfd, POLLIN, 0 }, { hup ? -1 : listener, POLLIN, 0 } };
@@ -500,11 +500,16 @@ static int supervise(int listener, int sfd, pid_t pid, supervise_open_fn open_fn
 				if (si.ssi_code != SI_KERNEL)
 					kill(pid, (int)si.ssi_signo);
 			} else if (!hup) {
-				hup = 1;
+				hup = stopped = 1;
 				close(listener);
 			}
 		}
 	}
+	/* The listener hangs up as the last process under the filter
+	 * exits, before it is a zombie: wait for those to be.  Not after a
+	 * signal to stop, when some may run on. */
+	while (!stopped && (waitpid(-1, NULL, 0) > 0 || errno == EINTR))
+		;
 	return status;
 }
 

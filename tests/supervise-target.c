@@ -14,7 +14,8 @@
  *   creat PATH     creat(2), mode 0640, and writes "written"  "ok" | "err E"
  *   threads N P    N threads open P at once    "ok SAME CONTENT"
  *   fork PATH      a child execs this program to open PATH; "exit N"
- *   orphan PATH    a child opens PATH once this process has ended
+ *   orphan PATH    a child opens PATH once this process has ended, and
+ *                  says who its parent is then       "parent PID"
  *   term-parent -  sends SIGTERM to its parent and waits to be killed
  *   chdir DIR, umask OCTAL, exit N, kill SIG
  */
@@ -72,7 +73,8 @@ static int open_i386(const char *path)
 	if (low == MAP_FAILED || strlen(path) >= 4096)
 		return -1;
 	strcpy(low, path);
-	__asm__ volatile("int $0x80" : "=a"(r) : "a"(5L), "b"(low), "c"(0L)
+	/* 0100000: O_LARGEFILE, as a 32-bit glibc's open sets it. */
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(5L), "b"(low), "c"(0100000L)
 			 : "memory");
 	munmap(low, 4096);
 	if (r < 0) {
@@ -162,6 +164,7 @@ static void orphan_open(const char *path)
 		close(p[1]);
 		while (read(p[0], &c, 1) != 0)
 			;
+		fprintf(out, "parent %d\n", (int)getppid());
 		report(sys_open(path, O_RDONLY, 0));
 		_exit(0);
 	}
