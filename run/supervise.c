@@ -146,37 +146,55 @@ static int install_filter(void)
  * that allows everything) and asks ADDFD with FLAG_SEND for a notification
  * that does not exist: a kernel that knows the flag looks the id up and
  * says ENOENT; one that does not refuses the flag (EINVAL), and one
- * without ADDFD at all the ioctl.  Nothing is added anywhere.  It costs a
- * fork, once, where openfile-run chooses its mode.
+ * without ADDFD at all the ioctl.  Nothing is added anywhere.  While the
+ * child waits, we read its memory as we would the command's: Yama's
+ * ptrace_scope 2 or 3 forbids it, and then every path would be unreadable.
+ * It costs a fork, once, where openfile-run chooses its mode.
  */
 int supervise_supported(void)
 {
+	static const char mark = 'm';
 	uint32_t action = SECCOMP_RET_USER_NOTIF;
 	struct seccomp_notif_addfd addfd = { .id = 0, .flags = SECCOMP_ADDFD_FLAG_SEND,
 					     .srcfd = 0 };
-	int st, fd;
+	int sv[2], st, fd, ok = 0;
+	char c = 0, got = 0;
 	pid_t pid;
 
 	if (NATIVE_ARCH == 0 ||
-	    syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) != 0)
+	    syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) != 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return 0;
-	if ((pid = fork()) < 0)
-		return 0;
-	if (pid == 0) {
+	if ((pid = fork()) == 0) {
 		struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 		struct sock_fprog prog = { 1, &allow };
 
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+		close(sv[0]);
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
 		    (fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-				       SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog)) < 0)
-			_exit(1);
-		_exit(ioctl(fd, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0 &&
-		      errno == ENOENT ? 0 : 1);
+				       SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog)) >= 0 &&
+		    ioctl(fd, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0 && errno == ENOENT)
+			c = 1;
+		/* Then alive until the parent has read: it closes its end. */
+		if (write(sv[1], &c, 1) == 1)
+			while (read(sv[1], &c, 1) < 0 && errno == EINTR)
+				;
+		_exit(0);
 	}
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return 0;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	close(sv[1]);
+	if (pid > 0) {
+		struct iovec local = { &got, 1 };
+		struct iovec remote = { (void *)(uintptr_t)&mark, 1 };
+
+		while (read(sv[0], &c, 1) < 0 && errno == EINTR)
+			;
+		ok = c == 1 && process_vm_readv(pid, &local, 1, &remote, 1, 0) == 1 &&
+		     got == mark;
+	}
+	close(sv[0]);
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return ok;
 }
 
 /* What the child tells the parent: 0 and the listener, or the errno of
