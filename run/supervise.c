@@ -518,7 +518,7 @@ static int start(int sock, pid_t pid)
  *
  * Where the kernel has SYNC_WAKE_UP (Linux 6.6) we wait in RECV itself:
  * the command then wakes us, and we it, on the CPU it runs on, which
- * takes an allowed open from ~40 to ~12 us on a VM (doc/seccomp-mode.md).
+ * takes an allowed open from ~55 to ~17 us on our VM (doc/seccomp-mode.md).
  * A signal that comes just before the RECV does not interrupt it; its
  * handler has forwarded it, and only a reap or a stop waits for the next
  * wake-up.  Elsewhere ppoll, which unblocks atomically. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* supervise.h - run a command under a seccomp filter whose open, openat
  * and creat calls this process answers (openfile-run --mode seccomp).
- * doc/openfile-run.md, "seccomp mode", says how and what it leaves out. */
+ * doc/seccomp-mode.md says how, what it leaves out and what it costs. */
 #ifndef SUPERVISE_H
 #define SUPERVISE_H
 #include <sys/types.h>
