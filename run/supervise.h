@@ -25,7 +25,8 @@ typedef int (*supervise_open_fn)(const char *path, int flags, mode_t mode);
  * descendants') through open_fn until it ends.  Returns its wait status
  * (as waitpid(2) gives it), or -1 and errno when it could not be started
  * (the command did not run): execvp's errno (ENOENT: not found), or that
- * of setting up the filter (ENOSYS, EINVAL: not supported).
+ * of setting up the filter (ENOSYS, EINVAL: not supported; EBUSY: this
+ * process already runs under a filter with a listener).
  *
  * While it runs it blocks SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGCHLD
  * and takes them through a signalfd, forwarding the first four to the

@@ -118,6 +118,7 @@ static void setup(void)
 	snprintf(target_static, sizeof target_static, "%s/supervise-target-static", dir);
 	if (access(built("supervise-target-static"), F_OK) == 0)
 		copy(built("supervise-target-static"), target_static);
+	copy("/proc/self/exe", in_dir("check_supervise"));
 	if (geteuid() == 0) {
 		ck_assert_int_eq(chown(dir, NOBODY, NOBODY), 0);
 		ck_assert_int_eq(setgroups(0, NULL), 0);
@@ -402,10 +403,38 @@ START_TEST(fifo_is_not_opened_by_the_supervisor)
 }
 END_TEST
 
-int main(void)
+/* This program, run under the supervisor to try another inside it:
+ * writes "SUPPORTED RESULT ERRNO" to out. */
+static int nested(const char *out)
+{
+	static char name[] = "true";
+	char *argv[] = { name, NULL };
+	int supported = supervise_supported(), r = supervise_run(argv, stand_in);
+	FILE *f = fopen(out, "a");
+
+	if (f == NULL)
+		return 2;
+	fprintf(f, "%d %d %d\n", supported, r, r < 0 ? errno : 0);
+	return fclose(f) != 0;
+}
+
+START_TEST(nested_supervisor_is_busy)
+{
+	char want[32];
+
+	assert_ran(run_with(in_dir("check_supervise"), "--nested", (char *)NULL));
+	snprintf(want, sizeof want, "0 -1 %d\n", EBUSY);
+	ck_assert_str_eq(output(), want);
+}
+END_TEST
+
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("supervise");
 	TCase *tc = tcase_create("supervise_run");
+
+	if (argc == 3 && strcmp(argv[2], "--nested") == 0)
+		return nested(argv[1]);
 
 	if (!supervise_supported()) {
 		/* TAP: a plan of none, with the reason. */
@@ -436,6 +465,7 @@ int main(void)
 	tcase_add_test(tc, signal_is_forwarded);
 	tcase_add_test(tc, missing_command);
 	tcase_add_test(tc, fifo_is_not_opened_by_the_supervisor);
+	tcase_add_test(tc, nested_supervisor_is_busy);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
