@@ -288,8 +288,12 @@ static int refused(const char *path, int flags)
 		mode |= W_OK;
 	if (flags & O_PATH)
 		mode = F_OK;
-	/* O_NOFOLLOW on a symbolic link is ELOOP; access would follow it. */
+	/* O_NOFOLLOW on a symbolic link is ELOOP, and O_CREAT | O_EXCL on
+	 * anything there EEXIST, whatever the permissions; access would
+	 * follow the link. */
 	if ((flags & O_NOFOLLOW) && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return 0;
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) && lstat(path, &st) == 0)
 		return 0;
 	r = faccessat(AT_FDCWD, path, mode, AT_EACCESS);
 	if (r != 0 && errno == ENOENT && (flags & O_CREAT)) {
@@ -384,8 +388,9 @@ static int substitute(int listener, const struct seccomp_notif *n,
 
 	if ((r->flags & O_CREAT) && (mask = umask_of((pid_t)n->pid)) < 0)
 		return -1;
-	/* Everything read from /proc/PID is the command's only if the
-	 * notification still waits: PID may be another process's now. */
+	/* Everything read of PID (its memory, its directories, its umask)
+	 * is the command's only if the call still waits: PID may be another
+	 * process's now. */
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
 		return 0;
 	if (r->flags & O_CREAT)
@@ -420,10 +425,9 @@ static void serve(int listener, const struct seccomp_notif *n, supervise_open_fn
 			goto kernel;
 		p = abs;
 	}
-	/* Checked before the probe, which reads only our own view: a pid
-	 * reused meanwhile gave us another process's path or directory. */
-	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n->id) != 0)
-		return;
+	/* What was read may be another process's, its pid reused: harmless
+	 * for a CONTINUE, which then finds no call to answer; substitute
+	 * checks the id before it asks. */
 	if (!refused(p, r.flags) || substitute(listener, n, &r, p, open_fn) != 0)
 		goto kernel;
 	return;

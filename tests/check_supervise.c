@@ -273,6 +273,40 @@ START_TEST(refused_by_both_is_the_kernels_errno)
 }
 END_TEST
 
+/* Where the kernel's answer says more, the stand-in is never asked:
+ * EEXIST for O_EXCL on a file the user may not open. */
+START_TEST(excl_on_existing_never_asks)
+{
+	assert_ran(run("excl", in_dir("secret")));
+	ck_assert_str_eq(output(), "err 17\n");
+	ck_assert_int_eq(asked.calls, 0);
+}
+END_TEST
+
+/* In doubt the kernel answers: a bad pointer, a path too long, a dirfd
+ * that is no directory, a working directory that is gone. */
+START_TEST(doubt_goes_to_the_kernel)
+{
+	char want[64];
+
+	assert_ran(run("badptr", "-", "long", "-", "notdir", in_dir("readable"),
+		       "gonedir", in_dir("gone")));
+	snprintf(want, sizeof want, "err %d\nerr %d\nerr %d\nerr %d\n",
+		 EFAULT, ENAMETOOLONG, ENOTDIR, ENOENT);
+	ck_assert_str_eq(output(), want);
+	ck_assert_int_eq(asked.calls, 0);
+}
+END_TEST
+
+/* A path whose NUL is the last byte mapped is read whole. */
+START_TEST(path_at_the_end_of_the_mapping)
+{
+	assert_ran(run("pageend", in_dir("secret")));
+	ck_assert_str_eq(output(), "ok substituted 0\n");
+	ck_assert_str_eq(asked.path, in_dir("secret"));
+}
+END_TEST
+
 START_TEST(sixteen_threads_at_once)
 {
 	assert_ran(run("threads", "16", in_dir("secret")));
@@ -450,6 +484,9 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, creat_is_answered);
 	tcase_add_test(tc, creat_allowed_never_asks);
 	tcase_add_test(tc, refused_by_both_is_the_kernels_errno);
+	tcase_add_test(tc, excl_on_existing_never_asks);
+	tcase_add_test(tc, doubt_goes_to_the_kernel);
+	tcase_add_test(tc, path_at_the_end_of_the_mapping);
 	tcase_add_test(tc, sixteen_threads_at_once);
 	tcase_add_test(tc, child_of_the_command);
 	tcase_add_test(tc, orphan_is_served_until_it_ends);

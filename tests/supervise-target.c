@@ -17,18 +17,26 @@
  *   orphan PATH    a child opens PATH once this process has ended, and
  *                  says who its parent is then       "parent PID"
  *   term-parent -  sends SIGTERM to its parent and waits to be killed
+ *   excl PATH      open(2) O_CREAT | O_EXCL | O_WRONLY, mode 0600
+ *   badptr -       open(2) of an address that is not mapped
+ *   long -         open(2) of a path longer than PATH_MAX
+ *   notdir FILE    openat(2) of "x" on a descriptor of FILE
+ *   pageend PATH   open(2) of PATH ending where an unmapped page begins
+ *   gonedir DIR    makes DIR, enters it, removes it, opens "x" there
  *   chdir DIR, umask OCTAL, exit N, kill SIG
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -147,28 +155,65 @@ static void fork_open(const char *outpath, const char *path)
 	fprintf(out, "exit %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }
 
-/* The child waits for EOF on a pipe whose writing end only its parent
- * holds: it reads on once the parent is gone. */
+/* PATH copied to end with the last byte of a page after which nothing
+ * is mapped: a reader that reads past the NUL fails. */
+static int open_at_page_end(const char *path)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), len = strlen(path) + 1;
+	char *two = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fd;
+
+	if (two == MAP_FAILED || len > page || munmap(two + page, page) != 0)
+		exit(2);
+	memcpy(two + page - len, path, len);
+	fd = sys_open(two + page - len, O_RDONLY, 0);
+	munmap(two, page);
+	return fd;
+}
+
+/* A path longer than PATH_MAX, of "/" repeated. */
+static int open_long(void)
+{
+	static char path[PATH_MAX + 2];
+
+	memset(path, '/', sizeof path - 1);
+	return sys_open(path, O_RDONLY, 0);
+}
+
+/* "x" in a working directory that is gone. */
+static int open_in_gone_dir(const char *dir)
+{
+	if (mkdir(dir, 0700) != 0 || chdir(dir) != 0 || rmdir(dir) != 0)
+		exit(2);
+	return sys_open("x", O_RDONLY, 0);
+}
+
+/* The child waits for its parent's end: the death signal comes once it
+ * has a new parent, which EOF on a pipe would not wait for (an exiting
+ * process closes its files first). */
 static void orphan_open(const char *path)
 {
-	int p[2];
-	char c;
+	pid_t parent = getpid();
+	sigset_t usr1;
+	int sig;
 
 	fflush(out);
-	if (pipe(p) != 0)
-		exit(2);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
 	switch (fork()) {
 	case -1:
 		exit(2);
 	case 0:
-		close(p[1]);
-		while (read(p[0], &c, 1) != 0)
-			;
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
+		if (prctl(PR_SET_PDEATHSIG, SIGUSR1) != 0)
+			_exit(2);
+		if (getppid() == parent)
+			sigwait(&usr1, &sig);
 		fprintf(out, "parent %d\n", (int)getppid());
 		report(sys_open(path, O_RDONLY, 0));
 		_exit(0);
 	}
-	close(p[0]);
 }
 
 int main(int argc, char **argv)
@@ -195,6 +240,21 @@ int main(int argc, char **argv)
 		} else if (strcmp(step, "i386") == 0) {
 			report(open_i386(a));
 #endif
+		} else if (strcmp(step, "excl") == 0) {
+			report(sys_open(a, O_CREAT | O_EXCL | O_WRONLY, 0600));
+		} else if (strcmp(step, "badptr") == 0) {
+			report(sys_open((const char *)8, O_RDONLY, 0));
+		} else if (strcmp(step, "long") == 0) {
+			report(open_long());
+		} else if (strcmp(step, "notdir") == 0) {
+			int file = open(a, O_RDONLY | O_CLOEXEC);
+
+			report((int)syscall(SYS_openat, file, "x", O_RDONLY));
+			close(file);
+		} else if (strcmp(step, "pageend") == 0) {
+			report(open_at_page_end(a));
+		} else if (strcmp(step, "gonedir") == 0) {
+			report(open_in_gone_dir(a));
 		} else if (strcmp(step, "fifo") == 0) {
 			report(sys_open(a, O_RDONLY, 0));
 		} else if (strcmp(step, "creat") == 0) {
