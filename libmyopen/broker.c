@@ -33,6 +33,7 @@
 #include "socket-path.h"
 #include "spin.h"
 #include "transport.h"
+#include "umask-of.h"
 
 
 /* After a failed connect, the helper serves for this long before we try
@@ -406,22 +407,12 @@ static int send_on_connection(const struct ids *id, const char *path,
 }
 
 /* The process's umask, which the broker cannot see (the helper inherits
- * it): from /proc, else the strictest, never by setting it (that would
- * race with other threads creating files). */
+ * it), else the strictest. */
 static mode_t current_umask(void)
 {
-	char buf[1024];
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-	const char *u;
+	int u = umask_of("/proc/self/status");
 
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return 077;
-	buf[n] = '\0';
-	u = strstr(buf, "\nUmask:");
-	return u == NULL ? 077 : (mode_t)strtoul(u + 7, NULL, 8) & 0777;
+	return u < 0 ? 077 : (mode_t)u;
 }
 
 static int ask(const struct ids *id, int dirfd, const char *path,

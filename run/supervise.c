@@ -40,6 +40,7 @@
 
 #include "fdpass.h"
 #include "supervise.h"
+#include "umask-of.h"
 
 /* The architecture the filter expects: a call of another one (but the
  * compat ABI below) is let through, as the filter does not know its
@@ -310,26 +311,6 @@ static int refused(const char *path, int flags)
 	return r != 0 && (errno == EACCES || errno == EPERM);
 }
 
-/* The command's umask, from /proc (Linux 4.7), or -1. */
-static int umask_of(pid_t pid)
-{
-	char path[64], buf[1024];
-	const char *u;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	u = strstr(buf, "\nUmask:");
-	return u == NULL ? -1 : (int)(strtoul(u + 7, NULL, 8) & 0777);
-}
-
 /* The open a notification asks for: the command's arguments as the
  * kernel would read them. */
 struct request {
@@ -384,9 +365,11 @@ static int substitute(int listener, const struct seccomp_notif *n,
 {
 	struct seccomp_notif_addfd addfd = { .id = n->id,
 					     .flags = SECCOMP_ADDFD_FLAG_SEND };
+	char status[64];
 	int fd, mask = 0, old = 0, ret;
 
-	if ((r->flags & O_CREAT) && (mask = umask_of((pid_t)n->pid)) < 0)
+	snprintf(status, sizeof status, "/proc/%d/status", (int)n->pid);
+	if ((r->flags & O_CREAT) && (mask = umask_of(status)) < 0)
 		return -1;
 	/* Everything read of PID (its memory, its directories, its umask)
 	 * is the command's only if the call still waits: PID may be another
