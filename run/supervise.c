@@ -574,6 +574,10 @@ int supervise_run(char *const argv[], supervise_open_fn open_fn)
 	int sv[2], listener, reaper = 0, status = -1, err;
 	pid_t pid;
 
+	if (argv == NULL || argv[0] == NULL || open_fn == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
 	/* The kernel wants a zeroed buffer of its own size to write to. */
 	if (NATIVE_ARCH == 0 ||
 	    syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0 ||

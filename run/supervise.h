@@ -24,7 +24,8 @@ typedef int (*supervise_open_fn)(const char *path, int flags, mode_t mode);
  * under the filter and answers its open, openat and creat calls (and its
  * descendants') through open_fn until it ends.  Returns its wait status
  * (as waitpid(2) gives it), or -1 and errno when it could not be started
- * (the command did not run): execvp's errno (ENOENT: not found), or that
+ * (the command did not run): EINVAL for no argv[0] or no open_fn,
+ * execvp's errno (ENOENT: not found), or that
  * of setting up the filter (ENOSYS, EINVAL: not supported; EBUSY: this
  * process already runs under a filter with a listener).
  *

@@ -398,6 +398,11 @@ START_TEST(missing_command)
 	ck_assert_int_eq(errno, ENOENT);
 	ck_assert_int_eq(supervise_run(noexec, stand_in), -1);
 	ck_assert_int_eq(errno, EACCES);
+	ck_assert_int_eq(supervise_run(missing, NULL), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	missing[0] = NULL;
+	ck_assert_int_eq(supervise_run(missing, stand_in), -1);
+	ck_assert_int_eq(errno, EINVAL);
 	/* Nothing ran, nothing is left. */
 	ck_assert_int_eq(waitpid(-1, &st, WNOHANG), -1);
 	ck_assert_int_eq(errno, ECHILD);
