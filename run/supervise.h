@@ -24,16 +24,17 @@ typedef int (*supervise_open_fn)(const char *path, int flags, mode_t mode);
  * under the filter and answers its open, openat and creat calls (and its
  * descendants') through open_fn until it ends.  Returns its wait status
  * (as waitpid(2) gives it), or -1 and errno when it could not be started
- * (the command did not run): EINVAL for no argv[0] or no open_fn,
- * execvp's errno (ENOENT: not found), or that
- * of setting up the filter (ENOSYS, EINVAL: not supported; EBUSY: this
- * process already runs under a filter with a listener).
+ * (the command did not run): EINVAL for no argv[0] or no open_fn;
+ * execvp's errno (ENOENT: not found); or that of setting up the filter
+ * (ENOSYS, EINVAL: not supported; EBUSY: this process already runs under
+ * a filter with a listener).
  *
- * While it runs it blocks SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGCHLD
- * and takes them through a signalfd, forwarding the first four to the
- * command (those a process sent; a terminal's reach the command itself),
- * makes this process a child subreaper and reaps every child that
- * ends: the caller has no other children then.  All of it is restored
- * before it returns. */
+ * While it runs it sets handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT
+ * and SIGCHLD, which it blocks but while it waits, and forwards the
+ * first four to the command (those a process sent; a terminal's reach
+ * the command itself); other threads should block them.  It makes this
+ * process a child subreaper and reaps every child that ends: the caller
+ * has no other children then.  One call at a time; it restores all of
+ * that before it returns. */
 int supervise_run(char *const argv[], supervise_open_fn open_fn);
 #endif
