@@ -199,8 +199,9 @@ END_TEST
 
 START_TEST(allowed_never_asks)
 {
-	assert_ran(run("open", in_dir("readable"), "cloexec", in_dir("readable")));
-	ck_assert_str_eq(output(), "ok readable 0\nok readable 1\n");
+	assert_ran(run("linkage", "-", "open", in_dir("readable"), "cloexec",
+		       in_dir("readable")));
+	ck_assert_str_eq(output(), "dynamic\nok readable 0\nok readable 1\n");
 	ck_assert_int_eq(asked.calls, 0);
 }
 END_TEST
@@ -342,10 +343,11 @@ END_TEST
 
 START_TEST(static_binary)
 {
-	assert_ran(run_with(target_static, "open", in_dir("secret"), "chdir", "/",
-			    "openat", dir, "secret", "threads", "4", in_dir("secret"),
-			    (char *)NULL));
-	ck_assert_str_eq(output(), "ok substituted 0\nok substituted 0\nok substituted\n");
+	assert_ran(run_with(target_static, "linkage", "-", "open", in_dir("secret"),
+			    "chdir", "/", "openat", dir, "secret", "threads", "4",
+			    in_dir("secret"), (char *)NULL));
+	ck_assert_str_eq(output(), "static\nok substituted 0\nok substituted 0\n"
+				   "ok substituted\n");
 	ck_assert_int_eq(asked.calls, 6);
 }
 END_TEST

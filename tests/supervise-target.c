@@ -23,6 +23,7 @@
  *   notdir FILE    openat(2) of "x" on a descriptor of FILE
  *   pageend PATH   open(2) of PATH ending where an unmapped page begins
  *   gonedir DIR    makes DIR, enters it, removes it, opens "x" there
+ *   linkage -      how this program was linked     "static" | "dynamic"
  *   chdir DIR, umask OCTAL, exit N, kill SIG
  */
 #include "config.h"
@@ -35,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -255,6 +257,10 @@ int main(int argc, char **argv)
 			report(open_at_page_end(a));
 		} else if (strcmp(step, "gonedir") == 0) {
 			report(open_in_gone_dir(a));
+		} else if (strcmp(step, "linkage") == 0) {
+			/* Where the loader was mapped: nowhere in a static
+			 * program. */
+			fprintf(out, getauxval(AT_BASE) == 0 ? "static\n" : "dynamic\n");
 		} else if (strcmp(step, "fifo") == 0) {
 			report(sys_open(a, O_RDONLY, 0));
 		} else if (strcmp(step, "creat") == 0) {
