@@ -603,9 +603,10 @@ int supervise_run(char *const argv[], supervise_open_fn open_fn)
 		sigaction(taken[i], &act, &old_act[i]);
 	}
 	command = signalled = stop = 0;
-	/* Orphans of the command become ours, so that we reap them, and
-	 * the last process under the filter is always our child: its
-	 * SIGCHLD wakes us when no other wake-up might. */
+	/* Orphans of the command become ours, so that we reap them rather
+	 * than leave them to whichever process above us is a reaper: where
+	 * a zombie still holds the filter, the listener would hang up only
+	 * once that one got round to it. */
 	if (prctl(PR_GET_CHILD_SUBREAPER, &reaper) != 0 ||
 	    prctl(PR_SET_CHILD_SUBREAPER, 1) != 0 || (pid = fork()) < 0) {
 		err = errno;
