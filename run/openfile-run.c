@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <link.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,7 +51,8 @@ static void usage(FILE *out)
 		"       COMMAND [ARG...]\n"
 		"Runs COMMAND so that the files the openfile policy grants its user open\n"
 		"for it.\n"
-		"  --mode auto      seccomp where the kernel supports it, else preload (default)\n"
+		"  --mode auto      preload for a dynamically linked COMMAND, else seccomp\n"
+		"                   where the kernel supports it (default)\n"
 		"  --mode preload   the shim " OPENFILE_PRELOAD_PATH " in LD_PRELOAD\n"
 		"  --mode seccomp   a seccomp filter whose opens openfile-run answers\n"
 		"  --open N=PATH[:MODE]  open PATH through the policy as descriptor N\n"
@@ -72,14 +74,6 @@ static void die(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(EXIT_OWN);
-}
-
-/* The mode auto stands for: the one place that choice is made. */
-static enum mode choose(enum mode asked)
-{
-	if (asked != AUTO)
-		return asked;
-	return supervise_supported() ? SECCOMP : PRELOAD;
 }
 
 struct open_arg {
@@ -191,13 +185,60 @@ static const char *find_command(const char *cmd, char *buf, size_t size)
 	}
 }
 
-/* Warns when cmd gains privilege on exec: the loader ignores LD_PRELOAD
- * for it and no_new_privs (seccomp) would take the privilege away, so it
- * runs without interposition. */
-static void warn_privileged(const char *cmd)
+/* Whether the loader takes the shim into the program at path: a script
+ * (its interpreter is, in practice, dynamically linked), or an ELF
+ * program of our class that names a program interpreter.  Not a static
+ * program, one of another class, nor one we may not read. */
+static int preloadable(const char *path)
 {
-	char buf[PATH_MAX];
-	const char *path = find_command(cmd, buf, sizeof(buf));
+	ElfW(Ehdr) eh;
+	ElfW(Phdr) ph;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), yes = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = pread(fd, &eh, sizeof eh, 0);
+	if (n >= 2 && memcmp(&eh, "#!", 2) == 0)
+		yes = 1;
+	else if (n == (ssize_t)sizeof eh && memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
+		 eh.e_ident[EI_CLASS] == (sizeof(void *) == 8 ? ELFCLASS64 : ELFCLASS32) &&
+		 eh.e_phentsize == sizeof ph)
+		for (unsigned i = 0; i < eh.e_phnum && !yes; i++)
+			yes = pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + i * sizeof ph)) ==
+				      (ssize_t)sizeof ph && ph.p_type == PT_INTERP;
+	close(fd);
+	return yes;
+}
+
+/* The mode auto stands for, for cmd: the one place that choice is made.
+ * The shim costs an open the kernel allows nothing, the supervisor a
+ * round trip (doc/seccomp-mode.md): the supervisor only where the shim
+ * cannot go, and where the kernel can. */
+static enum mode choose(enum mode asked, const char *path)
+{
+	int shim = path != NULL && preloadable(path);
+
+	if (asked == PRELOAD || (asked == AUTO && shim))
+		return PRELOAD;
+	if (supervise_supported())
+		return SECCOMP;
+	if (asked == SECCOMP)
+		die("--mode seccomp: this kernel cannot notify a supervisor of opens "
+		    "and let it give descriptors (Linux 5.14 or later), or this process "
+		    "is supervised already");
+	if (path != NULL)
+		fprintf(stderr, "%s: warning: %s does not take the preload shim (statically "
+			"linked, or unreadable) and this kernel cannot supervise it: its opens "
+			"are not interposed\n", prog, path);
+	return PRELOAD;
+}
+
+/* Warns when the program at path gains privilege on exec: the loader
+ * ignores LD_PRELOAD for it, and under seccomp no_new_privs keeps the
+ * privilege from it. */
+static void warn_privileged(const char *path, enum mode mode)
+{
 	const char *what = NULL;
 	struct stat st;
 
@@ -210,8 +251,9 @@ static void warn_privileged(const char *cmd)
 	else if (getxattr(path, "security.capability", NULL, 0) >= 0)
 		what = "given file capabilities";
 	if (what != NULL)
-		fprintf(stderr, "%s: warning: %s is %s: it runs without interposition\n",
-			prog, path, what);
+		fprintf(stderr, "%s: warning: %s is %s: %s\n", prog, path, what,
+			mode == SECCOMP ? "under seccomp it runs without that privilege"
+					: "it runs without interposition");
 }
 
 static void preload(void)
@@ -273,6 +315,8 @@ int main(int argc, char *argv[])
 	struct open_arg opens[OPEN_MAX_COUNT];
 	int nopen = 0, c, status;
 	enum mode mode = AUTO;
+	char found[PATH_MAX];
+	const char *path;
 
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
@@ -308,11 +352,9 @@ int main(int argc, char *argv[])
 		return EXIT_OWN;
 	}
 	argv += optind;
-	mode = choose(mode);
-	if (mode == SECCOMP && !supervise_supported())
-		die("--mode seccomp: this kernel cannot notify a supervisor of opens "
-		    "and let it give descriptors (Linux 5.14 or later)");
-	warn_privileged(argv[0]);
+	path = find_command(argv[0], found, sizeof(found));
+	mode = choose(mode, path);
+	warn_privileged(path, mode);
 	open_all(opens, nopen);
 	if (mode == PRELOAD) {
 		preload();

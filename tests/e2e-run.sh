@@ -5,7 +5,6 @@
 # mode: a few).  Each case about interposition runs once for each mode in
 # RUN_MODES.
 
-RUN_MODES="preload"
 if [ -n "${OPENFILE_SANITIZER:-}" ]; then
 	# A sanitized shim in a program that is not cannot load.
 	skip "[$MODE] openfile-run: not in a sanitizer build: the shim would need the sanitizer's runtime first in every program"
@@ -34,6 +33,23 @@ chmod 0644 "$RD/pub.txt"
 } >> "$POL"
 policy_changed
 
+# seccomp too, where this kernel lets a supervisor answer opens.
+RUN_MODES="preload"
+if as_nobody "$RUN" --mode seccomp true 2>/dev/null; then
+	RUN_MODES="preload seccomp"
+else
+	skip "[$MODE] openfile-run --mode seccomp: this kernel cannot supervise opens (Linux 5.14 or later)"
+fi
+STATIC=$P/bin/supervise-target-static
+# target MODE STEP...: the static test program's report of STEP, run
+# under MODE as nobody (it writes to a file it opens: one of nobody's).
+target() {
+	_m=$1; shift
+	rm -f "$D/userdir/target.out"
+	run $_m "$STATIC" "$D/userdir/target.out" "$@"
+	cat "$D/userdir/target.out" 2>/dev/null
+}
+
 # run MODE ARGS...: openfile-run --mode MODE ARGS as nobody.
 run() { _m=$1; shift; as_nobody timeout 60 "$RUN" --mode "$_m" "$@"; }
 # status CMD...: CMD's output, then "rc=N".
@@ -53,8 +69,15 @@ rc=1" status run $RM cat "$D/secret/denied.txt"
 	check "$RM: 16 threads open at once" "16 opened" run $RM "$PROBE" threads 16 "$RD/lines"
 	check "$RM: a program that closes every descriptor opens again" "reopened" \
 		run $RM "$PROBE" closeall "$RD/lines"
-	check "$RM: a vfork() child is answered by the kernel, its parent by the policy" \
-		"child=EACCES parent=opened" run $RM "$PROBE" vfork "$RD/lines"
+	# The shim stays out of a vfork() child, which shares its parent's
+	# memory; the supervisor answers it as any process.
+	if [ $RM = preload ]; then
+		check "$RM: a vfork() child is answered by the kernel, its parent by the policy" \
+			"child=EACCES parent=opened" run $RM "$PROBE" vfork "$RD/lines"
+	else
+		check "$RM: a vfork() child and its parent are answered by the policy" \
+			"child=opened parent=opened" run $RM "$PROBE" vfork "$RD/lines"
+	fi
 	if [ "$MODE" = broker ]; then
 		continue
 	fi
@@ -90,8 +113,11 @@ rc=1" status run $RM cat "$D/secret/denied.txt"
 
 	# tail -F across a rotation: tail follows the name, reopening it once
 	# it is replaced (polling: nobody may not watch the directory).
+	# Each mode starts from the log before the rotation; tail is started
+	# without a subshell, so that $! is the process the signal stops.
 	rm -f "$P/tail.out"
-	run $RM tail -F -s 0.1 "$RD/rot.log" > "$P/tail.out" 2>&1 &
+	printf 'first\n' > "$RD/rot.log" && chmod 0600 "$RD/rot.log"
+	as_nobody timeout 60 "$RUN" --mode $RM tail -F -s 0.1 "$RD/rot.log" > "$P/tail.out" 2>&1 &
 	tailpid=$!
 	until_said "$P/tail.out" first
 	mv "$RD/rot.log" "$RD/rot.log.1"
@@ -102,6 +128,29 @@ rc=1" status run $RM cat "$D/secret/denied.txt"
 	wait "$tailpid" 2>/dev/null
 	check "$RM: tail -F follows a rotated log" "first*second" grep -v '^tail: ' "$P/tail.out"
 done
+
+# --- a static program: seccomp reaches it, and auto picks seccomp ---------
+if [ ! -x "$STATIC" ]; then
+	skip "[$MODE] static programs: the toolchain links none here (no libc.a)"
+elif [ "$RUN_MODES" = preload ]; then
+	check "auto: a static program, where the kernel cannot supervise: a warning, not interposed" \
+		"*does not take the preload shim*err 13*" \
+		target auto open "$D/secret/allowed.txt"
+else
+	check "the static test program is static" "static" target preload linkage -
+	check "preload: a static program's opens are not interposed" "err 13" \
+		target preload open "$D/secret/allowed.txt"
+	check "seccomp: a static program reads a granted file" "ok allowed*" \
+		target seccomp open "$D/secret/allowed.txt"
+	check "auto: a static program reads a granted file (auto takes seccomp)" "ok allowed*" \
+		target auto open "$D/secret/allowed.txt"
+	check "seccomp: a static program refused a file sees the kernel's EACCES" "err 13" \
+		target seccomp open "$D/secret/denied.txt"
+	check "seccomp: a static program's 16 threads open at once" "ok*" \
+		target seccomp threads 16 "$D/secret/allowed.txt"
+fi
+check "auto: a dynamically linked program takes the preload shim" "*/openfile-preload.so*" \
+	run auto sh -c 'echo "$LD_PRELOAD"'
 
 # --- --open, in no mode of interposition ------------------------------------
 for RM in $RUN_MODES; do
@@ -148,6 +197,11 @@ install -o root -g root -m 4755 "$(command -v id)" "$P/bin/suid-id"
 check "a setuid command: a warning, and it runs" \
 	"openfile-run: warning: $P/bin/suid-id is setuid: it runs without interposition
 0" run preload "$P/bin/suid-id" -u
+if [ "$RUN_MODES" != preload ]; then
+	check "... under seccomp: a warning, and it runs without its privilege" \
+		"openfile-run: warning: $P/bin/suid-id is setuid: under seccomp it runs without that privilege
+$U" run seccomp "$P/bin/suid-id" -u
+fi
 rm -f "$P/bin/suid-id"
 
 # Files nobody may open itself never reach the policy: the helper logs

@@ -17,6 +17,11 @@ install -o root -g root -m 0755 "$B/tests/openfile-run-test" "$P/bin/openfile-ru
 install -o root -g root -m 0755 "$B/tests/run-probe" "$P/bin/run-probe"
 install -o root -g root -m 0644 "$B/tests/.libs/openfile-preload-test.so" \
 	"$P/lib/openfile-preload.so"
+# A static program, for what only seccomp mode reaches (where the
+# toolchain links one).
+for t in supervise-target supervise-target-static; do
+	[ ! -x "$B/tests/$t" ] || install -o root -g root -m 0755 "$B/tests/$t" "$P/bin/$t"
+done
 [ -n "${E2E_KEEP:-}" ] || trap 'stop_broker; log_stop; rm -rf "$P"' EXIT
 
 mk() { # mk MODE DIR...
