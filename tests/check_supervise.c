@@ -206,6 +206,16 @@ START_TEST(allowed_never_asks)
 }
 END_TEST
 
+/* /proc/self is the command's there, the supervisor's here: the test's
+ * process, no longer root, is not dumpable, so its own environ is
+ * root's and a probe of it would say EACCES. */
+START_TEST(proc_goes_to_the_kernel)
+{
+	assert_ran(run("open", "/proc/self/environ"));
+	ck_assert_int_eq(asked.calls, 0);
+}
+END_TEST
+
 START_TEST(relative_to_working_directory)
 {
 	assert_ran(run("chdir", dir, "open", "secret"));
@@ -485,6 +495,7 @@ int main(int argc, char **argv)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, refused_absolute_is_answered);
 	tcase_add_test(tc, allowed_never_asks);
+	tcase_add_test(tc, proc_goes_to_the_kernel);
 	tcase_add_test(tc, relative_to_working_directory);
 	tcase_add_test(tc, relative_to_dirfd);
 	tcase_add_test(tc, cloexec_as_asked);
