@@ -66,14 +66,15 @@
 #                    execs cat: one exec more), ratio to cat; cat of the
 #                    root-only file under openfile-run --mode preload through
 #                    the broker and the helper, ratio to mycat of it the same
-#                    way.
+#                    way; env cat, what any launcher that execs costs, and
+#                    cat under --mode seccomp, ratio to cat.
 # A row that cannot run says why instead (unavailable, failed, skipped), and
 # the goals that need it say n/a.  The goals: the broker within 6x open();
 # the helper 1.5x faster than the textbook; the helper for a 4 GiB caller
 # within 1.2x of a small one; mycat through the broker within 1.3x of cat
 # and 3x faster than sudo -n cat; the helper within 1.10x of the null spawn;
 # open() under the shim within 1.05x of open(); cat under the shim, and
-# under openfile-run (one exec more), within 1.05x of cat.
+# under openfile-run (one exec more), within 1.05x of cat, and of env cat.
 set -eu
 [ "$(id -u)" = 0 ] || { echo "transport.sh: run me as root (I install setuid programs)" >&2; exit 1; }
 S=$(cd "${srcdir:-.}" && pwd)
@@ -257,12 +258,15 @@ else
 fi
 
 CAT=$(command -v cat)
+ENV=$(command -v env)
 RUN=$P/bin/openfile-run
 SHIM=$P/lib/openfile/openfile-preload.so
 PRELOAD=
 if [ ! -x "$RUN" ] || [ ! -e "$SHIM" ]; then
 	mark "unavailable: this tree has no openfile-run" open-shim preload-cat run-cat \
-		run-broker run-helper
+		run-broker run-helper seccomp-cat
+elif ! "$RUN" --mode seccomp true 2>/dev/null; then
+	mark "unavailable: this kernel cannot supervise opens" seccomp-cat
 elif [ -e "$W/why.mycat-broker" ]; then
 	cp "$W/why.mycat-broker" "$W/why.run-broker"
 fi
@@ -320,6 +324,8 @@ round() {
 	drive preload-cat "" "" no preload-cat=spawn -- "$CAT" "$PUB"
 	PRELOAD=
 	drive run-cat "" "" no run-cat=spawn -- "$RUN" --mode preload "$CAT" "$PUB"
+	drive env-cat "" "" no env-cat=spawn -- "$ENV" "$CAT" "$PUB"
+	drive seccomp-cat "" "" no seccomp-cat=spawn -- "$RUN" --mode seccomp "$CAT" "$PUB"
 	drive run-broker broker "" no run-broker=spawn -- "$RUN" --mode preload "$CAT" "$SECRET"
 	drive run-helper helper "" no run-helper=spawn -- "$RUN" --mode preload "$CAT" "$SECRET"
 }
@@ -366,6 +372,8 @@ sudo	sudo -n cat, root-only file	cat	no
 open-shim	open()+close(), shim in LD_PRELOAD	open-t1	no
 preload-cat	cat, shim in LD_PRELOAD	cat	no
 run-cat	openfile-run cat, world-readable file	cat	no
+env-cat	env cat: any launcher's one exec more	cat	no
+seccomp-cat	openfile-run --mode seccomp cat	cat	no
 run-broker	openfile-run cat, root-only, broker	mycat-broker	no
 run-helper	openfile-run cat, root-only, helper	mycat-helper	no
 EOF
@@ -444,6 +452,7 @@ END {
 	goal("open() under the shim / open(), 1 thread", "open-shim", "open-t1", "<=", 1.05)
 	goal("cat under the shim / cat", "preload-cat", "cat", "<=", 1.05)
 	goal("openfile-run cat / cat", "run-cat", "cat", "<=", 1.05)
+	goal("openfile-run cat / env cat", "run-cat", "env-cat", "<=", 1.05)
 	if (has("broker") && has("relay"))
 		printf "  %-40s %9s %7.2fx  (not a goal: what the broker adds to the relay)\n",
 			"broker / relay", "", med["broker"] / med["relay"]
