@@ -188,12 +188,13 @@ static const char *find_command(const char *cmd, char *buf, size_t size)
 /* Whether the loader takes the shim into the program at path: a script
  * (its interpreter is, in practice, dynamically linked), or an ELF
  * program of our class that names a program interpreter.  Not a static
- * program, one of another class, nor one we may not read. */
+ * program, one of another class, nor one we may not read.  O_NONBLOCK:
+ * a FIFO with the execute bit on PATH must not hold us up. */
 static int preloadable(const char *path)
 {
 	ElfW(Ehdr) eh;
 	ElfW(Phdr) ph;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), yes = 0;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), yes = 0;
 	ssize_t n;
 
 	if (fd < 0)
