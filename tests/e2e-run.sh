@@ -114,10 +114,12 @@ rc=1" status run $RM cat "$D/secret/denied.txt"
 	# tail -F across a rotation: tail follows the name, reopening it once
 	# it is replaced (polling: nobody may not watch the directory).
 	# Each mode starts from the log before the rotation; tail is started
-	# without a subshell, so that $! is the process the signal stops.
+	# without a subshell (as_nobody is a function: a background function
+	# is one), so that $! is timeout(1), which passes the signal on.
 	rm -f "$P/tail.out"
 	printf 'first\n' > "$RD/rot.log" && chmod 0600 "$RD/rot.log"
-	as_nobody timeout 60 "$RUN" --mode $RM tail -F -s 0.1 "$RD/rot.log" > "$P/tail.out" 2>&1 &
+	setpriv --reuid="$U" --regid="$G" --clear-groups -- \
+		timeout 60 "$RUN" --mode $RM tail -F -s 0.1 "$RD/rot.log" > "$P/tail.out" 2>&1 &
 	tailpid=$!
 	until_said "$P/tail.out" first
 	mv "$RD/rot.log" "$RD/rot.log.1"
@@ -207,7 +209,7 @@ rm -f "$P/bin/suid-id"
 # Files nobody may open itself never reach the policy: the helper logs
 # every request it is asked.
 if ! log_start "$P/run-syslog.out"; then
-	skip "[$MODE] what nobody may open itself never reaches the helper: /dev/log is taken by a syslog daemon, or no python3"
+	skip "[$MODE] what nobody may open itself never reaches the helper: no python3 to receive the records"
 else
 	run preload cat /etc/passwd "$D/secret/allowed.txt" >/dev/null
 	log_stop
