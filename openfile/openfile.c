@@ -103,6 +103,11 @@ static void env_sanitize(void)
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		_exit(HELPER_EXIT_SYSTEM);
 	(void)setrlimit(RLIMIT_CORE, &nocore);
+	/* No file size limit the caller set stops a record; a helper with
+	 * file capabilities only may raise the soft one (at a lower hard
+	 * limit SIGXFSZ ends it before it answers, as for a grant). */
+	if (setrlimit(RLIMIT_FSIZE, &(struct rlimit){ RLIM_INFINITY, RLIM_INFINITY }) < 0)
+		raise_limit(RLIMIT_FSIZE, RLIM_INFINITY);
 	/* A few descriptors of our own, and stack for our deepest frames;
 	 * limits_ok() refuses when even that is too little. */
 	raise_limit(RLIMIT_NOFILE, 64);
@@ -162,6 +167,11 @@ int main(int argc, char *argv[])
 		audit_error("%s", why);
 		fail(HELPER_EXIT_NOPRIV);
 	}
+	/* The audit file, if a helper with file capabilities could not open
+	 * it as its caller. */
+	if (priv_raise(1) == 0)
+		audit_open();
+	priv_lower();
 	/* 4: the compiled policy, checked; unusable means deny. */
 	env.pol = policy_read();
 	/* Who asks, by name too: the names of the supplementary groups only

@@ -599,7 +599,9 @@ static int confine(struct req_ctx *rc, unsigned type, int (*fn)(void *),
 		audit_error("cannot confine the helper with Landlock");
 		return -EACCES;
 	}
-	audit_granted(rc->a);
+	/* No record, no grant. */
+	if (audit_granted(rc->a) < 0)
+		return -EIO;
 	if (truncate && rc->env->opener != NULL)
 		return rc->env->opener(fn, t);
 	return fn(t);

@@ -134,7 +134,12 @@ int serve_request(int sock, const struct request_env *env,
 		a.why = "relative-path-without-directory";
 	}
 	/* 6-8: resolve, decide on the real object, open that object. */
-	if (status == 0 && e.pol == NULL) {
+	if (status == 0 && !audit_sinks()) {
+		/* Refused before it is decided: an answer could tell the
+		 * caller what the policy grants, with no record of asking. */
+		status = EIO;
+		a.why = "no-audit-sink";
+	} else if (status == 0 && e.pol == NULL) {
 		status = EACCES;
 		a.why = "policy-unusable";
 	} else if (status == 0) {

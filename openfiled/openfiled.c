@@ -771,6 +771,9 @@ int main(int argc, char **argv)
 				reload_at = now_ms() + RELOAD_QUIET_MS;
 		if (reload_at && now_ms() >= reload_at) {
 			reload_at = 0;
+			/* A rotated audit file is let go with the old policy. */
+			audit_close();
+			audit_open();
 			policy_free(pol);
 			pol = load();
 			/* Read again where it was read unwatched. */

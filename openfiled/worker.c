@@ -32,7 +32,6 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -233,13 +232,13 @@ void worker_run(int main_fd, const struct peer *who,
 	const char *why;
 	int split = 0;
 
-	/* Nothing of the main process's but the descriptor we need; syslog's
-	 * own is closed by closelog, never behind its back. */
-	closelog();
+	/* Nothing of the main process's but the descriptor we need; the
+	 * log's are closed by audit_close, never behind its back. */
+	audit_close();
 	if (main_fd != MAIN_FD && dup2(main_fd, MAIN_FD) < 0)
 		_exit(HELPER_EXIT_SYSTEM);
 	fds_close_from(MAIN_FD + 1);
-	audit_reopen();
+	audit_open();
 	worker_signals(&waiting);
 	/* The set-up is bounded as a request is (looking up names can hang
 	 * on a network directory): the client, greeted by the main process,

@@ -8,6 +8,11 @@ rm -rf "$P"
 mkdir -m 0755 "$P" || { echo "Bail out! cannot create $P"; exit 1; }
 mkdir -m 0755 "$P/libexec" "$P/bin" "$P/etc" "$P/etc/policy.d" "$P/cache" "$D"
 mkdir -m 1777 "$R"
+# The audit file's directory, and that of the journal's and syslog's
+# sockets the test builds use (tests bind them; nothing does otherwise).
+mkdir -m 0750 "$P/log"
+install -m 0600 /dev/null "$P/log/audit.log"
+mkdir -m 0755 "$P/run"
 install -o root -g root -m 0755 "$B/tests/openfile-test" "$H"
 privilege_helper
 install -o root -g root -m 0755 "$B/tests/e2e-client" "$P/bin/e2e-client"

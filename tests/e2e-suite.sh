@@ -342,7 +342,7 @@ done
 
 # --- the audit record ----------------------------------------------------------
 if ! log_start "$P/syslog.out"; then
-	skip "/dev/log is taken by a syslog daemon, or no python3"
+	skip "no python3 to receive the records"
 else
 	write_policy
 	client open "$D/secret/allowed.txt" r >/dev/null
@@ -405,4 +405,82 @@ $(printf '\033')[31m%n$(printf '\377')" r >/dev/null
 	check "46: ... in parts of at most 1024 bytes with syslog's header, none lost" "0 0" \
 		eval 'echo $(LC_ALL=C awk "length > 1024" "$LOG" | wc -l) $(log_count "broken record")'
 fi
+
+# --- the audit record where no journal or syslog listens: the audit file --------
+# Each case after a reread: a broker's workers open their sinks as they
+# start (the helper, each time).  (Not $n: policy_reread's.)
+I=$(through_broker openfiled openfile)
+audit_lines() { wc -l < "$AUDIT"; }
+# audit_has TEXT: how many lines of the audit file hold TEXT.
+audit_has() { grep -cF -- "$1" "$AUDIT"; }
+write_policy
+was=$(audit_lines)
+client open "$D/secret/allowed.txt" r >/dev/null
+client open "$D/secret/denied.txt" r >/dev/null
+as_nobody sh -c 'exec 2>&-; exec "$@"' sh $CLIENT open "$D/secret/allowed.txt" r >/dev/null
+client open "$D/secret/x
+2026-01-01T00:00:00Z $I[1]: allow: req=1 user=root" r >/dev/null
+check "the audit file is root's alone" "root 600 -rw-------" fstat "%U %a %A" "$AUDIT"
+check "no socket listens: a grant goes to the audit file, one line, time in UTC" \
+	"[2-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]Z $I[[][1-9]*]: allow: req=[1-9]* user=nobody uid=$U pid=[1-9]* path=$D/secret/allowed.txt real=$D/secret/allowed.txt flags=O_RDONLY access=read rule=$POL:2" \
+	sh -c "tail -n +$((was + 1)) '$AUDIT' | grep -F allowed.txt | head -n 1"
+check "... and a deny" \
+	"*Z $I[[][1-9]*]: deny: req=[1-9]* user=nobody uid=$U pid=[1-9]* path=$D/secret/denied.txt real=$D/secret/denied.txt flags=O_RDONLY access=read rule=* error=Permission denied" \
+	sh -c "tail -n +$((was + 1)) '$AUDIT' | grep -F denied.txt"
+check "a caller with stderr closed is recorded all the same" "2" \
+	sh -c "tail -n +$((was + 1)) '$AUDIT' | grep -c ' allow: .* path=$D/secret/allowed.txt '"
+check "a path cannot forge a line of the audit file: a record a line, none begun by the caller" "4 1" \
+	eval 'echo $(tail -n +$((was + 1)) "$AUDIT" | grep -c "^[^ ]* $I[[][0-9]*]: [a-z]*: req=.* path=$D/") $(tail -n +$((was + 1)) "$AUDIT" | grep -cF "x\\x0a2026-01-01T00:00:00Z\\x20$I[1]:\\x20allow")'
+if [ "$MODE" = broker ]; then
+	check "openfiled --stderr prints each record too" \
+		"*openfiled: allow: req=[1-9]* user=nobody uid=$U pid=[1-9]* path=$D/secret/allowed.txt *" cat "$BLOG"
+fi
+# A long record, whole on its line: the file has no length limit.
+client open "$long" r >/dev/null
+check "46: ... and in the audit file, whole on one line" "1" \
+	audit_has " path=$elong real=$elong flags=O_RDONLY access=read rule=$POL:3"
+
+# Syslog, then the journal, once something listens: the file stays as it is.
+log_start "$P/syslog2.out"
+policy_reread
+was=$(audit_lines)
+client open "$D/secret/allowed.txt" r >/dev/null
+log_stop
+check "syslog listens: the record goes there, not to the file" "1 $was" \
+	eval 'echo $(log_count "path=$D/secret/allowed.txt ") $(audit_lines)'
+log_start "$P/journal.out" "$JLOG"
+policy_reread
+client open "$D/secret/allowed.txt" r >/dev/null
+client open "$D/secret/denied.txt" r >/dev/null
+log_stop
+# journal_record VERDICT: the first such datagram, its lines joined.
+journal_record() {
+	awk -v m="^MESSAGE=$1" '$0 ~ m { p = 1 } p && /^$/ { exit } p' "$LOG" | tr '\n' ' ' | sed 's/ $//'
+}
+check "the journal listens: the record goes there with its fields" \
+	"MESSAGE=allow: req=[1-9]* user=nobody uid=$U pid=[1-9]* path=$D/secret/allowed.txt real=$D/secret/allowed.txt flags=O_RDONLY access=read rule=$POL:2 PRIORITY=6 SYSLOG_FACILITY=10 SYSLOG_IDENTIFIER=$I SYSLOG_PID=[1-9]* OPENFILE_DECISION=allow OPENFILE_REQ=[1-9]* OPENFILE_USER=nobody OPENFILE_UID=$U OPENFILE_PID=[1-9]* OPENFILE_PATH=$D/secret/allowed.txt OPENFILE_REAL=$D/secret/allowed.txt OPENFILE_FLAGS=O_RDONLY OPENFILE_ACCESS=read OPENFILE_RULE=$POL:2" \
+	journal_record allow
+check "... a deny too, at notice, with its error" \
+	"MESSAGE=deny: *denied.txt* PRIORITY=5 * OPENFILE_DECISION=deny * OPENFILE_ERROR=Permission denied" \
+	journal_record "deny: .*denied.txt"
+check "... and not in the file" "$was" audit_lines
+
+# No sink at all: nothing is decided, nothing granted.
+for bad in "chown nobody" "ln -s $P/log/elsewhere"; do
+	mv "$AUDIT" "$AUDIT.keep"
+	if [ "$bad" = "chown nobody" ]; then
+		install -m 0600 /dev/null "$AUDIT" && chown nobody "$AUDIT"
+	else
+		ln -s "$P/log/elsewhere" "$AUDIT"
+	fi
+	policy_reread
+	check "no sink takes records (the audit file: $bad): refused before it is decided (EIO)" \
+		"err EIO err EIO" eval 'echo $(client open "$D/secret/allowed.txt" r) $(client open "$D/secret/denied.txt" r)'
+	rm -f "$AUDIT"
+	mv "$AUDIT.keep" "$AUDIT"
+done
+check "... and the helper never wrote through the link" "absent" \
+	sh -c "test -e '$P/log/elsewhere' && echo present || echo absent"
+policy_reread
+check "the audit file back: served again" "ok r*" client open "$D/secret/allowed.txt" r
 

@@ -30,7 +30,8 @@ if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP end-to-end tests need root to install the setuid helper (running as uid $(id -u))"
 	exit 77
 fi
-# One end-to-end run at a time on a machine: they share /dev/log.
+# One end-to-end run at a time on a machine: they share the uid nobody
+# and its processes.
 exec 9>/run/lock/openfile-e2e.lock && flock 9
 B=$(cd "${top_builddir:-.}" && pwd)
 S=$(cd "${srcdir:-.}" && pwd)
@@ -143,25 +144,26 @@ until_said() { until_true said_more "$@"; }
 prints() { _want=$1; shift; [ "$("$@")" = "$_want" ]; }
 until_prints() { until_true prints "$@"; shift; "$@"; }
 
-# The audit record.  Without a syslog daemon we listen on /dev/log
-# ourselves while the cases that read it run.  log_start FILE: each
-# message into FILE, one a line; fails where /dev/log is taken (or no
-# python3), and the cases skip.
+# The audit record.  The test builds send it to sockets under $P, where
+# nothing listens but these cases.  log_start FILE [SOCKET]: each message
+# to SOCKET (syslog's, $SLOG, by default) into FILE, one a line.
+SLOG=$P/run/dev-log JLOG=$P/run/journal.socket AUDIT=$P/log/audit.log
 LOGPID=
 log_start() {
-	LOG=$1
-	[ ! -e /dev/log ] && command -v python3 >/dev/null || return 1
+	LOG=$1 LOGSOCK=${2:-$SLOG}
+	command -v python3 >/dev/null || return 1
+	rm -f "$LOGSOCK"
 	python3 -c '
 import os, socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind("/dev/log")
-os.chmod("/dev/log", 0o666)
+s.bind(sys.argv[2])
+os.chmod(sys.argv[2], 0o666)
 with open(sys.argv[1], "wb") as out:
     while True:
-        out.write(s.recv(65536) + b"\n"); out.flush()
-' "$LOG" &
+        out.write(s.recv(262144) + b"\n"); out.flush()
+' "$LOG" "$LOGSOCK" &
 	LOGPID=$!
-	until_true test -S /dev/log
+	until_true test -S "$LOGSOCK"
 }
 # log_sync: every message sent so far is in $LOG (the socket's queue is
 # in order: a mark sent now is read after them).
@@ -169,8 +171,8 @@ log_sync() {
 	mark=openfile-e2e-mark-$(date +%s%N)
 	python3 -c '
 import socket, sys
-socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(sys.argv[1].encode(), "/dev/log")
-' "$mark"
+socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(sys.argv[1].encode(), sys.argv[2])
+' "$mark" "$LOGSOCK"
 	until_said "$LOG" "$mark"
 }
 log_stop() {
@@ -179,7 +181,7 @@ log_stop() {
 	kill "$LOGPID" 2>/dev/null
 	wait "$LOGPID" 2>/dev/null
 	LOGPID=
-	rm -f /dev/log
+	rm -f "$LOGSOCK"
 }
 # log_records: the records in $LOG, one a line, each "IDENT[PID]:
 # VERDICT: req=N FIELDS" with its parts joined; a part missing or out of
@@ -284,7 +286,7 @@ for MODE in ${E2E_MODES:-setuid caps broker}; do
 	unset OPENFILE_TRANSPORT
 	. "$S/tests/e2e-setup.sh"
 	if [ "$MODE" = broker ]; then
-		mkdir -m 0755 "$P/sbin" "$P/run"
+		mkdir -m 0755 "$P/sbin"
 		start_broker
 		OPENFILE_TRANSPORT=broker
 		export OPENFILE_TRANSPORT

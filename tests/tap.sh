@@ -16,3 +16,15 @@ tap_done() {
 	echo "1..$tap_n"
 	[ "$failed" = 0 ]
 }
+# tap_check DESCRIPTION PATTERN CMD...: ok when CMD's output (stdout and
+# stderr) matches the shell PATTERN.
+tap_check() {
+	tap_desc=$1 tap_want=$2
+	shift 2
+	tap_got=$("$@" 2>&1)
+	case $tap_got in
+	$tap_want) ok "$tap_desc" ;;
+	*) notok "$tap_desc" "expected: $tap_want
+got:      $tap_got" ;;
+	esac
+}
