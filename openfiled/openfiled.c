@@ -699,13 +699,14 @@ int main(int argc, char **argv)
 
 	parse_args(argc, argv, &o);
 	umask(022);
-	audit_init("openfiled", o.to_stderr, 1);
+	/* Until it serves, whoever started it reads stderr: a fatal error
+	 * goes there too, --stderr or not. */
+	audit_init("openfiled", 1, o.to_stderr);
 	if (priv_broker(&why) < 0) {
 		audit_error("%s", why);
 		return 1;
 	}
-	lfd = inherited_socket();
-	if (lfd < 0)
+	if ((lfd = inherited_socket()) < 0)
 		lfd = own_socket(&sock_ino);
 	enough_descriptors(&o);
 	/* Those serving and ending (at most --max-connections) and the free
@@ -724,8 +725,8 @@ int main(int argc, char **argv)
 		audit_error("cannot set up: %s", strerror(errno));
 		return 1;
 	}
-	ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (ino < 0)
+	audit_init("openfiled", o.to_stderr, 1);
+	if ((ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) < 0)
 		audit_notice("cannot watch the policy (%s): only SIGHUP reloads it",
 			     strerror(errno));
 	watch_policy(ino, NULL);
