@@ -28,9 +28,11 @@
 
 static const char *prog = "openfile-policy";
 
-static void usage(void)
+/* To stdout with status 0 when asked for (--help), else to stderr with
+ * EXIT_USAGE. */
+static void __attribute__((noreturn)) usage_to(int status)
 {
-	fprintf(stderr,
+	fprintf(status ? stderr : stdout,
 		"usage: %s check [--strict] [FILE...]\n"
 		"       %s test [-f FILE] USER PATH ACCESS\n"
 		"       %s list [-f FILE] USER\n"
@@ -38,7 +40,12 @@ static void usage(void)
 		"       %s compile\n"
 		"See openfile-policy(8).\n",
 		prog, prog, prog, prog, prog);
-	exit(EXIT_USAGE);
+	exit(status);
+}
+
+static void __attribute__((noreturn)) usage(void)
+{
+	usage_to(EXIT_USAGE);
 }
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -986,6 +993,8 @@ int main(int argc, char **argv)
 {
 	if (argc < 2)
 		usage();
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		usage_to(0);
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("openfile-policy (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 		return 0;
