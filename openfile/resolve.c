@@ -475,21 +475,6 @@ static int real_path_ok(struct req_ctx *rc, int fd)
 	return fd_path(fd, kpath) > 0 && strcmp(kpath, rc->real) == 0;
 }
 
-/* The access words an open of an existing object with flags needs. */
-static unsigned access_needed(int flags)
-{
-	int acc = flags & O_ACCMODE;
-	unsigned need = 0;
-
-	if (acc == O_RDONLY || acc == O_RDWR)
-		need |= ACC_READ;
-	if (acc == O_WRONLY || acc == O_RDWR)
-		need |= (flags & O_APPEND) ? ACC_APPEND : ACC_WRITE;
-	if (flags & O_TRUNC) /* Linux truncates even with O_RDONLY */
-		need |= ACC_TRUNCATE;
-	return need;
-}
-
 static int decide(struct req_ctx *rc, const char *path, unsigned type,
 		  unsigned need, struct policy_decision *d)
 {
@@ -678,7 +663,7 @@ static int hidden_error(struct req_ctx *rc, const struct walk *w,
 static int create_new(struct req_ctx *rc, const struct walk *w,
 		      const struct stop *st, mode_t mode)
 {
-	unsigned need = (rc->need | ACC_CREATE) & ~ACC_TRUNCATE;
+	unsigned need = policy_open_access(rc->flags, 1);
 	struct target t = { w->fd, NULL, st->name, rc->flags, 0 };
 	struct policy_decision d;
 
@@ -706,7 +691,7 @@ int open_request(const struct request_env *env, const struct proto_request *req,
 	if ((req->flags & ~(unsigned)FLAGS_OK) != 0 ||
 	    (rc.flags & O_ACCMODE) == O_ACCMODE)
 		return -EINVAL;
-	rc.need = access_needed(rc.flags);
+	rc.need = policy_open_access(rc.flags, 0);
 	/* A file created under us between two steps is looked at again. */
 	for (int attempt = 0; attempt < 4 && r == -EEXIST; attempt++) {
 		struct walk w = { .fd = -1 };

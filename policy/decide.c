@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -212,6 +213,21 @@ int policy_grant_roots(const struct policy *pol,
 	struct scan s = { .c = caller, .fn = fn, .ctx = ctx };
 
 	return scan(pol, &s, path);
+}
+
+unsigned policy_open_access(int flags, int create)
+{
+	int acc = flags & O_ACCMODE;
+	unsigned need = 0;
+
+	if (acc == O_RDONLY || acc == O_RDWR)
+		need |= ACC_READ;
+	if (acc == O_WRONLY || acc == O_RDWR)
+		need |= (flags & O_APPEND) ? ACC_APPEND : ACC_WRITE;
+	if (flags & O_TRUNC) /* Linux truncates even with O_RDONLY */
+		need |= ACC_TRUNCATE;
+	/* What it creates is new: nothing to truncate. */
+	return create ? (need | ACC_CREATE) & ~ACC_TRUNCATE : need;
 }
 
 const char *policy_access_str(unsigned access, char *buf, size_t len)

@@ -155,6 +155,11 @@ const char *policy_source_at(const struct policy *pol, size_t i);
 /* The enum policy_type bit of a file mode; 0 for what no rule can grant. */
 unsigned policy_type_of(mode_t mode);
 
+/* The access words an open(2) with flags needs: of the object that
+ * exists, or (create) of the file it creates where nothing was.  The
+ * helper decides on these; openfile-policy test --flags explains them. */
+unsigned policy_open_access(int flags, int create);
+
 /* The access words in bits as "read,write" into buf.  Returns buf. */
 const char *policy_access_str(unsigned access, char *buf, size_t len);
 

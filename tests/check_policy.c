@@ -686,6 +686,22 @@ START_TEST(access_words)
 }
 END_TEST
 
+/* The words an open needs, as the helper asks the policy for them. */
+START_TEST(open_flags_need)
+{
+	ck_assert_uint_eq(policy_open_access(O_RDONLY, 0), ACC_READ);
+	ck_assert_uint_eq(policy_open_access(O_WRONLY | O_APPEND, 0), ACC_APPEND);
+	ck_assert_uint_eq(policy_open_access(O_RDWR | O_APPEND, 0), ACC_READ | ACC_APPEND);
+	/* fopen("w") on a file that exists truncates it ... */
+	ck_assert_uint_eq(policy_open_access(O_WRONLY | O_CREAT | O_TRUNC, 0),
+			  ACC_WRITE | ACC_TRUNCATE);
+	/* ... and creates one that does not: nothing to truncate. */
+	ck_assert_uint_eq(policy_open_access(O_WRONLY | O_CREAT | O_TRUNC, 1),
+			  ACC_WRITE | ACC_CREATE);
+	ck_assert_uint_eq(policy_open_access(O_RDONLY | O_TRUNC, 0), ACC_READ | ACC_TRUNCATE);
+}
+END_TEST
+
 /* A scratch directory for include tests, removed by the fork's exit. */
 static char tmpdir[64];
 
@@ -1434,6 +1450,7 @@ int main(void)
 	tcase_add_test(m, root_and_escapes);
 	tcase_add_test(m, pathological_globs_are_fast);
 	tcase_add_test(m, access_words);
+	tcase_add_test(m, open_flags_need);
 	tcase_add_test(inc, dropins_in_order_after_main);
 	tcase_add_test(inc, include_in_place_and_once);
 	tcase_add_test(inc, include_loop_and_missing);
