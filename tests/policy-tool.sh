@@ -80,6 +80,10 @@ check "check: a missing file" 1 "*$W/nothere: error: refusing policy: $W/nothere
 
 # --- test and list -------------------------------------------------------------
 check "test: allow, with the deciding rule" 0 "allow
+$W/good:3: allow user $me read,write $S/mine" "$T" test -f "$W/good" "$me" "$S/mine" read
+check "test: each access word with the rule that decided it" 0 "read: allowed by $W/good:3: allow user $me read,write $S/mine
+write: allowed by $W/good:3: allow user $me read,write $S/mine
+allow
 $W/good:3: allow user $me read,write $S/mine" "$T" test -f "$W/good" "$me" "$S/mine" read,write
 check "test: the last matching rule decides" 1 "deny
 $W/good:5: deny * any /etc/shadow" "$T" test -f "$W/good" "$me" /etc/shadow read
@@ -94,6 +98,68 @@ check "test: a path with '..' is refused, not guessed" 2 "*'/nonexist/../etc/sha
 check "test: an unknown access word" 2 "*unknown access 'reed'*" "$T" test -f "$W/good" "$me" /x reed
 check "test: an unknown user" 2 "*unknown user 'no-such-user-here'" "$T" test -f "$W/good" no-such-user-here /x read
 check "test: an invalid policy says so" 1 "*$W/bad:1:9: error*the policy is invalid*" "$T" test -f "$W/bad" "$me" /x read
+# What a program's open needs, and where only the type did not match.
+mkdir -p "$W/t/sub"
+echo old > "$W/t/f"
+echo old > "$W/t/new1"
+cat > "$W/typed" <<P
+allow * read $W/t/**
+allow * write $W/t/f
+allow * read,write,create,truncate $W/t/new*
+allow user 4242 read $W/t/f
+P
+check "test: read,append: each word decided by its own rule" 0 "read: allowed by $W/typed:1: allow \* read $W/t/\*\*
+append: allowed by $W/typed:2: allow \* write $W/t/f
+allow
+$W/typed:2: *" "$T" test -f "$W/typed" "$me" "$W/t/f" read,append
+check "test: a word no rule grants is named, the other's rule too" 1 "read: allowed by $W/typed:1: *
+create: denied: no rule matched
+deny
+no rule matched (create for user $me)" "$T" test -f "$W/typed" "$me" "$W/t/f" read,create
+check "test: a directory under a ** grant: the type did not match, type=dir suggested" 1 "deny
+no rule matched for type=dir (read for user $me)
+$W/typed:1: allow \* read $W/t/\*\*
+  matches $W/t/sub but is for type=file, not dir: add type=dir to it" "$T" test -f "$W/typed" "$me" "$W/t/sub" read
+check "test: --fopen w on an existing file needs truncate" 1 "(O_WRONLY|O_CREAT|O_TRUNC on what exists needs write,truncate)
+(O_TRUNC on a file that exists needs truncate: *)
+write: allowed by $W/typed:2: *
+truncate: denied: no rule matched
+deny
+no rule matched (truncate for user $me)" "$T" test -f "$W/typed" --fopen w "$me" "$W/t/f"
+check "test: --fopen w on a new file needs create, not truncate" 0 "(O_WRONLY|O_CREAT|O_TRUNC on a file it creates needs write,create)
+write: allowed by $W/typed:3: *
+create: allowed by $W/typed:3: *
+allow
+$W/typed:3: *" "$T" test -f "$W/typed" --fopen w "$me" "$W/t/new"
+check "test: --fopen a appends" 0 "(O_WRONLY|O_CREAT|O_APPEND on what exists needs append)
+allow
+$W/typed:2: *" "$T" test -f "$W/typed" --fopen a "$me" "$W/t/f"
+check "test: --flags, with blanks around '|'" 0 "(O_WRONLY|O_TRUNC on what exists needs write,truncate)*allow*" \
+	"$T" test -f "$W/typed" --flags 'O_WRONLY | O_TRUNC' "$me" "$W/t/new1"
+check "test: --flags O_CREAT|O_EXCL on what exists fails with EEXIST" 1 "(O_WRONLY|O_CREAT|O_EXCL on what exists needs create)
+allow
+$W/typed:3: *
+but the open fails: EEXIST (File exists)" "$T" test -f "$W/typed" --flags 'O_WRONLY|O_CREAT|O_EXCL' "$me" "$W/t/new1"
+check "test: --flags without O_CREAT on a missing file fails with ENOENT" 1 "*allow*but the open fails: ENOENT (No such file or directory)" \
+	"$T" test -f "$W/typed" --flags O_RDONLY "$me" "$W/t/missing"
+check "test: an unknown flag name is a usage error" 2 "*--flags 'O_RDONLY|O_BOGUS': unknown or unsupported flag 'O_BOGUS'*" \
+	"$T" test -f "$W/typed" --flags 'O_RDONLY|O_BOGUS' "$me" "$W/t/f"
+check "test: O_WRONLY|O_RDWR is a usage error" 2 "*O_WRONLY and O_RDWR together*" \
+	"$T" test -f "$W/typed" --flags 'O_WRONLY|O_RDWR' "$me" "$W/t/f"
+check "test: a bad fopen mode is a usage error" 2 "*--fopen 'q': not an fopen(3) mode*" \
+	"$T" test -f "$W/typed" --fopen q "$me" "$W/t/f"
+check "test: --flags and --fopen exclude each other" 2 "*--fopen: one of --flags and --fopen*" \
+	"$T" test -f "$W/typed" --flags O_RDONLY --fopen r "$me" "$W/t/f"
+if [ "$(id -u)" = 0 ]; then
+	uid=4242
+	while getent passwd "$uid" >/dev/null; do uid=$((uid + 1)); done
+	sed -i "s/user 4242/user $uid/" "$W/typed"
+	check "test: a uid without a name is a caller rules name by number" 0 "(uid $uid has no user name: decided without groups*)
+allow
+$W/typed:4: allow user $uid read $W/t/f" "$T" test -f "$W/typed" "$uid" "$W/t/f" read
+else
+	skip "test: asking about a uid without a name needs root"
+fi
 check "list: the rules that apply, in order" 0 "$W/good:1: allow * read,write /var/log/syslog
 $W/good:2: allow * read /var/log/**
 $W/good:3: allow user $me read,write $S/mine

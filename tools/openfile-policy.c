@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fopen-flags.h"
 #include "paths.h"
 #include "policy-text.h"
 
@@ -65,6 +66,78 @@ static void die(const char *fmt, ...)
 	vsay(fmt, ap);
 	va_end(ap);
 	exit(EXIT_USAGE);
+}
+
+/* Notes on an answer, said before it: how the question was understood. */
+static char *notes[8];
+static size_t nnotes;
+
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (nnotes == sizeof notes / sizeof notes[0])
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&notes[nnotes], fmt, ap) < 0)
+		die("out of memory");
+	va_end(ap);
+	nnotes++;
+}
+
+/* The options of check, test and list, before their arguments. */
+enum { OPT_FILE = 1, OPT_JSON = 2, OPT_STRICT = 4, OPT_SYNTAX = 8, OPT_OPEN = 16 };
+
+struct opts {
+	const char *file;         /* -f FILE */
+	const char *flags, *mode; /* --flags FLAGS, --fopen MODE */
+	int strict, syntax_only;
+};
+
+/* One JSON document on stdout instead of text (--json). */
+static int json;
+
+static void options(int *argc, char ***argv, unsigned allowed, struct opts *o)
+{
+	static const struct {
+		const char *name;
+		unsigned opt;
+	} known[] = {
+		{ "-f", OPT_FILE },	     { "--json", OPT_JSON },
+		{ "--strict", OPT_STRICT }, { "--syntax-only", OPT_SYNTAX },
+		{ "--flags", OPT_OPEN },    { "--fopen", OPT_OPEN },
+	};
+	const char **arg[] = { &o->file, NULL, NULL, NULL, &o->flags, &o->mode };
+
+	memset(o, 0, sizeof *o);
+	while (*argc > 0 && (*argv)[0][0] == '-') {
+		const char *a = (*argv)[0];
+		size_t i = 0;
+
+		(*argc)--, (*argv)++;
+		if (strcmp(a, "--") == 0)
+			return;
+		while (i < sizeof known / sizeof known[0] && strcmp(a, known[i].name) != 0)
+			i++;
+		if (i == sizeof known / sizeof known[0] || !(allowed & known[i].opt)) {
+			fprintf(stderr, "%s: unknown option '%s'\n", prog, a);
+			usage();
+		}
+		if (arg[i] != NULL) {
+			if (*argc == 0 || (known[i].opt == OPT_OPEN && (o->flags || o->mode))) {
+				fprintf(stderr, *argc == 0 ? "%s: %s needs an argument\n" :
+					"%s: %s: one of --flags and --fopen\n", prog, a);
+				usage();
+			}
+			*arg[i] = (*argv)[0];
+			(*argc)--, (*argv)++;
+		}
+		json |= known[i].opt == OPT_JSON;
+		o->strict |= known[i].opt == OPT_STRICT;
+		o->syntax_only |= known[i].opt == OPT_SYNTAX;
+	}
 }
 
 /* --- diagnostics ---------------------------------------------------------- */
@@ -113,8 +186,10 @@ static void warn_rule(struct report *rep, const struct policy_rule *r,
 
 /* --- loading ---------------------------------------------------------------- */
 
-/* The live policy (checked as the helper checks it), or one file. */
-static struct policy_text *load(const char *file, struct report *rep)
+/* The live policy (checked as the helper checks it), or one file, with
+ * flags (POLICY_LOAD_SECURE: checked so too). */
+static struct policy_text *load(const char *file, unsigned flags,
+				struct report *rep)
 {
 	struct policy_text *pol = policy_text_new();
 	int rc;
@@ -125,7 +200,7 @@ static struct policy_text *load(const char *file, struct report *rep)
 		rc = policy_load(pol, OPENFILE_POLICY_PATH, OPENFILE_POLICY_DIR,
 				 POLICY_LOAD_SECURE, on_error, rep);
 	else
-		rc = policy_load(pol, file, NULL, 0, on_error, rep);
+		rc = policy_load(pol, file, NULL, flags, on_error, rep);
 	if (rc < 0 && rep->errors == 0)
 		rep->errors++;
 	return pol;
@@ -459,16 +534,14 @@ static void report_compiled(struct report *rep)
 
 static int cmd_check(int argc, char **argv)
 {
-	int strict = 0, bad = 0;
+	struct opts o;
+	int bad = 0;
 
-	if (argc > 0 && strcmp(argv[0], "--strict") == 0) {
-		strict = 1;
-		argc--, argv++;
-	}
+	options(&argc, &argv, OPT_STRICT, &o);
 	for (int i = 0; i == 0 || i < argc; i++) {
 		struct report rep = { 0, 0, NULL, NULL };
 		const char *file = argc > 0 ? argv[i] : NULL;
-		struct policy_text *pol = load(file, &rep);
+		struct policy_text *pol = load(file, 0, &rep);
 		size_t n = policy_text_count(pol);
 		struct keyed *ks = by_prefix(pol, n);
 		struct policy *compiled = NULL;
@@ -494,8 +567,8 @@ static int cmd_check(int argc, char **argv)
 		       rep.errors, rep.errors == 1 ? "" : "s", rep.warnings,
 		       rep.warnings == 1 ? "" : "s",
 		       rep.errors ? "INVALID (the helper denies every request)" :
-		       rep.warnings && strict ? "not accepted with --strict" : "OK");
-		bad |= rep.errors > 0 || (strict && rep.warnings > 0);
+		       rep.warnings && o.strict ? "not accepted with --strict" : "OK");
+		bad |= rep.errors > 0 || (o.strict && rep.warnings > 0);
 		policy_text_free(pol);
 	}
 	return bad ? 1 : 0;
@@ -507,24 +580,35 @@ struct user {
 	struct policy_caller pc;
 	gid_t gids[NGROUPS_MAX + 1];
 	char *names[NGROUPS_MAX + 1];
-	char *name;
+	char *name; /* the user's name, or "uid N" for a uid without one */
 };
 
 /* Looks a user up by name or number, with all its groups.  Only root may
- * ask about others: their groups are their business. */
+ * ask about others: their groups are their business.  A uid the user
+ * database does not know is still a caller rules may name by number. */
 static void user_load(const char *who, struct user *u)
 {
 	struct passwd *pw;
 	char *end;
 	int n = NGROUPS_MAX + 1;
 	unsigned long id = strtoul(who, &end, 10);
+	int numeric = *who >= '0' && *who <= '9' && *end == '\0' &&
+		      id < (unsigned long)(uid_t)-1;
 
-	pw = (*who != '\0' && *end == '\0') ? getpwuid((uid_t)id) : getpwnam(who);
-	if (pw == NULL)
+	pw = numeric ? getpwuid((uid_t)id) : getpwnam(who);
+	if (pw == NULL && !numeric)
 		die("unknown user '%s'", who);
-	if (getuid() != 0 && pw->pw_uid != getuid())
+	if (getuid() != 0 && (pw ? pw->pw_uid : (uid_t)id) != getuid())
 		die("only root may ask about another user than yourself");
 	memset(u, 0, sizeof *u);
+	if (pw == NULL) {
+		if (asprintf(&u->name, "uid %lu", id) < 0)
+			die("out of memory");
+		u->pc.uid = (uid_t)id;
+		note("uid %lu has no user name: decided without groups (the helper takes a caller's groups from the kernel)",
+		     id);
+		return;
+	}
 	u->name = strdup(pw->pw_name);
 	if (u->name == NULL ||
 	    getgrouplist(pw->pw_name, pw->pw_gid, u->gids, &n) < 0)
@@ -548,9 +632,13 @@ static void user_free(struct user *u)
 	free(u->name);
 }
 
+/* Whether a path exists: what an open of it meets. */
+enum presence { PARENT_MISSING, ABSENT, EXISTS };
+
 /* The path the helper would decide on: the real path of what exists, or
- * of the existing directory plus the name. */
-static unsigned real_target(const char *path, char *out)
+ * of the existing directory plus the name.  Returns its type bit, and
+ * how much of it exists in *there. */
+static unsigned real_target(const char *path, char *out, enum presence *there)
 {
 	struct stat st;
 	char dir[PATH_MAX];
@@ -566,37 +654,28 @@ static unsigned real_target(const char *path, char *out)
 			    path);
 		p += n + (p[n] == '/');
 	}
+	*there = EXISTS;
 	if (realpath(path, out) != NULL && stat(out, &st) == 0)
 		return policy_type_of(st.st_mode);
+	*there = PARENT_MISSING;
 	base = strrchr(path, '/') + 1;
 	snprintf(dir, sizeof dir, "%.*s", (int)(base - path), path);
 	if (realpath(dir, out) == NULL || *base == '\0' ||
-	    strlen(out) + strlen(base) + 2 > PATH_MAX)
+	    strlen(out) + strlen(base) + 2 > PATH_MAX) {
 		snprintf(out, PATH_MAX, "%s", path);
-	else
+	} else {
 		snprintf(out + strlen(out), PATH_MAX - strlen(out), "%s%s",
 			 strcmp(out, "/") == 0 ? "" : "/", base);
-	return TYPE_FILE;
-}
-
-/* -f FILE, the one option of test and list. */
-static const char *file_option(int *argc, char ***argv)
-{
-	const char *file = NULL;
-
-	if (*argc >= 2 && strcmp((*argv)[0], "-f") == 0) {
-		file = (*argv)[1];
-		*argc -= 2;
-		*argv += 2;
+		*there = ABSENT;
 	}
-	return file;
+	return TYPE_FILE;
 }
 
 /* The policy compiled in memory, as the helper would decide with it. */
 static struct policy *compiled_or_die(const char *file)
 {
 	struct report rep = { 0, 0, NULL, NULL };
-	struct policy_text *pt = load(file, &rep);
+	struct policy_text *pt = load(file, 0, &rep);
 	struct policy *pol = NULL;
 	const char *why = NULL;
 
@@ -613,51 +692,222 @@ static struct policy *compiled_or_die(const char *file)
 	return pol;
 }
 
+/* open(2) flags by name, as --flags takes them: those the helper
+ * accepts (it refuses the rest with EINVAL). */
+static const struct {
+	const char *name;
+	int flag;
+} open_flag_names[] = {
+	{ "O_RDONLY", O_RDONLY },     { "O_WRONLY", O_WRONLY },
+	{ "O_RDWR", O_RDWR },	      { "O_CREAT", O_CREAT },
+	{ "O_EXCL", O_EXCL },	      { "O_TRUNC", O_TRUNC },
+	{ "O_APPEND", O_APPEND },     { "O_DIRECTORY", O_DIRECTORY },
+	{ "O_NOFOLLOW", O_NOFOLLOW }, { "O_CLOEXEC", O_CLOEXEC },
+	{ "O_NOCTTY", O_NOCTTY },     { "O_NONBLOCK", O_NONBLOCK },
+	{ "O_DSYNC", O_DSYNC },	      { "O_SYNC", O_SYNC },
+	{ "O_DIRECT", O_DIRECT },
+};
+#define N_OPEN_FLAGS (sizeof open_flag_names / sizeof open_flag_names[0])
+
+/* Flags written as "O_WRONLY|O_TRUNC" (blanks around '|' allowed). */
+static int parse_open_flags(const char *text)
+{
+	int flags = 0;
+
+	for (const char *p = text;; p++) {
+		size_t n, i;
+
+		p += strspn(p, " \t");
+		n = strcspn(p, "| \t");
+		for (i = 0; i < N_OPEN_FLAGS; i++)
+			if (strlen(open_flag_names[i].name) == n &&
+			    strncmp(p, open_flag_names[i].name, n) == 0)
+				break;
+		if (i == N_OPEN_FLAGS)
+			die("--flags '%s': unknown or unsupported flag '%.*s' (O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC, O_NOCTTY, O_NONBLOCK, O_DSYNC, O_SYNC or O_DIRECT, joined by '|')",
+			    text, (int)(n ? n : strcspn(p, "|")), p);
+		flags |= open_flag_names[i].flag;
+		p += n + strspn(p + n, " \t");
+		if (*p != '|')
+			break;
+	}
+	if ((flags & O_ACCMODE) == O_ACCMODE)
+		die("--flags '%s': O_WRONLY and O_RDWR together (the helper refuses it)", text);
+	return flags;
+}
+
+/* flags by name into buf.  Returns buf. */
+static const char *open_flags_str(int flags, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < N_OPEN_FLAGS && o < len; i++) {
+		int f = open_flag_names[i].flag;
+
+		if (f == O_RDONLY || f == O_WRONLY || f == O_RDWR ?
+		    (flags & O_ACCMODE) == f : (flags & f) == f)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? "|" : "",
+					      open_flag_names[i].name);
+	}
+	return buf;
+}
+
+/* What test asks: access words, or an open's flags. */
+struct question {
+	unsigned access;
+	int flags;       /* -1: access words were asked */
+	const char *how; /* as asked, for the record */
+	int fails;       /* the errno the open fails with where allowed, or 0 */
+};
+
+static const char *const type_names[] = { "file", "dir", "device", "fifo" };
+
+/* The type word of a type bit. */
+static const char *type_name(unsigned type)
+{
+	for (unsigned i = 0; i < 4; i++)
+		if (type == 1u << i)
+			return type_names[i];
+	return "socket";
+}
+
+/* The name of an errno open_question gives. */
+static const char *errno_name(int err)
+{
+	return err == EEXIST ? "EEXIST" : err == ENOENT ? "ENOENT" : "ENOTDIR";
+}
+
+/* The words an open of what there is needs, and how it fails besides. */
+static void open_question(struct question *q, enum presence there, unsigned type)
+{
+	char fl[256], acc[64];
+	int f = q->flags;
+
+	if (there == EXISTS && (f & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
+		q->access = ACC_CREATE;
+		q->fails = EEXIST;
+	} else if (there != EXISTS && (f & O_CREAT)) {
+		q->access = policy_open_access(f, 1);
+		q->fails = there == PARENT_MISSING ? ENOENT : 0;
+	} else {
+		q->access = policy_open_access(f, 0);
+		q->fails = there != EXISTS ? ENOENT :
+			   (f & O_DIRECTORY) && type != TYPE_DIR ? ENOTDIR : 0;
+	}
+	note("%s on %s needs %s", open_flags_str(f, fl, sizeof fl),
+	     there == EXISTS ? "what exists" : (f & O_CREAT) ? "a file it creates" :
+							   "a path that does not exist",
+	     policy_access_str(q->access, acc, sizeof acc));
+	if ((q->access & ACC_TRUNCATE) && there == EXISTS && type == TYPE_FILE)
+		note("O_TRUNC on a file that exists needs truncate: fopen(\"w\") asks for it; \"r+\" or \"a\" do not");
+}
+
+/* A rule that would have decided word but for the type: its pattern
+ * matches, its type= does not.  Returns 1 and fills *d, or 0. */
+static int other_type(const struct policy *pol, const struct user *u,
+		      const char *real, unsigned type, unsigned word,
+		      struct policy_decision *d, unsigned *as)
+{
+	for (unsigned t = 0; t < 4; t++)
+		if ((*as = 1u << t) != type &&
+		    policy_decide(pol, &u->pc, real, *as, word, d) && d->rule.file != NULL)
+			return 1;
+	return 0;
+}
+
 static int cmd_test(int argc, char **argv)
 {
-	const char *file = file_option(&argc, &argv);
+	struct opts o;
 	char real[PATH_MAX], acc[64];
-	struct policy_decision d;
+	struct policy_decision d, by[5], hint = { 0 };
+	struct question q = { 0, -1, NULL, 0 };
 	struct policy *pol;
 	struct user u;
-	unsigned access, type;
+	unsigned type, hint_type = 0, none = 0;
+	enum presence there;
+	int nwords = 0;
 
-	if (argc != 3)
+	options(&argc, &argv, OPT_FILE | OPT_JSON | OPT_OPEN, &o);
+	if (argc != (o.flags || o.mode ? 2 : 3))
 		usage();
 	user_load(argv[0], &u);
-	if ((access = policy_parse_access(argv[2])) == 0)
+	if (o.flags != NULL) {
+		q.flags = parse_open_flags(o.flags);
+		q.how = o.flags;
+	} else if (o.mode != NULL) {
+		if ((q.flags = fopen_flags(o.mode, 0)) < 0)
+			die("--fopen '%s': not an fopen(3) mode my_fopen takes (r, w or a, then any of +, b, e, x)",
+			    o.mode);
+		q.how = o.mode;
+	} else if ((q.access = policy_parse_access(q.how = argv[2])) == 0) {
 		die("unknown access '%s' (read, write, append, create, truncate or any, separated by commas)",
 		    argv[2]);
-	type = real_target(argv[1], real);
-	pol = compiled_or_die(file);
-	policy_decide(pol, &u.pc, real, type, access, &d);
+	}
+	type = real_target(argv[1], real, &there);
 	if (strcmp(real, argv[1]) != 0)
-		printf("(%s resolves to %s)\n", argv[1], real);
+		note("%s resolves to %s", argv[1], real);
+	if (q.flags >= 0)
+		open_question(&q, there, type);
+	pol = compiled_or_die(o.file);
+	policy_decide(pol, &u.pc, real, type, q.access, &d);
+	/* Each word on its own, as the engine decides it. */
+	for (unsigned w = 0; w < 5; w++) {
+		if (!(q.access & 1u << w))
+			continue;
+		nwords++;
+		policy_decide(pol, &u.pc, real, type, 1u << w, &by[w]);
+		if (by[w].rule.file != NULL)
+			continue;
+		none |= 1u << w;
+		if (hint.rule.file == NULL)
+			other_type(pol, &u, real, type, 1u << w, &hint, &hint_type);
+	}
+	for (size_t i = 0; i < nnotes; i++)
+		printf("(%s)\n", notes[i]);
+	for (unsigned w = 0; nwords > 1 && w < 5; w++) {
+		if (!(q.access & 1u << w))
+			continue;
+		printf("%s: ", policy_access_str(1u << w, acc, sizeof acc));
+		if (by[w].rule.file != NULL)
+			printf("%s by %s:%u: %s\n", by[w].allow ? "allowed" : "denied",
+			       by[w].rule.file, by[w].rule.line, by[w].rule.text);
+		else
+			printf("denied: no rule matched\n");
+	}
 	printf("%s\n", d.allow ? "allow" : "deny");
 	if (d.rule.file != NULL)
 		printf("%s:%u: %s\n", d.rule.file, d.rule.line, d.rule.text);
 	else
-		printf("no rule matched (%s for user %s)\n",
-		       policy_access_str(access, acc, sizeof acc), u.name);
+		printf("no rule matched%s%s (%s for user %s)\n",
+		       hint.rule.file ? " for type=" : "", hint.rule.file ? type_name(type) : "",
+		       policy_access_str(none, acc, sizeof acc), u.name);
+	/* The path matched, the type did not: the commonest surprise. */
+	if (hint.rule.file != NULL)
+		printf("%s:%u: %s\n  matches %s but is for type=%s, not %s: add type=%s to it\n",
+		       hint.rule.file, hint.rule.line, hint.rule.text, real,
+		       type_name(hint_type), type_name(type), type_name(type));
+	if (d.allow && q.fails != 0)
+		printf("but the open fails: %s (%s)\n", errno_name(q.fails), strerror(q.fails));
 	policy_free(pol);
 	user_free(&u);
-	return d.allow ? 0 : 1;
+	return d.allow && q.fails == 0 ? 0 : 1;
 }
 
 static int cmd_list(int argc, char **argv)
 {
-	const char *file = file_option(&argc, &argv);
+	struct opts o;
 	struct report rep = { 0, 0, NULL, NULL };
 	struct policy_text *pol;
 	struct user u;
 	size_t shown = 0;
 
+	options(&argc, &argv, OPT_FILE | OPT_JSON, &o);
 	if (argc != 1)
 		usage();
 	user_load(argv[0], &u);
 	/* The rules as written: compiling proves the policy usable. */
-	policy_free(compiled_or_die(file));
-	pol = load(file, &rep);
+	policy_free(compiled_or_die(o.file));
+	pol = load(o.file, 0, &rep);
 	for (size_t i = 0; i < policy_text_count(pol); i++) {
 		const struct policy_rule *r = policy_rule_at(pol, i);
 
@@ -680,7 +930,7 @@ static int cmd_list(int argc, char **argv)
 static int compile_live(void)
 {
 	struct report rep = { 0, 0, NULL, NULL };
-	struct policy_text *pol = load(NULL, &rep);
+	struct policy_text *pol = load(NULL, 0, &rep);
 	char dir[PATH_MAX];
 	const char *why = NULL;
 	size_t n = policy_text_count(pol);
