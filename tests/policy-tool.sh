@@ -54,29 +54,66 @@ P
 head -n 2 "$W/dirs" > "$W/dirs-outside"
 
 # --- check -------------------------------------------------------------------
-check "check: a valid policy" 0 "$W/good: 5 rules, 0 errors, 0 warnings: OK" "$T" check "$W/good"
+# The files are root's only when root runs this: others check the text
+# alone (the helper's checks on the files are tested below).
+SYN=
+[ "$(id -u)" = 0 ] || SYN=--syntax-only
+check "check: a valid policy" 0 "$W/good: 5 rules, 0 errors, 0 warnings: OK" "$T" check $SYN "$W/good"
 check "check: every error, file:line:column, exit 1" 1 "$W/bad:1:9: error: unknown access 'reed' (expected read, write, append, create, truncate or any, separated by commas)
 $W/bad:2:14: error: pattern must be an absolute path (start with '/')
 $W/bad:3:12: error: invalid user name 'a/b' (letters, digits, '.', '_', '-' and a final '\$'; not starting with '-')
-$W/bad: 0 rules, 3 errors, 0 warnings: INVALID (the helper denies every request)" "$T" check "$W/bad"
-check "check: an unknown user" 0 "*$W/warn:1:12: warning: unknown user 'no-such-user-here': this rule applies to nobody*" "$T" check "$W/warn"
-check "check: an unknown group" 0 "*$W/warn:2:13: warning: unknown group 'no-such-group-here': this rule applies to nobody*" "$T" check "$W/warn"
+$W/bad: 0 rules, 3 errors, 0 warnings: INVALID (the helper denies every request)" "$T" check $SYN "$W/bad"
+check "check: an unknown user" 0 "*$W/warn:1:12: warning: unknown user 'no-such-user-here': this rule applies to nobody*" "$T" check $SYN "$W/warn"
+check "check: an unknown group" 0 "*$W/warn:2:13: warning: unknown group 'no-such-group-here': this rule applies to nobody*" "$T" check $SYN "$W/warn"
 check "check: a pattern through a symlink can never match" 0 \
-	"*$W/warn:3:14: warning: the pattern goes through the symbolic link $W/link (-> $W/real)*" "$T" check "$W/warn"
+	"*$W/warn:3:14: warning: the pattern goes through the symbolic link $W/link (-> $W/real)*" "$T" check $SYN "$W/warn"
 check "check: a grant in a directory others can write" 0 \
-	"*$W/warn:4:20: warning: this grant lies inside $W/open, which * can change: symlink and hard-link bait*" "$T" check "$W/warn"
+	"*$W/warn:4:20: warning: this grant lies inside $W/open, which * can change: symlink and hard-link bait*" "$T" check $SYN "$W/warn"
 check "check: a rule a later one always overrides" 0 \
-	"*$W/warn:5:1: warning: this rule never decides anything: the later rule at $W/warn:6 (allow \* read /a/\*\*) always overrides it*" "$T" check "$W/warn"
-check "check: no false alarm for a rule overridden only in part" 0 "$W/good: 5 rules, 0 errors, 0 warnings: OK" "$T" check "$W/good"
+	"*$W/warn:5:1: warning: this rule never decides anything: the later rule at $W/warn:6 (allow \* read /a/\*\*) always overrides it*" "$T" check $SYN "$W/warn"
+check "check: no false alarm for a rule overridden only in part" 0 "$W/good: 5 rules, 0 errors, 0 warnings: OK" "$T" check $SYN "$W/good"
 check "42: check: a directory grant reaches below it, past a deny: both rules named" 0 \
 	"$W/dirs:1:14: warning: a descriptor on a directory this grants reaches below it with the caller's own rights, past the deny at $W/dirs:3 (deny \* any /srv/pub/sub/deny\*), which cannot hold there
-$W/dirs: 3 rules, 0 errors, 1 warning: OK" "$T" check "$W/dirs"
+$W/dirs: 3 rules, 0 errors, 1 warning: OK" "$T" check $SYN "$W/dirs"
 check "42: check: none for a deny outside the granted directory" 0 "$W/dirs-outside: 2 rules, 0 errors, 0 warnings: OK" \
-	"$T" check "$W/dirs-outside"
-check "check: warnings alone pass" 0 "*$W/warn: 6 rules, 0 errors, 5 warnings: OK" "$T" check "$W/warn"
-check "check --strict: warnings fail" 1 "*$W/warn: 6 rules, 0 errors, 5 warnings: not accepted with --strict" "$T" check --strict "$W/warn"
-check "check: several files, each judged" 1 "*$W/good: 5 rules*OK*$W/bad: 0 rules, 3 errors*" "$T" check "$W/good" "$W/bad"
-check "check: a missing file" 1 "*$W/nothere: error: refusing policy: $W/nothere No such file or directory*INVALID*" "$T" check "$W/nothere"
+	"$T" check $SYN "$W/dirs-outside"
+check "check: warnings alone pass" 0 "*$W/warn: 6 rules, 0 errors, 5 warnings: OK" "$T" check $SYN "$W/warn"
+check "check --strict: warnings fail" 1 "*$W/warn: 6 rules, 0 errors, 5 warnings: not accepted with --strict" "$T" check $SYN --strict "$W/warn"
+check "check: several files, each judged" 1 "*$W/good: 5 rules*OK*$W/bad: 0 rules, 3 errors*" "$T" check $SYN "$W/good" "$W/bad"
+check "check: a missing file" 1 "*$W/nothere: error: refusing policy: $W/nothere No such file or directory*INVALID*" "$T" check $SYN "$W/nothere"
+
+# The helper's owner, mode and directory checks, on the files named.
+cp "$W/good" "$W/draft"
+chmod 0644 "$W/draft"
+check "check --syntax-only: the text of a draft alone" 0 "$W/draft: 5 rules, 0 errors, 0 warnings: OK" \
+	"$T" check --syntax-only "$W/draft"
+check "check: a relative name, against the working directory" 0 "$W/draft: 5 rules*" \
+	sh -c "cd '$W' && '$(cd "$(dirname "$T")" && pwd)/$(basename "$T")' check --syntax-only ./draft"
+if [ "$(id -u)" = 0 ]; then
+	check "check: a policy file root owns, not writable by others: OK" 0 "$W/draft: 5 rules, 0 errors, 0 warnings: OK" \
+		"$T" check "$W/draft"
+	chmod 0666 "$W/draft"
+	check "check: a mode-0666 policy file is an error, as the helper refuses it" 1 "$W/draft: error: refusing policy: $W/draft is writable by group or others
+$W/draft: 0 rules, 1 error, 0 warnings: INVALID (the helper denies every request)" "$T" check "$W/draft"
+	check "... and --syntax-only checks its text alone" 0 "$W/draft: 5 rules, 0 errors, 0 warnings: OK" \
+		"$T" check --syntax-only "$W/draft"
+	chmod 0644 "$W/draft"
+	chown nobody "$W/draft"
+	check "check: a policy file root does not own is an error" 1 "$W/draft: error: refusing policy: $W/draft is not owned by root*INVALID*" \
+		"$T" check "$W/draft"
+	mkdir -m 0775 "$W/gw"
+	cp "$W/good" "$W/gw/policy"
+	check "check: a policy file in a group-writable directory is an error" 1 \
+		"$W/gw/policy: error: refusing policy $W/gw/policy: $W/gw is writable by group or others*INVALID*" \
+		"$T" check "$W/gw/policy"
+	echo "include $W/draft" > "$W/includes"
+	check "check: an include is checked so too" 1 "$W/includes:1:9: error: cannot include $W/draft: is not owned by root*INVALID*" \
+		"$T" check "$W/includes"
+else
+	check "check: a policy file root does not own is an error" 1 "$W/draft: error: refusing policy: $W/draft is not owned by root*INVALID*" \
+		"$T" check "$W/draft"
+	skip_n 4 "the other file checks need root"
+fi
 
 # --- test and list -------------------------------------------------------------
 check "test: allow, with the deciding rule" 0 "allow

@@ -34,13 +34,14 @@ static const char *prog = "openfile-policy";
 static void __attribute__((noreturn)) usage_to(int status)
 {
 	fprintf(status ? stderr : stdout,
-		"usage: %s check [--strict] [FILE...]\n"
-		"       %s test [-f FILE] USER PATH ACCESS\n"
-		"       %s list [-f FILE] USER\n"
+		"usage: %s check [--strict] [--syntax-only] [--json] [FILE...]\n"
+		"       %s test [-f FILE] [--json] USER PATH ACCESS\n"
+		"       %s test [-f FILE] [--json] --flags FLAGS|--fopen MODE USER PATH\n"
+		"       %s list [-f FILE] [--json] USER\n"
 		"       %s edit [FILE]\n"
 		"       %s compile\n"
 		"See openfile-policy(8).\n",
-		prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog);
 	exit(status);
 }
 
@@ -182,6 +183,24 @@ static void warn_rule(struct report *rep, const struct policy_rule *r,
 	va_end(ap);
 	rep->warnings++;
 	print_diag(rep, "warning", r->file, r->line, col, msg);
+}
+
+/* name as an absolute path (into out, PATH_MAX long, if it is not one
+ * already): against the working directory, as visudo takes it. */
+static const char *absolute(const char *name, char *out)
+{
+	char cwd[PATH_MAX];
+
+	if (name[0] == '/')
+		return name;
+	while (strncmp(name, "./", 2) == 0)
+		name += 2 + strspn(name + 2, "/");
+	if (getcwd(cwd, sizeof cwd) == NULL)
+		die("%s: cannot tell the working directory: %s", name, strerror(errno));
+	if (snprintf(out, PATH_MAX, "%s%s%s", cwd, strcmp(cwd, "/") ? "/" : "", name) >=
+	    PATH_MAX)
+		die("%s: the path is too long", name);
+	return out;
 }
 
 /* --- loading ---------------------------------------------------------------- */
@@ -537,11 +556,14 @@ static int cmd_check(int argc, char **argv)
 	struct opts o;
 	int bad = 0;
 
-	options(&argc, &argv, OPT_STRICT, &o);
+	options(&argc, &argv, OPT_STRICT | OPT_SYNTAX, &o);
 	for (int i = 0; i == 0 || i < argc; i++) {
 		struct report rep = { 0, 0, NULL, NULL };
-		const char *file = argc > 0 ? argv[i] : NULL;
-		struct policy_text *pol = load(file, 0, &rep);
+		char abs[PATH_MAX];
+		const char *file = argc > 0 ? absolute(argv[i], abs) : NULL;
+		/* As the helper would read it, installed: unless a draft. */
+		struct policy_text *pol = load(file, o.syntax_only ? 0 : POLICY_LOAD_SECURE,
+					       &rep);
 		size_t n = policy_text_count(pol);
 		struct keyed *ks = by_prefix(pol, n);
 		struct policy *compiled = NULL;
