@@ -218,6 +218,65 @@ else
 	done
 fi
 
+# --- --json --------------------------------------------------------------------
+# jcheck DESCRIPTION EXIT-STATUS ASSERTION COMMAND...: stdout is one JSON
+# document (python3 -m json.tool reads it), d, of which the Python
+# ASSERTION holds.
+jcheck() {
+	desc=$1 want_rc=$2 expr=$3
+	shift 3
+	"$@" >"$W/json" 2>"$W/json.err"
+	rc=$?
+	if [ "$rc" != "$want_rc" ]; then
+		notok "$desc" "exit status $rc, expected $want_rc: $(cat "$W/json" "$W/json.err")"
+	elif ! python3 -m json.tool "$W/json" >/dev/null 2>"$W/json.why"; then
+		notok "$desc" "not one JSON document: $(cat "$W/json.why" "$W/json")"
+	elif ! python3 -c 'import json, sys
+d = json.load(open(sys.argv[1], encoding="ascii"))
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$W/json" "$expr"; then
+		notok "$desc" "$expr does not hold of: $(cat "$W/json")"
+	else
+		ok "$desc"
+	fi
+}
+if command -v python3 >/dev/null; then
+	jcheck "check --json: each error with file, line, column and message; exit 1" 1 \
+		"d['policies'][0]['errors'] == 3 and d['policies'][0]['diagnostics'][0] == {'kind': 'error', 'file': '$W/bad', 'line': 1, 'column': 9, 'message': \"unknown access 'reed' (expected read, write, append, create, truncate or any, separated by commas)\"} and not d['policies'][0]['valid']" \
+		"$T" check $SYN --json "$W/bad"
+	jcheck "check --json: several files, warnings and all, one document" 0 \
+		"[p['file'] for p in d['policies']] == ['$W/good', '$W/warn'] and d['policies'][1]['warnings'] == 5 and all(x['kind'] == 'warning' and x['line'] for x in d['policies'][1]['diagnostics']) and d['policies'][0]['status'] == 'OK'" \
+		"$T" check $SYN --json "$W/good" "$W/warn"
+	jcheck "check --json: a whole-file error has no line" 1 \
+		"d['policies'][0]['diagnostics'][0]['line'] is None and 'No such file' in d['policies'][0]['diagnostics'][0]['message']" \
+		"$T" check --json "$W/nothere"
+	jcheck "test --json: the decision, each word with its rule's file:line, the real path" 0 \
+		"d['decision'] == 'allow' and d['real'] == '$W/t/f' and [(a['word'], a['decision'], a['rule']['line']) for a in d['access']] == [('read', 'allow', 1), ('append', 'allow', 2)] and d['rule']['file'] == '$W/typed' and d['user'] == '$me'" \
+		"$T" test --json -f "$W/typed" "$me" "$W/t/f" read,append
+	jcheck "test --json: --fopen w, truncate decided by no rule; exit 1" 1 \
+		"d['decision'] == 'deny' and d['flags'] == 'O_WRONLY|O_CREAT|O_TRUNC' and d['access'][1] == {'word': 'truncate', 'decision': 'deny', 'rule': None}" \
+		"$T" test --json -f "$W/typed" --fopen w "$me" "$W/t/f"
+	jcheck "test --json: a type mismatch names the rule and the type to add" 1 \
+		"d['type'] == 'dir' and d['type_mismatch']['rule']['line'] == 1 and d['type_mismatch']['suggest'] == 'dir'" \
+		"$T" test --json -f "$W/typed" "$me" "$W/t/sub" read
+	jcheck "test --json: an open that would fail all the same" 1 \
+		"d['decision'] == 'allow' and d['open_fails'] == 'EEXIST'" \
+		"$T" test --json -f "$W/typed" --flags 'O_WRONLY|O_CREAT|O_EXCL' "$me" "$W/t/new1"
+	jcheck "list --json: the rules that apply" 0 \
+		"d['user'] == '$me' and [r['line'] for r in d['rules']] == [1, 2, 3, 4, 5] and d['rules'][4]['text'] == 'deny * any /etc/shadow'" \
+		"$T" list --json -f "$W/good" "$me"
+	# Quote, backslash, a tab, UTF-8 and a byte that is not: escaped, each
+	# byte one character.
+	odd=$(printf '%s/q"b\\\t\303\251\351' "$W")
+	cp "$W/good" "$odd"
+	jcheck "--json: strings escaped, bytes beyond ASCII as \\u00XX" 0 \
+		"d['rules'][0]['file'].encode('latin-1') == open('$W/odd.name', 'rb').read()" \
+		sh -c 'printf %s "$1" > "$2/odd.name"; exec "$0" list --json -f "$1" "$3"' "$T" "$odd" "$W" "$me"
+	jcheck "test --json: an invalid policy is still one document; exit 1" 1 \
+		"d == {'decision': 'deny', 'valid': False}" "$T" test --json -f "$W/bad" "$me" /x read
+else
+	skip_n 10 "python3 is not installed"
+fi
+
 # --- edit ----------------------------------------------------------------------
 P=$W/edited
 printf 'allow * read /x\n' > "$P"

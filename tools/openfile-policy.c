@@ -141,11 +141,59 @@ static void options(int *argc, char ***argv, unsigned allowed, struct opts *o)
 	}
 }
 
+/* --- JSON ------------------------------------------------------------------ */
+
+/* s as a JSON string, in ASCII: the quote, the backslash and control
+ * characters escaped, and every byte beyond ASCII as \u00XX.  A path is
+ * bytes, not always UTF-8: each byte stays one character, and encoding
+ * the string as ISO-8859-1 gives the bytes back. */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+/* "key": "value" (null for NULL), after a comma unless first. */
+static void json_kv(int first, const char *key, const char *value)
+{
+	printf("%s\"%s\": ", first ? "" : ", ", key);
+	if (value != NULL)
+		json_str(value);
+	else
+		fputs("null", stdout);
+}
+
+/* Where a rule stands, as an object; null for none. */
+static void json_rule(const char *file, unsigned line, const char *text)
+{
+	if (file == NULL) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('{');
+	json_kv(1, "file", file);
+	printf(", \"line\": %u", line);
+	json_kv(0, "text", text);
+	putchar('}');
+}
+
 /* --- diagnostics ---------------------------------------------------------- */
 
 struct report {
 	int errors, warnings;
 	const char *rename_from, *rename_to; /* edit: the temporary's name */
+	int json;  /* as JSON objects on stdout, not text on stderr */
+	int shown; /* of them */
 };
 
 static void print_diag(struct report *rep, const char *kind, const char *file,
@@ -153,7 +201,18 @@ static void print_diag(struct report *rep, const char *kind, const char *file,
 {
 	if (rep->rename_from != NULL && strcmp(file, rep->rename_from) == 0)
 		file = rep->rename_to;
-	if (line == 0)
+	if (rep->json) {
+		/* One more in the list of the policy's diagnostics. */
+		printf("%s{", rep->shown++ ? ", " : "");
+		json_kv(1, "kind", kind);
+		json_kv(0, "file", file);
+		if (line == 0)
+			printf(", \"line\": null, \"column\": null");
+		else
+			printf(", \"line\": %u, \"column\": %u", line, col);
+		json_kv(0, "message", msg);
+		putchar('}');
+	} else if (line == 0)
 		fprintf(stderr, "%s: %s: %s\n", file, kind, msg);
 	else
 		fprintf(stderr, "%s:%u:%u: %s: %s\n", file, line, col, kind, msg);
@@ -533,8 +592,8 @@ static void warn_places(const struct policy_rule *r, struct report *rep)
 /* Whether the helper and openfiled can use the compiled policy as things
  * are: if not, they deny everything, which check counts as a warning (the
  * text itself may be fine, and is what an administrator checks before
- * compiling). */
-static void report_compiled(struct report *rep)
+ * compiling).  Returns 1 when it is current. */
+static int report_compiled(struct report *rep)
 {
 	char why[2 * PATH_MAX + 128];
 	struct policy *pol = policy_open_compiled(OPENFILE_POLICY_CACHE,
@@ -542,13 +601,16 @@ static void report_compiled(struct report *rep)
 						  POLICY_LOAD_SECURE, why, sizeof why);
 
 	if (pol != NULL) {
-		printf("%s: current\n", OPENFILE_POLICY_CACHE);
+		if (!rep->json)
+			printf("%s: current\n", OPENFILE_POLICY_CACHE);
 		policy_free(pol);
-		return;
+		return 1;
 	}
 	rep->warnings++;
-	fprintf(stderr, "%s: warning: %s (the helper and openfiled deny every request until then)\n",
-		OPENFILE_POLICY_CACHE, why);
+	strncat(why, " (the helper and openfiled deny every request until then)",
+		sizeof why - strlen(why) - 1);
+	print_diag(rep, "warning", OPENFILE_POLICY_CACHE, 0, 0, why);
+	return 0;
 }
 
 static int cmd_check(int argc, char **argv)
@@ -556,18 +618,30 @@ static int cmd_check(int argc, char **argv)
 	struct opts o;
 	int bad = 0;
 
-	options(&argc, &argv, OPT_STRICT | OPT_SYNTAX, &o);
+	options(&argc, &argv, OPT_STRICT | OPT_SYNTAX | OPT_JSON, &o);
+	if (json)
+		printf("{\"policies\": [");
 	for (int i = 0; i == 0 || i < argc; i++) {
-		struct report rep = { 0, 0, NULL, NULL };
+		struct report rep = { 0, 0, NULL, NULL, json, 0 };
 		char abs[PATH_MAX];
 		const char *file = argc > 0 ? absolute(argv[i], abs) : NULL;
-		/* As the helper would read it, installed: unless a draft. */
-		struct policy_text *pol = load(file, o.syntax_only ? 0 : POLICY_LOAD_SECURE,
-					       &rep);
-		size_t n = policy_text_count(pol);
-		struct keyed *ks = by_prefix(pol, n);
+		const char *name = file ? file : OPENFILE_POLICY_PATH, *status;
+		struct policy_text *pol;
+		size_t n;
+		struct keyed *ks;
 		struct policy *compiled = NULL;
 		const char *why;
+		int current = -1;
+
+		if (json) {
+			printf("%s{", i ? ", " : "");
+			json_kv(1, "file", name);
+			printf(", \"diagnostics\": [");
+		}
+		/* As the helper would read it, installed: unless a draft. */
+		pol = load(file, o.syntax_only ? 0 : POLICY_LOAD_SECURE, &rep);
+		n = policy_text_count(pol);
+		ks = by_prefix(pol, n);
 
 		for (size_t k = 0; k < n; k++) {
 			warn_subject(policy_rule_at(pol, k), &rep);
@@ -579,20 +653,31 @@ static int cmd_check(int argc, char **argv)
 		/* What compile would refuse, the helper could never use. */
 		if (rep.errors == 0 && (compiled = policy_text_compiled(pol, &why)) == NULL) {
 			rep.errors++;
-			print_diag(&rep, "error", file ? file : OPENFILE_POLICY_PATH, 0, 0, why);
+			print_diag(&rep, "error", name, 0, 0, why);
 		}
 		policy_free(compiled);
 		if (file == NULL && rep.errors == 0)
-			report_compiled(&rep);
-		printf("%s: %zu rule%s, %d error%s, %d warning%s: %s\n",
-		       file ? file : OPENFILE_POLICY_PATH, n, n == 1 ? "" : "s",
-		       rep.errors, rep.errors == 1 ? "" : "s", rep.warnings,
-		       rep.warnings == 1 ? "" : "s",
-		       rep.errors ? "INVALID (the helper denies every request)" :
-		       rep.warnings && o.strict ? "not accepted with --strict" : "OK");
+			current = report_compiled(&rep);
+		status = rep.errors ? "INVALID (the helper denies every request)" :
+			 rep.warnings && o.strict ? "not accepted with --strict" : "OK";
+		if (json) {
+			printf("], \"rules\": %zu, \"errors\": %d, \"warnings\": %d",
+			       n, rep.errors, rep.warnings);
+			printf(", \"valid\": %s", rep.errors ? "false" : "true");
+			if (current >= 0)
+				printf(", \"compiled_current\": %s", current ? "true" : "false");
+			json_kv(0, "status", status);
+			putchar('}');
+		} else {
+			printf("%s: %zu rule%s, %d error%s, %d warning%s: %s\n", name, n,
+			       n == 1 ? "" : "s", rep.errors, rep.errors == 1 ? "" : "s",
+			       rep.warnings, rep.warnings == 1 ? "" : "s", status);
+		}
 		bad |= rep.errors > 0 || (o.strict && rep.warnings > 0);
 		policy_text_free(pol);
 	}
+	if (json)
+		printf("]}\n");
 	return bad ? 1 : 0;
 }
 
@@ -696,7 +781,7 @@ static unsigned real_target(const char *path, char *out, enum presence *there)
 /* The policy compiled in memory, as the helper would decide with it. */
 static struct policy *compiled_or_die(const char *file)
 {
-	struct report rep = { 0, 0, NULL, NULL };
+	struct report rep = { 0, 0, NULL, NULL, 0, 0 };
 	struct policy_text *pt = load(file, 0, &rep);
 	struct policy *pol = NULL;
 	const char *why = NULL;
@@ -709,6 +794,8 @@ static struct policy *compiled_or_die(const char *file)
 			fprintf(stderr, "%s: %s\n", prog, why);
 		fprintf(stderr, "%s: the policy is invalid, so the helper denies every request\n",
 			prog);
+		if (json)
+			printf("{\"decision\": \"deny\", \"valid\": false}\n");
 		exit(1);
 	}
 	return pol;
@@ -777,9 +864,8 @@ static const char *open_flags_str(int flags, char *buf, size_t len)
 /* What test asks: access words, or an open's flags. */
 struct question {
 	unsigned access;
-	int flags;       /* -1: access words were asked */
-	const char *how; /* as asked, for the record */
-	int fails;       /* the errno the open fails with where allowed, or 0 */
+	int flags; /* -1: access words were asked */
+	int fails; /* the errno the open fails with where allowed, or 0 */
 };
 
 static const char *const type_names[] = { "file", "dir", "device", "fifo" };
@@ -837,88 +923,156 @@ static int other_type(const struct policy *pol, const struct user *u,
 	return 0;
 }
 
+/* What test found: the decision, each word's, and why. */
+struct answer {
+	const char *path, *real;
+	unsigned type;
+	struct question q;
+	const struct user *u;
+	struct policy_decision d, by[5];
+	struct policy_decision hint; /* a rule whose type alone did not match */
+	unsigned hint_type, none;    /* that rule's type; the words no rule decided */
+};
+
+#define ORIGIN(o) (o).file, (o).line, (o).text
+
+static void answer_text(const struct answer *a)
+{
+	char acc[64];
+	int words = (a->q.access & (a->q.access - 1)) != 0;
+
+	for (size_t i = 0; i < nnotes; i++)
+		printf("(%s)\n", notes[i]);
+	for (unsigned w = 0; words && w < 5; w++) {
+		if (!(a->q.access & 1u << w))
+			continue;
+		printf("%s: ", policy_access_str(1u << w, acc, sizeof acc));
+		if (a->by[w].rule.file != NULL)
+			printf("%s by %s:%u: %s\n", a->by[w].allow ? "allowed" : "denied",
+			       ORIGIN(a->by[w].rule));
+		else
+			printf("denied: no rule matched\n");
+	}
+	printf("%s\n", a->d.allow ? "allow" : "deny");
+	if (a->d.rule.file != NULL)
+		printf("%s:%u: %s\n", ORIGIN(a->d.rule));
+	else
+		printf("no rule matched%s%s (%s for user %s)\n",
+		       a->hint.rule.file ? " for type=" : "",
+		       a->hint.rule.file ? type_name(a->type) : "",
+		       policy_access_str(a->none, acc, sizeof acc), a->u->name);
+	/* The path matched, the type did not: the commonest surprise. */
+	if (a->hint.rule.file != NULL)
+		printf("%s:%u: %s\n  matches %s but is for type=%s, not %s: add type=%s to it\n",
+		       ORIGIN(a->hint.rule), a->real, type_name(a->hint_type),
+		       type_name(a->type), type_name(a->type));
+	if (a->d.allow && a->q.fails != 0)
+		printf("but the open fails: %s (%s)\n", errno_name(a->q.fails),
+		       strerror(a->q.fails));
+}
+
+static void answer_json(const struct answer *a)
+{
+	char acc[64], fl[256];
+	int first = 1;
+
+	printf("{");
+	json_kv(1, "decision", a->d.allow ? "allow" : "deny");
+	json_kv(0, "user", a->u->pc.user);
+	printf(", \"uid\": %u", (unsigned)a->u->pc.uid);
+	json_kv(0, "path", a->path);
+	json_kv(0, "real", a->real);
+	json_kv(0, "type", type_name(a->type));
+	json_kv(0, "flags", a->q.flags >= 0 ? open_flags_str(a->q.flags, fl, sizeof fl) : NULL);
+	printf(", \"access\": [");
+	for (unsigned w = 0; w < 5; w++) {
+		if (!(a->q.access & 1u << w))
+			continue;
+		printf("%s{", first ? "" : ", ");
+		first = 0;
+		json_kv(1, "word", policy_access_str(1u << w, acc, sizeof acc));
+		json_kv(0, "decision", a->by[w].allow ? "allow" : "deny");
+		printf(", \"rule\": ");
+		json_rule(ORIGIN(a->by[w].rule));
+		putchar('}');
+	}
+	printf("], \"rule\": ");
+	json_rule(ORIGIN(a->d.rule));
+	printf(", \"type_mismatch\": ");
+	if (a->hint.rule.file != NULL) {
+		printf("{\"rule\": ");
+		json_rule(ORIGIN(a->hint.rule));
+		json_kv(0, "rule_type", type_name(a->hint_type));
+		json_kv(0, "suggest", type_name(a->type));
+		putchar('}');
+	} else {
+		fputs("null", stdout);
+	}
+	json_kv(0, "open_fails", a->d.allow && a->q.fails ? errno_name(a->q.fails) : NULL);
+	printf(", \"notes\": [");
+	for (size_t i = 0; i < nnotes; i++) {
+		printf("%s", i ? ", " : "");
+		json_str(notes[i]);
+	}
+	printf("]}\n");
+}
+
 static int cmd_test(int argc, char **argv)
 {
 	struct opts o;
-	char real[PATH_MAX], acc[64];
-	struct policy_decision d, by[5], hint = { 0 };
-	struct question q = { 0, -1, NULL, 0 };
+	char real[PATH_MAX];
+	struct answer a = { .q = { 0, -1, 0 } };
 	struct policy *pol;
 	struct user u;
-	unsigned type, hint_type = 0, none = 0;
 	enum presence there;
-	int nwords = 0;
 
 	options(&argc, &argv, OPT_FILE | OPT_JSON | OPT_OPEN, &o);
 	if (argc != (o.flags || o.mode ? 2 : 3))
 		usage();
 	user_load(argv[0], &u);
 	if (o.flags != NULL) {
-		q.flags = parse_open_flags(o.flags);
-		q.how = o.flags;
+		a.q.flags = parse_open_flags(o.flags);
 	} else if (o.mode != NULL) {
-		if ((q.flags = fopen_flags(o.mode, 0)) < 0)
+		if ((a.q.flags = fopen_flags(o.mode, 0)) < 0)
 			die("--fopen '%s': not an fopen(3) mode my_fopen takes (r, w or a, then any of +, b, e, x)",
 			    o.mode);
-		q.how = o.mode;
-	} else if ((q.access = policy_parse_access(q.how = argv[2])) == 0) {
+	} else if ((a.q.access = policy_parse_access(argv[2])) == 0) {
 		die("unknown access '%s' (read, write, append, create, truncate or any, separated by commas)",
 		    argv[2]);
 	}
-	type = real_target(argv[1], real, &there);
+	a.path = argv[1];
+	a.real = real;
+	a.u = &u;
+	a.type = real_target(argv[1], real, &there);
 	if (strcmp(real, argv[1]) != 0)
 		note("%s resolves to %s", argv[1], real);
-	if (q.flags >= 0)
-		open_question(&q, there, type);
+	if (a.q.flags >= 0)
+		open_question(&a.q, there, a.type);
 	pol = compiled_or_die(o.file);
-	policy_decide(pol, &u.pc, real, type, q.access, &d);
+	policy_decide(pol, &u.pc, real, a.type, a.q.access, &a.d);
 	/* Each word on its own, as the engine decides it. */
 	for (unsigned w = 0; w < 5; w++) {
-		if (!(q.access & 1u << w))
+		if (!(a.q.access & 1u << w) ||
+		    policy_decide(pol, &u.pc, real, a.type, 1u << w, &a.by[w]) ||
+		    a.by[w].rule.file != NULL)
 			continue;
-		nwords++;
-		policy_decide(pol, &u.pc, real, type, 1u << w, &by[w]);
-		if (by[w].rule.file != NULL)
-			continue;
-		none |= 1u << w;
-		if (hint.rule.file == NULL)
-			other_type(pol, &u, real, type, 1u << w, &hint, &hint_type);
+		a.none |= 1u << w;
+		if (a.hint.rule.file == NULL)
+			other_type(pol, &u, real, a.type, 1u << w, &a.hint, &a.hint_type);
 	}
-	for (size_t i = 0; i < nnotes; i++)
-		printf("(%s)\n", notes[i]);
-	for (unsigned w = 0; nwords > 1 && w < 5; w++) {
-		if (!(q.access & 1u << w))
-			continue;
-		printf("%s: ", policy_access_str(1u << w, acc, sizeof acc));
-		if (by[w].rule.file != NULL)
-			printf("%s by %s:%u: %s\n", by[w].allow ? "allowed" : "denied",
-			       by[w].rule.file, by[w].rule.line, by[w].rule.text);
-		else
-			printf("denied: no rule matched\n");
-	}
-	printf("%s\n", d.allow ? "allow" : "deny");
-	if (d.rule.file != NULL)
-		printf("%s:%u: %s\n", d.rule.file, d.rule.line, d.rule.text);
+	if (json)
+		answer_json(&a);
 	else
-		printf("no rule matched%s%s (%s for user %s)\n",
-		       hint.rule.file ? " for type=" : "", hint.rule.file ? type_name(type) : "",
-		       policy_access_str(none, acc, sizeof acc), u.name);
-	/* The path matched, the type did not: the commonest surprise. */
-	if (hint.rule.file != NULL)
-		printf("%s:%u: %s\n  matches %s but is for type=%s, not %s: add type=%s to it\n",
-		       hint.rule.file, hint.rule.line, hint.rule.text, real,
-		       type_name(hint_type), type_name(type), type_name(type));
-	if (d.allow && q.fails != 0)
-		printf("but the open fails: %s (%s)\n", errno_name(q.fails), strerror(q.fails));
+		answer_text(&a);
 	policy_free(pol);
 	user_free(&u);
-	return d.allow && q.fails == 0 ? 0 : 1;
+	return a.d.allow && a.q.fails == 0 ? 0 : 1;
 }
 
 static int cmd_list(int argc, char **argv)
 {
 	struct opts o;
-	struct report rep = { 0, 0, NULL, NULL };
+	struct report rep = { 0, 0, NULL, NULL, 0, 0 };
 	struct policy_text *pol;
 	struct user u;
 	size_t shown = 0;
@@ -930,15 +1084,27 @@ static int cmd_list(int argc, char **argv)
 	/* The rules as written: compiling proves the policy usable. */
 	policy_free(compiled_or_die(o.file));
 	pol = load(o.file, 0, &rep);
+	if (json) {
+		printf("{");
+		json_kv(1, "user", u.pc.user);
+		printf(", \"uid\": %u, \"rules\": [", (unsigned)u.pc.uid);
+	}
 	for (size_t i = 0; i < policy_text_count(pol); i++) {
 		const struct policy_rule *r = policy_rule_at(pol, i);
 
-		if (policy_subject_covers(&r->subject, r->allow, &u.pc)) {
+		if (!policy_subject_covers(&r->subject, r->allow, &u.pc))
+			continue;
+		if (json) {
+			printf("%s", shown ? ", " : "");
+			json_rule(r->file, r->line, r->text);
+		} else {
 			printf("%s:%u: %s\n", r->file, r->line, r->text);
-			shown++;
 		}
+		shown++;
 	}
-	if (shown == 0)
+	if (json)
+		printf("]}\n");
+	else if (shown == 0)
 		printf("no rule applies to %s: every request is denied\n", u.name);
 	policy_text_free(pol);
 	user_free(&u);
@@ -951,7 +1117,7 @@ static int cmd_list(int argc, char **argv)
  * policy is invalid.  Returns 0 or 1. */
 static int compile_live(void)
 {
-	struct report rep = { 0, 0, NULL, NULL };
+	struct report rep = { 0, 0, NULL, NULL, 0, 0 };
 	struct policy_text *pol = load(NULL, 0, &rep);
 	char dir[PATH_MAX];
 	const char *why = NULL;
@@ -1163,7 +1329,7 @@ static int edit_file(const char *target, const char *dir, const char *base)
 		goto out_old;
 	}
 	for (;;) {
-		struct report rep = { 0, 0, tmp, target };
+		struct report rep = { 0, 0, tmp, target, 0, 0 };
 		struct policy_text *pol;
 
 		if ((rc = run_editor(tmp)) != 0) {
