@@ -317,7 +317,44 @@ check "edit: a policy changed meanwhile is not overwritten" 1 "*$P was changed b
 	env EDITOR="$W/race" "$T" edit "$P"
 check "... their change is kept" 0 "*allow * read /theirs" cat "$P"
 check "... and nothing half-written is left as policy" 0 "$P" sh -c "ls '$W'/edited* | tr '\n' ' ' | sed 's/ \$//'"
+rm -f "$W"/.edited.* # the copy kept for merging
 check "edit: a new file" 0 "$W/new: installed" env EDITOR="$W/add" "$T" edit "$W/new"
+check "edit: a relative name, against the working directory, as visudo takes it" 0 "$W/rel: installed" \
+	sh -c "cd '$W' && EDITOR='$W/add' '$(cd "$(dirname "$T")" && pwd)/$(basename "$T")' edit rel"
+check "... which is the file edited" 0 "allow * read /y" cat "$W/rel"
+check "edit: no lock nor copy left behind, whatever the outcome" 0 "" sh -c "ls -A '$W' | sed -n '/^[.]/p'"
+
+# A signal while the editor runs ends the edit: nothing installed,
+# nothing left behind.
+printf 'allow * read /x\n' > "$P"
+before=$(cat "$P")
+ed waitgo 'touch "$0.started"; i=0
+while [ ! -e "$0.go" ] && [ $i -lt 3000 ]; do sleep 0.02; i=$((i + 1)); done
+echo "allow * read /late" >> "$1"'
+for sig in TERM HUP; do
+	rm -f "$W/waitgo.started" "$W/waitgo.go"
+	env EDITOR="$W/waitgo" "$T" edit "$P" >/dev/null 2>&1 &
+	pid=$!
+	i=0
+	while [ ! -e "$W/waitgo.started" ] && [ $i -lt 3000 ]; do sleep 0.02; i=$((i + 1)); done
+	kill -$sig $pid
+	wait $pid
+	rc=$?
+	touch "$W/waitgo.go"
+	check "edit: SIG$sig while the editor runs ends it as SIG$sig would" 0 "$sig" kill -l $rc
+	check "... the policy unchanged, no lock nor copy left" 0 "$before" \
+		sh -c "ls -A '$W' | sed -n '/^[.]/p'; cat '$P'"
+done
+# At the terminal, ^C reaches the editor and us: it is the editor's to take.
+ed intr 'kill -INT $PPID; kill -INT $$; echo "allow * read /intr" >> "$1"'
+env EDITOR="$W/intr" "$T" edit "$P" >/dev/null 2>&1
+rc=$?
+check "edit: a SIGINT that ends the editor ends the edit as SIGINT" 0 INT kill -l $rc
+check "... the policy unchanged, no lock nor copy left" 0 "$before" sh -c "ls -A '$W' | sed -n '/^[.]/p'; cat '$P'"
+ed keyint 'trap "" INT; kill -INT $PPID; echo "allow * read /keyint" >> "$1"'
+check "edit: a SIGINT the editor takes as a key does not end the edit" 0 "$P: installed" \
+	env EDITOR="$W/keyint" "$T" edit "$P"
+check "... no lock left" 0 "" sh -c "ls -A '$W' | sed -n '/^[.]/p'"
 # Names near PATH_MAX: the lock (NAME + 6) or the copy (NAME + 8) would not fit.
 long=$W/$(printf '%0250d/' 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
 mkdir -p "$long"
@@ -326,6 +363,6 @@ for len in 4095 4089; do
 	check "edit: a $len-byte name is refused, not truncated" 2 "*$long$base: the name is too long for a * beside it" \
 		env EDITOR="$W/add" "$T" edit "$long$base"
 done
-check "... leaving only the lock that fitted" 0 ".$base.lock" ls -A "$long"
+check "... leaving nothing behind, not even the lock that fitted" 0 "" ls -A "$long"
 
 tap_done

@@ -12,6 +12,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1194,28 +1195,91 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Runs $VISUAL, $EDITOR or vi on path.  Returns its exit status. */
+/*
+ * What an edit leaves beside the file until it ends, removed on every way
+ * out: the lock (at exit, and on a signal) and the temporary copy (on a
+ * signal; other ways out decide about it themselves).  Empty: none.
+ */
+static char lock_path[PATH_MAX], tmp_path[PATH_MAX];
+static volatile sig_atomic_t editor_pid, caught;
+
+/* Async-signal-safe, as the handler needs. */
+static void remove_leftovers(void)
+{
+	if (tmp_path[0] != '\0')
+		unlink(tmp_path);
+	if (lock_path[0] != '\0')
+		unlink(lock_path);
+	tmp_path[0] = lock_path[0] = '\0';
+}
+
+/* SIGINT, SIGTERM, SIGHUP.  While the editor runs, it has its say first
+ * (run_editor); otherwise the edit ends here, leaving nothing behind. */
+static void on_signal(int sig)
+{
+	if (editor_pid > 0) {
+		caught = sig;
+		return;
+	}
+	remove_leftovers();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static const int edit_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* Blocks (how: SIG_BLOCK) or unblocks the signals an edit handles. */
+static void edit_signals_mask(int how)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < 3; i++)
+		sigaddset(&set, edit_signals[i]);
+	sigprocmask(how, &set, NULL);
+}
+
+/*
+ * Runs $VISUAL, $EDITOR or vi on path.  Returns its exit status.  A
+ * SIGTERM or SIGHUP meanwhile is passed on to it, and the edit ends once it
+ * has, as that signal would end it.  A SIGINT is the editor's, as with
+ * system(3): typed at the terminal, it reached the editor too, which may
+ * take it as a key (vi does); only if it ended the editor does it end the
+ * edit.
+ */
 static int run_editor(const char *path)
 {
 	const char *ed = getenv("VISUAL");
 	pid_t pid;
-	int st;
+	int st, sig;
 
 	if (ed == NULL || *ed == '\0')
 		ed = getenv("EDITOR");
 	if (ed == NULL || *ed == '\0')
 		ed = "vi";
+	edit_signals_mask(SIG_BLOCK);
 	pid = fork();
 	if (pid < 0)
 		die("fork: %s", strerror(errno));
 	if (pid == 0) {
+		edit_signals_mask(SIG_UNBLOCK);
 		/* Through the shell, so EDITOR may carry arguments. */
 		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path, (char *)NULL);
 		_exit(127);
 	}
-	while (waitpid(pid, &st, 0) < 0)
+	editor_pid = pid;
+	caught = 0;
+	edit_signals_mask(SIG_UNBLOCK);
+	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR)
 			die("waitpid: %s", strerror(errno));
+		if (caught == SIGTERM || caught == SIGHUP)
+			kill(pid, caught);
+	}
+	editor_pid = 0;
+	sig = caught;
+	if (sig == SIGTERM || sig == SIGHUP || (sig == SIGINT && WIFSIGNALED(st)))
+		on_signal(sig);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -1263,25 +1327,37 @@ static int edit_fail(int status, const char *fmt, ...)
 	return status;
 }
 
-/* Takes the lock beside target: a regular file of ours, never followed. */
+/*
+ * Takes the lock beside target: a regular file of ours, never followed,
+ * removed when the edit ends.  Since its holder removes it, the lock is
+ * held only if the name still leads to the file locked once the lock is
+ * taken; else its holder removed it meanwhile, and it is taken anew.
+ */
 static int edit_lock(const char *dir, const char *base, const char *target)
 {
 	char lockpath[PATH_MAX];
-	struct stat st;
+	struct stat st, now;
 	int lock;
 
 	/* A truncated name would be another file's lock. */
 	if (snprintf(lockpath, sizeof lockpath, "%s/.%s.lock", dir, base) >=
 	    (int)sizeof lockpath)
 		die("%s: the name is too long for a lock beside it", target);
-	lock = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (lock < 0)
-		die("cannot create the lock %s: %s", lockpath, strerror(errno));
-	if (fstat(lock, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())
-		die("%s is not a lock file of yours: remove it", lockpath);
-	if (flock(lock, LOCK_EX | LOCK_NB) < 0)
-		die("%s is being edited by someone else (%s is locked); try again later",
-		    target, lockpath);
+	for (int tries = 0;; tries++) {
+		lock = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (lock < 0)
+			die("cannot create the lock %s: %s", lockpath, strerror(errno));
+		if (fstat(lock, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+			die("%s is not a lock file of yours: remove it", lockpath);
+		if (flock(lock, LOCK_EX | LOCK_NB) < 0 || tries == 8)
+			die("%s is being edited by someone else (%s is locked); try again later",
+			    target, lockpath);
+		if (lstat(lockpath, &now) == 0 && now.st_dev == st.st_dev &&
+		    now.st_ino == st.st_ino)
+			break;
+		close(lock);
+	}
+	memcpy(lock_path, lockpath, sizeof lock_path);
 	return lock;
 }
 
@@ -1317,7 +1393,11 @@ static int edit_file(const char *target, const char *dir, const char *base)
 			       target);
 		goto out_old;
 	}
+	edit_signals_mask(SIG_BLOCK); /* named where a signal finds it */
 	tfd = mkstemp(tmp);
+	if (tfd >= 0)
+		memcpy(tmp_path, tmp, sizeof tmp_path);
+	edit_signals_mask(SIG_UNBLOCK);
 	if (tfd < 0) {
 		rc = edit_fail(2, "cannot create a temporary file in %s: %s", dir,
 			       strerror(errno));
@@ -1394,6 +1474,8 @@ static int edit_file(const char *target, const char *dir, const char *base)
 	printf("%s: installed\n", target);
 	rc = 0;
 out_old:
+	/* Removed, installed, or kept for the administrator to merge. */
+	tmp_path[0] = '\0';
 	free(old);
 	return rc;
 }
@@ -1401,19 +1483,25 @@ out_old:
 static int cmd_edit(int argc, char **argv)
 {
 	const char *target = argc > 0 ? argv[0] : OPENFILE_POLICY_PATH;
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], abs[PATH_MAX];
 	const char *base;
 	int lock, rc;
 
 	if (argc > 1)
 		usage();
-	if (target[0] != '/')
-		die("'%s' is not an absolute path", target);
+	target = absolute(target, abs);
 	base = strrchr(target, '/') + 1;
 	snprintf(dir, sizeof dir, "%.*s", (int)(base - target - 1), target);
 	if (dir[0] == '\0')
 		strcpy(dir, "/");
 	/* One editor at a time: a lock beside the file, never read as policy. */
+	atexit(remove_leftovers);
+	for (size_t i = 0; i < 3; i++) {
+		/* No SA_RESTART: the wait for the editor must hear of it. */
+		struct sigaction sa = { .sa_handler = on_signal };
+
+		sigaction(edit_signals[i], &sa, NULL);
+	}
 	lock = edit_lock(dir, base, target);
 	rc = edit_file(target, dir, base);
 	/* Whatever happened, the temporary and the lock touched the directory:
@@ -1423,6 +1511,7 @@ static int cmd_edit(int argc, char **argv)
 
 		rc = rc ? rc : c;
 	}
+	remove_leftovers(); /* while the lock is still held */
 	close(lock);
 	return rc;
 }
