@@ -100,6 +100,26 @@ never_setuid() {
 if [ -n "${OPENFILE_SANITIZER:-}${COVERAGE_DIR:-}" ]; then
 	check "a sanitizer or coverage build is never installed setuid" never_setuid
 fi
+# A staged install (DESTDIR) tells the packager the final paths: the
+# helper to make setuid, the policy's files and directories root must own.
+staged_hints() {
+	var() { printf 'print-%%:\n\t@echo $($*)\n' | (cd "$B" && env -u MAKEFLAGS make -s -f Makefile -f - "print-$1"); }
+	h=$(var helperpath) p=$(var policydir)
+	d=$(mktemp -d) || return 1
+	out=$( (cd "$B" && env -u MAKEFLAGS make -s install-pkglibexecPROGRAMS install-exec-hook \
+		install-data-local DESTDIR="$d") 2>&1)
+	rc=$?
+	rm -rf "$d"
+	printf '%s\n' "$out"
+	[ $rc = 0 ] || return 1
+	printf '%s\n' "$out" | grep -F '***' | grep -qF "$d" && { echo "a hint names the staged path"; return 1; }
+	printf '%s\n' "$out" | grep -qF "chown root:root $h && chmod 4755 $h" &&
+	printf '%s\n' "$out" | grep -qF "refuse a policy unless root owns it" &&
+	printf '%s\n' "$out" | grep -qF "$p/policy.d"
+}
+if [ -z "${OPENFILE_SANITIZER:-}${COVERAGE_DIR:-}" ]; then
+	check "a staged install names the final helper path and the policy files root must own" staged_hints
+fi
 # Every source names its licence (LICENSE) in its first lines.
 spdx() {
 	missing=$(find "${srcdir:-.}" \( -path '*/_*' -o -path '*/.git' -o -path '*/autom4te.cache' \
