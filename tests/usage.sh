@@ -35,6 +35,7 @@ stderr: $(cat "$W/err")"
 }
 conv mycat 2 --no-such-option "$B/tools/mycat"
 conv openfile-policy 2 no-such-command "$B/tests/openfile-policy-test"
+conv "openfile-policy test" 2 --no-such-option "$B/tests/openfile-policy-test" test
 conv openfiled 2 --no-such-option "$B/tests/openfiled-test"
 conv openfile-run 125 --no-such-option "$B/tests/openfile-run-test"
 

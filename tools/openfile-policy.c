@@ -121,6 +121,8 @@ static void options(int *argc, char ***argv, unsigned allowed, struct opts *o)
 		(*argc)--, (*argv)++;
 		if (strcmp(a, "--") == 0)
 			return;
+		if (strcmp(a, "--help") == 0)
+			usage_to(0);
 		while (i < sizeof known / sizeof known[0] && strcmp(a, known[i].name) != 0)
 			i++;
 		if (i == sizeof known / sizeof known[0] || !(allowed & known[i].opt)) {
@@ -1197,13 +1199,11 @@ static int write_all(int fd, const char *buf, size_t len)
 
 /*
  * What an edit leaves beside the file until it ends, removed on every way
- * out: the lock (at exit, and on a signal) and the temporary copy (on a
- * signal; other ways out decide about it themselves).  Empty: none.
+ * out (at exit too, for die()): the lock, and the temporary copy until
+ * edit_file has decided about it.  Empty: none.
  */
 static char lock_path[PATH_MAX], tmp_path[PATH_MAX];
-static volatile sig_atomic_t editor_pid, caught;
 
-/* Async-signal-safe, as the handler needs. */
 static void remove_leftovers(void)
 {
 	if (tmp_path[0] != '\0')
@@ -1213,73 +1213,50 @@ static void remove_leftovers(void)
 	tmp_path[0] = lock_path[0] = '\0';
 }
 
-/* SIGINT, SIGTERM, SIGHUP.  While the editor runs, it has its say first
- * (run_editor); otherwise the edit ends here, leaving nothing behind. */
-static void on_signal(int sig)
-{
-	if (editor_pid > 0) {
-		caught = sig;
-		return;
-	}
-	remove_leftovers();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
+/* SIGINT, SIGTERM or SIGHUP, the last caught during an edit: the edit
+ * ends there, nothing installed, and the tool as the signal would end it,
+ * once it has cleaned up and compiled as any edit does. */
+static volatile sig_atomic_t caught;
 static const int edit_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
-/* Blocks (how: SIG_BLOCK) or unblocks the signals an edit handles. */
-static void edit_signals_mask(int how)
+static void on_signal(int sig)
 {
-	sigset_t set;
-
-	sigemptyset(&set);
-	for (size_t i = 0; i < 3; i++)
-		sigaddset(&set, edit_signals[i]);
-	sigprocmask(how, &set, NULL);
+	caught = sig;
 }
 
 /*
  * Runs $VISUAL, $EDITOR or vi on path.  Returns its exit status.  A
- * SIGTERM or SIGHUP meanwhile is passed on to it, and the edit ends once it
- * has, as that signal would end it.  A SIGINT is the editor's, as with
- * system(3): typed at the terminal, it reached the editor too, which may
- * take it as a key (vi does); only if it ended the editor does it end the
- * edit.
+ * SIGTERM or SIGHUP meanwhile is passed on to it.  A SIGINT is the
+ * editor's, as with system(3): typed at the terminal, it reached the
+ * editor too, which may take it as a key (vi does); only if it ended the
+ * editor does it end the edit.
  */
 static int run_editor(const char *path)
 {
 	const char *ed = getenv("VISUAL");
 	pid_t pid;
-	int st, sig;
+	int st;
 
 	if (ed == NULL || *ed == '\0')
 		ed = getenv("EDITOR");
 	if (ed == NULL || *ed == '\0')
 		ed = "vi";
-	edit_signals_mask(SIG_BLOCK);
 	pid = fork();
 	if (pid < 0)
 		die("fork: %s", strerror(errno));
 	if (pid == 0) {
-		edit_signals_mask(SIG_UNBLOCK);
 		/* Through the shell, so EDITOR may carry arguments. */
 		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path, (char *)NULL);
 		_exit(127);
 	}
-	editor_pid = pid;
-	caught = 0;
-	edit_signals_mask(SIG_UNBLOCK);
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR)
 			die("waitpid: %s", strerror(errno));
 		if (caught == SIGTERM || caught == SIGHUP)
 			kill(pid, caught);
 	}
-	editor_pid = 0;
-	sig = caught;
-	if (sig == SIGTERM || sig == SIGHUP || (sig == SIGINT && WIFSIGNALED(st)))
-		on_signal(sig);
+	if (caught == SIGINT && !WIFSIGNALED(st))
+		caught = 0;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -1393,11 +1370,9 @@ static int edit_file(const char *target, const char *dir, const char *base)
 			       target);
 		goto out_old;
 	}
-	edit_signals_mask(SIG_BLOCK); /* named where a signal finds it */
 	tfd = mkstemp(tmp);
 	if (tfd >= 0)
 		memcpy(tmp_path, tmp, sizeof tmp_path);
-	edit_signals_mask(SIG_UNBLOCK);
 	if (tfd < 0) {
 		rc = edit_fail(2, "cannot create a temporary file in %s: %s", dir,
 			       strerror(errno));
@@ -1412,10 +1387,11 @@ static int edit_file(const char *target, const char *dir, const char *base)
 		struct report rep = { 0, 0, tmp, target, 0, 0 };
 		struct policy_text *pol;
 
-		if ((rc = run_editor(tmp)) != 0) {
+		if (caught || (rc = run_editor(tmp)) != 0 || caught) {
 			unlink(tmp);
-			rc = edit_fail(2, "the editor exited with status %d; %s is unchanged",
-				       rc, target);
+			rc = caught ? edit_fail(1, "%s; %s is unchanged", strsignal(caught), target) :
+				      edit_fail(2, "the editor exited with status %d; %s is unchanged",
+						rc, target);
 			goto out_old;
 		}
 		/* Editors often replace the file: read it back by name. */
@@ -1439,7 +1415,7 @@ static int edit_file(const char *target, const char *dir, const char *base)
 		free(new);
 		if (rep.errors == 0)
 			break;
-		rc = ask();
+		rc = caught ? 'x' : ask();
 		if (rc == 'e')
 			continue;
 		if (rc != 'Q') {
@@ -1450,6 +1426,11 @@ static int edit_file(const char *target, const char *dir, const char *base)
 		fprintf(stderr, "%s: WARNING: installing a policy with errors: the helper denies every request until it is fixed\n",
 			prog);
 		break;
+	}
+	if (caught) {
+		unlink(tmp);
+		rc = edit_fail(1, "%s; %s is unchanged", strsignal(caught), target);
+		goto out_old;
 	}
 	/* Someone may have changed it without this tool meanwhile. */
 	if (exists ? (lstat(target, &now) < 0 || !same_file(&before, &now)) :
@@ -1497,22 +1478,28 @@ static int cmd_edit(int argc, char **argv)
 	/* One editor at a time: a lock beside the file, never read as policy. */
 	atexit(remove_leftovers);
 	for (size_t i = 0; i < 3; i++) {
-		/* No SA_RESTART: the wait for the editor must hear of it. */
+		/* No SA_RESTART: the wait for the editor, or for an answer at
+		 * the terminal, must hear of it. */
 		struct sigaction sa = { .sa_handler = on_signal };
 
 		sigaction(edit_signals[i], &sa, NULL);
 	}
 	lock = edit_lock(dir, base, target);
 	rc = edit_file(target, dir, base);
-	/* Whatever happened, the temporary and the lock touched the directory:
-	 * keep the compiled policy in step with the live policy as it now is. */
+	/* The lock goes while still held; its removal, like the temporary's
+	 * and the lock's making, touched the directory: keep the compiled
+	 * policy in step with the live policy as it now is. */
+	remove_leftovers();
 	if (is_live(target)) {
 		int c = compile_live();
 
 		rc = rc ? rc : c;
 	}
-	remove_leftovers(); /* while the lock is still held */
 	close(lock);
+	if (caught) {
+		signal(caught, SIG_DFL);
+		raise(caught);
+	}
 	return rc;
 }
 
