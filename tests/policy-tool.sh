@@ -157,6 +157,14 @@ check "test: a directory under a ** grant: the type did not match, type=dir sugg
 no rule matched for type=dir (read for user $me)
 $W/typed:1: allow \* read $W/t/\*\*
   matches $W/t/sub but is for type=file, not dir: add type=dir to it" "$T" test -f "$W/typed" "$me" "$W/t/sub" read
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$W/t/sock" 2>/dev/null
+if [ -S "$W/t/sock" ]; then
+	check "test: a socket: no rule can grant it, no type= to suggest" 1 "($W/t/sock is a socket or the like, which no rule can grant)
+deny
+no rule matched (read for user $me)" "$T" test -f "$W/typed" "$me" "$W/t/sock" read
+else
+	skip "test: a socket needs python3 to make one"
+fi
 check "test: --fopen w on an existing file needs truncate" 1 "(O_WRONLY|O_CREAT|O_TRUNC on what exists needs write,truncate)
 (O_TRUNC on a file that exists needs truncate: *)
 write: allowed by $W/typed:2: *

@@ -1049,6 +1049,8 @@ static int cmd_test(int argc, char **argv)
 	a.type = real_target(argv[1], real, &there);
 	if (strcmp(real, argv[1]) != 0)
 		note("%s resolves to %s", argv[1], real);
+	if (a.type == 0)
+		note("%s is a socket or the like, which no rule can grant", real);
 	if (a.q.flags >= 0)
 		open_question(&a.q, there, a.type);
 	pol = compiled_or_die(o.file);
@@ -1060,7 +1062,7 @@ static int cmd_test(int argc, char **argv)
 		    a.by[w].rule.file != NULL)
 			continue;
 		a.none |= 1u << w;
-		if (a.hint.rule.file == NULL)
+		if (a.hint.rule.file == NULL && a.type != 0)
 			other_type(pol, &u, real, a.type, 1u << w, &a.hint, &a.hint_type);
 	}
 	if (json)
