@@ -35,6 +35,14 @@ check "libmyopen exports exactly the public API" exports "$lib" \
 # program's namespace.
 check "the preload shim exports exactly the names it interposes" exports \
 	"$B/run/.libs/openfile-preload.so" "__open64_2 __open_2 __openat64_2 __openat_2 creat creat64 fopen fopen64 freopen freopen64 open open64 openat openat64"
+# openfile-run starts before every command it runs: it carries the
+# library's code and loads nothing but libc, if that (static-pie), and
+# is still PIE with RELRO.
+run=$B/run/openfile-run
+check "openfile-run loads no library but libc" sh -c \
+	"readelf -d '$run' | awk '/NEEDED/ && !/\\[libc\\.so\\.6\\]/ { bad = 1 } END { exit bad }'"
+check "openfile-run is PIE with RELRO" sh -c \
+	"readelf -h '$run' | grep -q DYN && readelf -lW '$run' | grep -q GNU_RELRO"
 check "libmyopen symbols are versioned" sh -c "readelf --dyn-syms -W '$lib' | grep -q 'my_open@@LIBMYOPEN_0'"
 check "the new symbols are in LIBMYOPEN_1, which inherits LIBMYOPEN_0" sh -c \
 	"readelf --dyn-syms -W '$lib' | grep -q 'my_send_fds@@LIBMYOPEN_1' &&
