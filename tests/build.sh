@@ -35,6 +35,21 @@ check "libmyopen exports exactly the public API" exports "$lib" \
 # program's namespace.
 check "the preload shim exports exactly the names it interposes" exports \
 	"$B/run/.libs/openfile-preload.so" "__open64_2 __open_2 __openat64_2 __openat_2 creat creat64 fopen fopen64 freopen freopen64 open open64 openat openat64"
+# Loaded into every program under openfile-run: its headers and read-only
+# data are never executable, and it keeps RELRO; with run/preload.ld
+# (PRELOAD_LAYOUT=yes), in three segments rather than four.
+segments() { # segments OBJECT LAYOUT: its LOADs' flags are LAYOUT, and RELRO
+	got=$(readelf -lW "$1" | awk '$1 == "LOAD" { f = $7; if ($8 ~ /^E$/) f = f $8; printf "%s ", f }')
+	[ "$got" = "$2 " ] && readelf -lW "$1" | grep -q GNU_RELRO ||
+		{ echo "segments: $got"; return 1; }
+}
+if [ "${PRELOAD_LAYOUT:-no}" = yes ]; then
+	layout="R RE RW"
+else
+	layout="R RE R RW"
+fi
+check "the preload shim maps as $layout, with RELRO" \
+	segments "$B/run/.libs/openfile-preload.so" "$layout"
 # openfile-run starts before every command it runs: it carries the
 # library's code and loads nothing but libc, if that (static-pie), and
 # is still PIE with RELRO.
