@@ -439,6 +439,11 @@ if [ "$MODE" = broker ]; then
 	check "openfiled --stderr prints each record too" \
 		"*openfiled: allow: req=[1-9]* user=nobody uid=$U pid=[1-9]* path=$D/secret/allowed.txt *" cat "$BLOG"
 fi
+TOOL=$B/tests/openfile-policy-test
+check "openfile-policy check says where records go: the audit file" \
+	"*audit records: to the audit file $AUDIT (no journal or syslog listens)*: OK" "$TOOL" check
+check "... and so does check --json" "file $AUDIT" \
+	sh -c "'$TOOL' check --json | python3 -c 'import json, sys; a = json.load(sys.stdin)[\"policies\"][0][\"audit\"]; print(a[\"sink\"], a[\"path\"])'"
 # A long record, whole on its line: the file has no length limit.
 client open "$long" r >/dev/null
 check "46: ... and in the audit file, whole on one line" "1" \
@@ -449,6 +454,8 @@ log_start "$P/syslog2.out"
 policy_reread
 was=$(audit_lines)
 client open "$D/secret/allowed.txt" r >/dev/null
+check "openfile-policy check: to syslog, once it listens" "*audit records: to syslog (authpriv), $SLOG*" \
+	"$TOOL" check
 log_stop
 check "syslog listens: the record goes there, not to the file" "1 $was" \
 	eval 'echo $(log_count "path=$D/secret/allowed.txt ") $(audit_lines)'
@@ -456,6 +463,8 @@ log_start "$P/journal.out" "$JLOG"
 policy_reread
 client open "$D/secret/allowed.txt" r >/dev/null
 client open "$D/secret/denied.txt" r >/dev/null
+check "openfile-policy check: to the journal, once it listens" "*audit records: to the journal, $JLOG*" \
+	"$TOOL" check
 log_stop
 # journal_record VERDICT: the first such datagram, its lines joined.
 journal_record() {
@@ -480,6 +489,9 @@ for bad in "chown nobody" "ln -s $P/log/elsewhere"; do
 	policy_reread
 	check "no sink takes records (the audit file: $bad): refused before it is decided (EIO)" \
 		"err EIO err EIO" eval 'echo $(client open "$D/secret/allowed.txt" r) $(client open "$D/secret/denied.txt" r)'
+	check "... and openfile-policy check warns, failing --strict" \
+		"*warning: audit records have nowhere to go: *(the helper and openfiled refuse every request with EIO)*1" \
+		sh -c "'$TOOL' check --strict; echo \$?" 
 	rm -f "$AUDIT"
 	mv "$AUDIT.keep" "$AUDIT"
 done

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "fopen-flags.h"
+#include "logsink.h"
 #include "paths.h"
 #include "policy-text.h"
 
@@ -616,6 +617,56 @@ static int report_compiled(struct report *rep)
 	return 0;
 }
 
+/* Where the helper's and openfiled's records would go now, as they
+ * choose (openfile(8), LOGGING): said, with a warning when nowhere, for
+ * then they refuse every request.  Returns "journal", "syslog", "file",
+ * or NULL: nowhere (*where the audit file), or not known (*where NULL:
+ * only root may open the audit file). */
+static const char *report_audit(struct report *rep, const char **where)
+{
+	static const struct {
+		const char *sink, *path, *text;
+	} sockets[] = {
+		{ "journal", OPENFILE_JOURNAL_SOCKET, "the journal" },
+		{ "syslog", OPENFILE_SYSLOG_SOCKET, "syslog (authpriv)" },
+	};
+	char why[PATH_MAX + 256];
+	int fd;
+
+	/* As audit.c tries them. */
+	for (size_t i = 0; i < sizeof sockets / sizeof sockets[0]; i++) {
+		if ((fd = logsink_connect(sockets[i].path)) >= 0) {
+			close(fd);
+			*where = sockets[i].path;
+			if (!rep->json)
+				printf("audit records: to %s, %s\n", sockets[i].text, *where);
+			return sockets[i].sink;
+		}
+	}
+	*where = OPENFILE_AUDIT_LOG;
+	if ((fd = logsink_open_file(OPENFILE_AUDIT_LOG, 0)) >= 0) {
+		close(fd);
+		if (!rep->json)
+			printf("audit records: to the audit file %s (no journal or syslog listens)\n",
+			       *where);
+		return "file";
+	}
+	if (errno == EACCES && geteuid() != 0) {
+		*where = NULL;
+		if (!rep->json)
+			printf("audit records: no journal or syslog listens; whether %s takes them, only root can tell\n",
+			       OPENFILE_AUDIT_LOG);
+		return NULL;
+	}
+	snprintf(why, sizeof why, "audit records have nowhere to go: no journal (%s) or syslog (%s) listens, and the audit file is unusable: %s (the helper and openfiled refuse every request with EIO)",
+		 OPENFILE_JOURNAL_SOCKET, OPENFILE_SYSLOG_SOCKET,
+		 errno == EPERM ? "not a regular file of root's that only root may write" :
+				  strerror(errno));
+	rep->warnings++;
+	print_diag(rep, "warning", OPENFILE_AUDIT_LOG, 0, 0, why);
+	return NULL;
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	struct opts o;
@@ -635,6 +686,7 @@ static int cmd_check(int argc, char **argv)
 		struct policy *compiled = NULL;
 		const char *why;
 		int current = -1;
+		const char *sink = NULL, *sink_at = NULL;
 
 		if (json) {
 			printf("%s{", i ? ", " : "");
@@ -661,6 +713,8 @@ static int cmd_check(int argc, char **argv)
 		policy_free(compiled);
 		if (file == NULL && rep.errors == 0)
 			current = report_compiled(&rep);
+		if (file == NULL)
+			sink = report_audit(&rep, &sink_at);
 		status = rep.errors ? "INVALID (the helper denies every request)" :
 			 rep.warnings && o.strict ? "not accepted with --strict" : "OK";
 		if (json) {
@@ -669,6 +723,12 @@ static int cmd_check(int argc, char **argv)
 			printf(", \"valid\": %s", rep.errors ? "false" : "true");
 			if (current >= 0)
 				printf(", \"compiled_current\": %s", current ? "true" : "false");
+			if (sink_at != NULL) {
+				printf(", \"audit\": {");
+				json_kv(1, "sink", sink);
+				json_kv(0, "path", sink_at);
+				putchar('}');
+			}
 			json_kv(0, "status", status);
 			putchar('}');
 		} else {
