@@ -30,6 +30,8 @@ static const char *me = "openfile";
 /* The journal's socket (journal set) or syslog's, and the audit file:
  * -1 when not there. */
 static int lfd = -1, ffd = -1, journal;
+static pid_t pid;    /* ours, as audit_open found it */
+static time_t tried; /* when connect_log last tried */
 
 void audit_init(const char *ident, int stderr_too, int for_admin)
 {
@@ -39,16 +41,25 @@ void audit_init(const char *ident, int stderr_too, int for_admin)
 	audit_open();
 }
 
-/* The journal, else syslog, unless one is connected: like syslog(3),
- * each message tries again while neither is (a daemon started later). */
+/* The journal, else syslog, unless one is connected: while neither is,
+ * tried again at most once a second (a daemon started later), not at
+ * each of a worker's records, where four failing system calls a record
+ * would cost a fifth of a request. */
 static void connect_log(void)
 {
-	if (lfd < 0 && !(journal = (lfd = logsink_connect(OPENFILE_JOURNAL_SOCKET)) >= 0))
+	time_t now = time(NULL);
+
+	if (lfd >= 0 || now == tried)
+		return;
+	tried = now;
+	if (!(journal = (lfd = logsink_connect(OPENFILE_JOURNAL_SOCKET)) >= 0))
 		lfd = logsink_connect(OPENFILE_SYSLOG_SOCKET);
 }
 
 void audit_open(void)
 {
+	pid = getpid();
+	tried = 0;
 	connect_log();
 	/* Created by root alone: a helper with file capabilities runs as
 	 * its caller. */
@@ -139,9 +150,9 @@ static int syslog_send(int prio, const char *head, const char *text, size_t len)
 		n = part_end(text + o, len - o);
 		h = parts == 1 ?
 			snprintf(hdr, sizeof hdr, "<%d>%s %s[%d]: %s", LOG_AUTHPRIV | prio,
-				 stamp, me, (int)getpid(), head) :
+				 stamp, me, (int)pid, head) :
 			snprintf(hdr, sizeof hdr, "<%d>%s %s[%d]: %spart=%zu/%zu ",
-				 LOG_AUTHPRIV | prio, stamp, me, (int)getpid(), head, i, parts);
+				 LOG_AUTHPRIV | prio, stamp, me, (int)pid, head, i, parts);
 		iov[0] = (struct iovec){ hdr, (size_t)h };
 		iov[1] = (struct iovec){ (char *)text + o, n };
 		if (dgram_send(lfd, iov, 2) < 0)
@@ -168,7 +179,7 @@ static int journal_send(int prio, const char *head, const char *text, size_t len
 		{ (char *)text, len },
 		{ post, (size_t)snprintf(post, sizeof post,
 					 "\nPRIORITY=%d\nSYSLOG_FACILITY=%d\nSYSLOG_IDENTIFIER=%s\nSYSLOG_PID=%d\n",
-					 prio, LOG_AUTHPRIV >> 3, me, (int)getpid()) },
+					 prio, LOG_AUTHPRIV >> 3, me, (int)pid) },
 		{ f != NULL ? (char *)f->buf : NULL, f != NULL ? f->len : 0 },
 	};
 
@@ -188,7 +199,7 @@ static int file_write(const char *head, const char *text, size_t len)
 	ssize_t want;
 
 	p += (size_t)snprintf(pre + p, sizeof pre - p, "%s[%d]: %s", me,
-			      (int)getpid(), head);
+			      (int)pid, head);
 	iov[0] = (struct iovec){ pre, p };
 	iov[1] = (struct iovec){ (char *)text, len };
 	iov[2] = (struct iovec){ (char *)"\n", 1 };
