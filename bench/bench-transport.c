@@ -20,6 +20,12 @@
  *                 descriptor back: the floor of any broker on this machine,
  *                 with no policy, privilege or confinement at all; both
  *                 ends wait as a broker connection's do (common/spin.h)
+ *   minbroker     the minimal policy-free broker: a process of the
+ *                 thread's own that listens on a unix socket, accepts the
+ *                 thread's one connection and asks its SO_PEERCRED, then
+ *                 for each request checks that the path lies in FILE's
+ *                 directory, open()s it and sends the descriptor back;
+ *                 both ends wait in poll(2), as a simple broker would
  *   spawn         posix_spawn(3) COMMAND with its standard output on
  *                 /dev/null and wait for it; it must exit 0
  *
@@ -41,12 +47,15 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <spawn.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/mman.h>
+
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,11 +70,12 @@
 
 extern char **environ;
 
-enum kind { OPEN, MY_OPEN, MY_OPEN_NULL, TEXTBOOK, SPAWN, RELAY };
+enum kind { OPEN, MY_OPEN, MY_OPEN_NULL, TEXTBOOK, SPAWN, RELAY, MINBROKER };
 
 static const char *const kind_names[] = {
 	[OPEN] = "open", [MY_OPEN] = "my_open", [MY_OPEN_NULL] = "my_open_null",
 	[TEXTBOOK] = "textbook", [SPAWN] = "spawn", [RELAY] = "relay",
+	[MINBROKER] = "minbroker",
 };
 
 struct bench_case {
@@ -73,13 +83,18 @@ struct bench_case {
 	enum kind kind;
 };
 
+/* A server process of a thread's own: the relay or the minimal broker. */
+struct server {
+	int sock; /* -1 before the first call */
+	pid_t pid;
+	struct spin spin;
+};
+
 struct worker {
 	pthread_t tid;
 	long long *ns; /* call i of case k at i * ncases + k */
 	long long start, end;
-	int relay;       /* the relay's socket, -1 before the first call */
-	pid_t relay_pid;
-	struct spin relay_spin;
+	struct server relay, minbroker;
 	char why[512]; /* the first failure, empty if none */
 };
 
@@ -122,33 +137,41 @@ static int spawn_wait(char *why, size_t len)
 #define RELAY_REPLY 12
 
 /* Waits for sock to be readable as each end of a broker connection
- * waits: spinning first, with the default window. */
-static void relay_await(int sock, struct spin *spin)
+ * waits: spinning first, with the default window.  Without spin, in
+ * poll(2) alone. */
+static void server_await(int sock, struct spin *spin)
 {
 	struct pollfd p = { sock, POLLIN, 0 };
 
-	while (spin_wait(spin, &p, 1, NULL, NULL) < 0 && errno == EINTR)
+	while ((spin != NULL ? spin_wait(spin, &p, 1, NULL, NULL) : poll(&p, 1, -1)) < 0 &&
+	       errno == EINTR)
 		;
 }
 
-/* The relay process: for each request, open the file and send it back,
- * or the errno of a failed open. */
-static void __attribute__((noreturn)) relay_serve(int sock)
+/* A server: for each request, open the path it names (only in FILE's
+ * directory, for the minimal broker) and send it back, or the errno of a
+ * failed open. */
+static void __attribute__((noreturn)) serve(int sock, int minbroker)
 {
 	char req[RELAY_HDR + PATH_MAX];
 	size_t len = RELAY_HDR + strlen(file);
-	struct spin spin;
+	size_t dir = (size_t)(strrchr(file, '/') - file) + 1;
+	struct spin spin, *sp = minbroker ? NULL : &spin;
 
 	spin_init(&spin, SPIN_DEFAULT_US, 1);
 	for (;;) {
 		int fd = -1, got;
 
-		relay_await(sock, &spin);
+		server_await(sock, sp);
 		if (my_recv_fd(sock, &fd, req, len, 0) != (ssize_t)len)
 			_exit(0);
 		if (fd >= 0)
 			close(fd);
-		fd = open(file, O_RDONLY | O_CLOEXEC);
+		req[len] = '\0';
+		fd = -1;
+		errno = EACCES;
+		if (!minbroker || strncmp(req + RELAY_HDR, file, dir) == 0)
+			fd = open(req + RELAY_HDR, O_RDONLY | O_CLOEXEC);
 		memcpy(req, &errno, sizeof errno);
 		got = my_send_fd(sock, fd, req, RELAY_REPLY);
 		if (fd >= 0)
@@ -158,39 +181,74 @@ static void __attribute__((noreturn)) relay_serve(int sock)
 	}
 }
 
-static int relay_open(struct worker *w)
+/* The minimal broker's process: its one connection, and who made it. */
+static void __attribute__((noreturn)) minbroker_serve(int lsock)
+{
+	struct ucred cred;
+	socklen_t clen = sizeof cred;
+	int sock = accept4(lsock, NULL, NULL, SOCK_CLOEXEC);
+
+	if (sock < 0 || getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0)
+		_exit(1);
+	close(lsock);
+	serve(sock, 1);
+}
+
+/* Starts the thread's server: a socket pair for the relay; for the
+ * minimal broker a listening socket (abstract: no file to clean up) it
+ * accepts our connection on. */
+static int server_start(struct server *srv, int minbroker)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	socklen_t salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+				      (size_t)snprintf(sa.sun_path + 1, sizeof sa.sun_path - 1,
+						       "openfile-bench-%d-%p", (int)getpid(),
+						       (void *)srv));
+	int sv[2];
+
+	if (!minbroker) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+			return -1;
+	} else if ((sv[1] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+		   bind(sv[1], (struct sockaddr *)&sa, salen) < 0 || listen(sv[1], 1) < 0 ||
+		   (sv[0] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		return -1;
+	}
+	srv->pid = fork();
+	if (srv->pid == 0) {
+		close(sv[0]);
+		if (minbroker)
+			minbroker_serve(sv[1]);
+		serve(sv[1], 0);
+	}
+	close(sv[1]);
+	if (srv->pid < 0 ||
+	    (minbroker && connect(sv[0], (struct sockaddr *)&sa, salen) < 0)) {
+		close(sv[0]);
+		return -1;
+	}
+	srv->sock = sv[0];
+	spin_init(&srv->spin, SPIN_DEFAULT_US, 0);
+	return 0;
+}
+
+static int server_open(struct server *srv, int minbroker)
 {
 	char req[RELAY_HDR + PATH_MAX] = { 0 };
 	size_t len = RELAY_HDR + strlen(file);
 	ssize_t n;
 	int fd = -1;
 
-	if (w->relay < 0) {
-		int sv[2];
-
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-			return -1;
-		w->relay_pid = fork();
-		if (w->relay_pid == 0) {
-			close(sv[0]);
-			relay_serve(sv[1]);
-		}
-		close(sv[1]);
-		if (w->relay_pid < 0) {
-			close(sv[0]);
-			return -1;
-		}
-		w->relay = sv[0];
-		spin_init(&w->relay_spin, SPIN_DEFAULT_US, 0);
-	}
-	memcpy(req + RELAY_HDR, file, len - RELAY_HDR);
-	if (my_send_fd(w->relay, -1, req, len) < 0)
+	if (srv->sock < 0 && server_start(srv, minbroker) < 0)
 		return -1;
-	relay_await(w->relay, &w->relay_spin);
-	n = my_recv_fd(w->relay, &fd, req, RELAY_REPLY, MSG_CMSG_CLOEXEC);
+	memcpy(req + RELAY_HDR, file, len - RELAY_HDR);
+	if (my_send_fd(srv->sock, -1, req, len) < 0)
+		return -1;
+	server_await(srv->sock, minbroker ? NULL : &srv->spin);
+	n = my_recv_fd(srv->sock, &fd, req, RELAY_REPLY, MSG_CMSG_CLOEXEC);
 	if (n != RELAY_REPLY) {
 		if (n >= 0)
-			errno = EPIPE; /* the relay is gone */
+			errno = EPIPE; /* the server is gone */
 		return -1;
 	}
 	if (fd < 0)
@@ -231,7 +289,10 @@ static int one_call(const struct bench_case *c, struct worker *w)
 	case SPAWN:
 		return spawn_wait(why, len);
 	case RELAY:
-		fd = relay_open(w);
+		fd = server_open(&w->relay, 0);
+		break;
+	case MINBROKER:
+		fd = server_open(&w->minbroker, 1);
 		break;
 	}
 	if (fd < 0) {
@@ -266,10 +327,14 @@ static void *work(void *arg)
 		}
 	}
 	w->end = now_ns();
-	if (w->relay >= 0) {
-		close(w->relay);
-		waitpid(w->relay_pid, NULL, 0);
-	}
+	/* All closed before any is waited for: a server forked after another
+	 * holds a copy of the other's socket until it ends. */
+	for (struct server *srv = &w->relay; srv <= &w->minbroker; srv++)
+		if (srv->sock >= 0)
+			close(srv->sock);
+	for (struct server *srv = &w->relay; srv <= &w->minbroker; srv++)
+		if (srv->sock >= 0)
+			waitpid(srv->pid, NULL, 0);
 	return NULL;
 }
 
@@ -333,7 +398,7 @@ static void __attribute__((noreturn)) usage(void)
 			"                       LABEL=CASE... "
 			"[-- COMMAND [ARG...]]\n"
 			"CASE: open, my_open, my_open_null, textbook, spawn, "
-			"relay\n");
+			"relay, minbroker\n");
 	exit(2);
 }
 
@@ -403,7 +468,7 @@ int main(int argc, char *argv[])
 	}
 	for (int t = 0; t < threads; t++) {
 		w[t].ns = calloc((size_t)(calls * ncases), sizeof *w[t].ns);
-		w[t].relay = -1;
+		w[t].relay.sock = w[t].minbroker.sock = -1;
 		if (w[t].ns == NULL ||
 		    pthread_create(&w[t].tid, NULL, work, &w[t]) != 0) {
 			perror("bench-transport");

@@ -361,7 +361,10 @@ check "... and has no zombie workers" "0" zombies
 # them: the first --max-per-user (128) get workers that wait for a hello,
 # the others are turned away as they are accepted.  The flooder is the
 # stage, not the subject: never under valgrind.
-native_client 120 flood "$SOCK" 3000 60 >"$P/flood.out" 2>&1 &
+# (Not native_client: a function run in the background is a subshell,
+# and $! would be it, not timeout(1), which passes the kill on.)
+setpriv --reuid="$U" --regid="$G" --clear-groups -- \
+	timeout 120 "$P/bin/e2e-client" flood "$SOCK" 3000 60 >"$P/flood.out" 2>&1 &
 flooder=$!
 until_said "$P/flood.out" "flooding\|fail"
 t0=$(date +%s)
