@@ -67,9 +67,12 @@ static __thread int busy __attribute__((tls_model("initial-exec")));
  * another pid and the same memory); 0 when the shim must stay out. */
 static pid_t owner;
 
+/* real.open last, and released: ready() takes it set to mean that every
+ * pointer is, also in a thread that calls while another resolves. */
 static void resolve(void)
 {
-	real.open = dlsym(RTLD_NEXT, "open");
+	void *open_fn = dlsym(RTLD_NEXT, "open");
+
 	real.open64 = dlsym(RTLD_NEXT, "open64");
 	real.openat = dlsym(RTLD_NEXT, "openat");
 	real.openat64 = dlsym(RTLD_NEXT, "openat64");
@@ -83,6 +86,13 @@ static void resolve(void)
 	real.fopen64 = dlsym(RTLD_NEXT, "fopen64");
 	real.freopen = dlsym(RTLD_NEXT, "freopen");
 	real.freopen64 = dlsym(RTLD_NEXT, "freopen64");
+	__atomic_store_n(&real.open, open_fn, __ATOMIC_RELEASE);
+}
+
+static inline void ready(void)
+{
+	if (__builtin_expect(__atomic_load_n(&real.open, __ATOMIC_ACQUIRE) == NULL, 0))
+		resolve();
 }
 
 static void forked(void)
@@ -97,19 +107,12 @@ static void forked(void)
  * from two threads is harmless. */
 __attribute__((constructor)) static void init(void)
 {
-	if (real.open == NULL)
-		resolve();
+	ready();
 	/* The loader does not preload into a setuid program; if it ever
 	 * did, the shim would add nothing to what the program may do. */
 	if (getauxval(AT_SECURE) == 0)
 		owner = getpid();
 	(void)pthread_atfork(NULL, NULL, forked);
-}
-
-static inline void ready(void)
-{
-	if (__builtin_expect(real.open == NULL, 0))
-		resolve();
 }
 
 /* Whether an open that failed with errno err is asked of the policy. */
