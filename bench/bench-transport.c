@@ -209,9 +209,11 @@ static int server_start(struct server *srv, int minbroker)
 	if (!minbroker) {
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 			return -1;
-	} else if ((sv[1] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-		   bind(sv[1], (struct sockaddr *)&sa, salen) < 0 || listen(sv[1], 1) < 0 ||
+	} else if ((sv[1] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		return -1;
+	} else if (bind(sv[1], (struct sockaddr *)&sa, salen) < 0 || listen(sv[1], 1) < 0 ||
 		   (sv[0] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		close(sv[1]);
 		return -1;
 	}
 	srv->pid = fork();

@@ -6,7 +6,7 @@
  * facility, else, when neither socket takes it, to the audit file; and,
  * when asked, to stderr (the helper: only a terminal the caller owns).
  * The sockets are connected and the file opened while we are root and
- * before the caller can have changed anything; see openfile(8), AUDIT.
+ * before the caller can have changed anything; see openfile(8), LOGGING.
  */
 #include "config.h"
 
@@ -173,7 +173,7 @@ struct fields {
 static int journal_send(int prio, const char *head, const char *text, size_t len,
 			const struct fields *f)
 {
-	char pre[32], post[128];
+	char pre[sizeof "MESSAGE=" + HEAD_MAX], post[128];
 	struct iovec iov[4] = {
 		{ pre, (size_t)snprintf(pre, sizeof pre, "MESSAGE=%s", head) },
 		{ (char *)text, len },
