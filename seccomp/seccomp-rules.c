@@ -15,7 +15,7 @@
 #include "seccomp-rules.h"
 
 /* What the rest of the helper calls, directly or through libc, libcap,
- * malloc and syslog(3). */
+ * malloc and the log (audit.c). */
 static const int allowed[] = {
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(writev), SCMP_SYS(lseek),
 	SCMP_SYS(close), SCMP_SYS(dup), SCMP_SYS(fcntl),
@@ -76,7 +76,8 @@ int confine_rules(scmp_filter_ctx ctx, int worker)
 	    (worker && allow_all(ctx, worker_allowed,
 				 sizeof worker_allowed / sizeof worker_allowed[0]) < 0))
 		return -1;
-	/* syslog(3) may reconnect to /dev/log: local sockets only. */
+	/* The log may connect again to the journal or syslog: local sockets
+	 * only. */
 	if (allow_arg0(ctx, SCMP_SYS(socket), AF_UNIX) < 0)
 		return -1;
 #ifdef OPENFILE_SANITIZER
