@@ -59,7 +59,6 @@ static void connect_log(void)
 void audit_open(void)
 {
 	pid = getpid();
-	tried = 0;
 	connect_log();
 	/* Created by root alone: a helper with file capabilities runs as
 	 * its caller. */
@@ -74,6 +73,7 @@ void audit_close(void)
 	if (ffd >= 0)
 		close(ffd);
 	lfd = ffd = -1;
+	tried = 0; /* the next audit_open tries the sockets at once */
 }
 
 int audit_sinks(void)
