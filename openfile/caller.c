@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +17,147 @@
 #include "audit.h"
 #include "caller.h"
 
+/* The name service failed on id: unsure, the rules fail closed. */
+static void name_failed(int group, unsigned id, int err)
+{
+	audit_error("cannot look up the name of %s %u: %s (of the rules naming a %s, each deny applies and no allow does)",
+		    group ? "gid" : "uid", id, strerror(err),
+		    group ? "group" : "user");
+}
+
+#ifdef OPENFILE_NSS_HELPER_PATH
+/*
+ * The static helper: glibc cannot load a name service module into a
+ * static program (libnss_systemd crashes it), so the helper reads
+ * /etc/passwd and /etc/group itself where nsswitch.conf makes files the
+ * first source, as glibc's files module does, and leaves every other
+ * case to openfile-nss, the same helper linked dynamically.
+ */
+enum source { SOURCE_OTHER, SOURCE_FILES_FIRST, SOURCE_FILES_ONLY };
+
+/*
+ * What nsswitch.conf lists for passwd and for group.  Anything this does
+ * not read the way glibc would for certain (no file or no line, a line
+ * twice, an action after files, a line too long) is SOURCE_OTHER: the
+ * dynamic helper then asks glibc itself.
+ */
+static void nss_sources(enum source *src)
+{
+	static const char *const db[2] = { "passwd", "group" };
+	int seen[2] = { 0, 0 };
+	FILE *f = fopen("/etc/nsswitch.conf", "re");
+	char line[1024];
+
+	src[0] = src[1] = SOURCE_OTHER;
+	while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+		char *p = line + strspn(line, " \t"), *save, *first, *next;
+
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			seen[0] = seen[1] = 2;
+			break;
+		}
+		p[strcspn(p, "#\n")] = '\0';
+		for (int i = 0; i < 2; i++) {
+			size_t n = strlen(db[i]);
+
+			if (strncmp(p, db[i], n) != 0 ||
+			    p[n + strspn(p + n, " \t")] != ':')
+				continue;
+			first = strtok_r(strchr(p, ':') + 1, " \t", &save);
+			next = strtok_r(NULL, " \t", &save);
+			seen[i]++;
+			src[i] = first == NULL || strcmp(first, "files") != 0 ?
+					 SOURCE_OTHER :
+				 next == NULL ? SOURCE_FILES_ONLY :
+				 next[0] == '[' ? SOURCE_OTHER :
+						  SOURCE_FILES_FIRST;
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		if (seen[i] != 1)
+			src[i] = SOURCE_OTHER;
+	if (f != NULL)
+		fclose(f);
+}
+
+/*
+ * The names of ids[0..n) in /etc/passwd (group clear) or /etc/group:
+ * names[i] for each found, from the first entry with that id, as the
+ * files module answers.  Returns 0 or an errno value.
+ */
+static int files_names(int group, const gid_t *ids, size_t n, char **names)
+{
+	FILE *f = fopen(group ? "/etc/group" : "/etc/passwd", "re");
+	size_t len = 1024, left = n;
+	char *buf = NULL;
+	int err = f == NULL ? errno : 0;
+
+	while (err == 0 && left > 0) {
+		struct passwd p, *pw = NULL;
+		struct group g, *gr = NULL;
+		unsigned id;
+
+		if (buf == NULL && (buf = malloc(len)) == NULL) {
+			err = ENOMEM;
+			break;
+		}
+		/* Both rewind to the line's start on ERANGE. */
+		err = group ? fgetgrent_r(f, &g, buf, len, &gr) :
+			      fgetpwent_r(f, &p, buf, len, &pw);
+		if (err == ERANGE && len < (1u << 20)) {
+			free(buf);
+			buf = NULL;
+			len *= 2;
+			err = 0;
+			continue;
+		}
+		if (err != 0)
+			break;
+		id = group ? g.gr_gid : p.pw_uid;
+		for (size_t i = 0; i < n; i++)
+			if (ids[i] == id && names[i] == NULL) {
+				if ((names[i] = strdup(group ? g.gr_name : p.pw_name)) == NULL)
+					err = ENOMEM;
+				left--;
+			}
+	}
+	free(buf);
+	if (f != NULL)
+		fclose(f);
+	return err == ENOENT ? 0 : err;
+}
+
+/*
+ * The caller's names from the files, every group's.  Returns 1 when some
+ * name only a source after files could tell: openfile-nss's to find.
+ */
+static int names_from_files(struct caller_id *c, size_t ngids)
+{
+	enum source src[2];
+	gid_t uid = (gid_t)c->pc.uid;
+	int err;
+
+	nss_sources(src);
+	if (src[0] == SOURCE_OTHER || src[1] == SOURCE_OTHER)
+		return 1;
+	if ((err = files_names(0, &uid, 1, &c->user)) != 0) {
+		c->pc.user_unknown = 1;
+		name_failed(0, uid, err);
+	} else if (c->user == NULL && src[0] == SOURCE_FILES_FIRST) {
+		return 1;
+	}
+	err = files_names(1, c->gids, ngids, c->names);
+	for (size_t i = 0; i < ngids; i++) {
+		if (c->names[i] != NULL)
+			continue;
+		if (err == 0 && src[1] == SOURCE_FILES_FIRST)
+			return 1;
+		if (err != 0 && !c->unknown[i]++)
+			name_failed(1, c->gids[i], err);
+	}
+	return 0;
+}
+#else
 /*
  * getpwuid_r/getgrgid_r with a growing buffer.  Returns a copy of the
  * name, or NULL with *failed set when the name service failed (or memory
@@ -56,11 +198,10 @@ static char *name_of(int group, unsigned id, int *failed)
 	free(buf);
 	*failed = err != 0;
 	if (*failed)
-		audit_error("cannot look up the name of %s %u: %s (of the rules naming a %s, each deny applies and no allow does)",
-			    group ? "gid" : "uid", id, strerror(err),
-			    group ? "group" : "user");
+		name_failed(group, id, err);
 	return name;
 }
+#endif
 
 int caller_load(struct caller_id *c, int group_names)
 {
@@ -79,6 +220,13 @@ int caller_load(struct caller_id *c, int group_names)
 	n = getgroups(n, c->gids + 1);
 	if (n < 0)
 		return -1;
+	c->pc.uid = getuid();
+#ifdef OPENFILE_NSS_HELPER_PATH
+	/* One pass over each file finds every group's name. */
+	(void)group_names;
+	if (names_from_files(c, (size_t)n + 1))
+		return CALLER_NSS;
+#else
 	/* The primary group's name always (%g may use it); the others' only
 	 * when a rule names a group. */
 	for (int i = 0; i <= (group_names ? n : 0); i++) {
@@ -87,8 +235,8 @@ int caller_load(struct caller_id *c, int group_names)
 		c->names[i] = name_of(1, c->gids[i], &failed);
 		c->unknown[i] = (unsigned char)failed;
 	}
-	c->pc.uid = getuid();
 	c->user = name_of(0, c->pc.uid, &c->pc.user_unknown);
+#endif
 	c->pc.user = c->user;
 	c->pc.ngroups = (size_t)n + 1;
 	c->pc.gids = c->gids;

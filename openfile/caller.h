@@ -15,7 +15,10 @@ struct caller_id {
 	char *user;
 };
 /* Our real uid, gid and groups, and their names: the supplementary
- * groups' only when group_names.  Returns 0 or -1. */
+ * groups' only when group_names (a static helper's: always).  Returns 0,
+ * -1, or CALLER_NSS when a static helper needs a name service module
+ * for a name: openfile-nss is to serve the caller. */
+#define CALLER_NSS 1
 int caller_load(struct caller_id *c, int group_names);
 
 #endif /* OPENFILE_CALLER_H */

@@ -162,6 +162,17 @@ int main(int argc, char *argv[])
 		audit_error("the caller's stack limit is below %d KiB", HELPER_STACK / 1024);
 		fail(HELPER_EXIT_SYSTEM);
 	}
+#ifdef OPENFILE_NSS_HELPER_PATH
+	/* Static, the helper knows the names the files hold; a caller that
+	 * only a name service module knows is handed to openfile-nss, the
+	 * same steps linked dynamically, while an exec can still raise
+	 * privilege (priv_drop sets no_new_privs). */
+	if ((status = caller_load(&caller, 1)) == CALLER_NSS) {
+		execv(OPENFILE_NSS_HELPER_PATH, argv);
+		audit_error("cannot run %s: %s", OPENFILE_NSS_HELPER_PATH, strerror(errno));
+		fail(HELPER_EXIT_SYSTEM);
+	}
+#endif
 	/* 3: the caller's ids plus two capabilities, not effective. */
 	if (priv_drop(getuid(), getgid(), 0, NULL, &why) < 0) {
 		audit_error("%s", why);
@@ -174,9 +185,12 @@ int main(int argc, char *argv[])
 	priv_lower();
 	/* 4: the compiled policy, checked; unusable means deny. */
 	env.pol = policy_read();
-	/* Who asks, by name too: the names of the supplementary groups only
-	 * if a rule names a group. */
-	if (caller_load(&caller, policy_names_groups(env.pol)) < 0) {
+#ifndef OPENFILE_NSS_HELPER_PATH
+	/* Who asks, by name too, as the caller: the names of the
+	 * supplementary groups only if a rule names a group. */
+	status = caller_load(&caller, policy_names_groups(env.pol));
+#endif
+	if (status < 0) {
 		audit_error("cannot learn the caller's identity");
 		fail(HELPER_EXIT_SYSTEM);
 	}

@@ -71,8 +71,16 @@ check "the helper has full RELRO (GNU_RELRO and BIND_NOW)" sh -c \
 	"readelf -l '$helper' | grep -q GNU_RELRO && readelf -d '$helper' | grep -Eq 'BIND_NOW|FLAGS_1.*NOW'"
 check "the helper has a non-executable stack" sh -c \
 	"readelf -lW '$helper' | grep GNU_STACK | grep -qv RWE"
-check "the helper uses the stack protector" sh -c "readelf --dyn-syms -W '$helper' | grep -q __stack_chk_fail"
-check "the helper is fortified" sh -c "readelf --dyn-syms -W '$helper' | grep -q '__[a-z]*_chk'"
+# (-s reads the static helper's symbol table too.)
+check "the helper uses the stack protector" sh -c "readelf -sW '$helper' | grep -q __stack_chk_fail"
+check "the helper is fortified" sh -c "readelf -sW '$helper' | grep -q '__[a-z]*_chk'"
+# glibc cannot load a name service module into a static program: a
+# static helper must not ask glibc's NSS at all (openfile-nss does).
+if ! readelf -lW "$helper" | grep -q INTERP; then
+	check "the static helper calls no name service lookup; openfile-nss, dynamic, does" sh -c \
+		"! readelf -sW '$helper' | grep -Eq ' (getpwuid_r|getgrgid_r|getpwnam_r|getgrnam_r)\$' &&
+		 readelf -lW '$B/openfile/openfile-nss' | grep -q INTERP"
+fi
 check "the installed helper has no test hooks" sh -c "! grep -q openfile-test '$helper'"
 check "the test helper has them (so the check above means something)" \
 	sh -c "grep -q openfile-test '$B/tests/openfile-test' || test ! -e '$B/tests/openfile-test'"

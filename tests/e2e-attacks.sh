@@ -250,6 +250,64 @@ else
 	skip_n "$(through_broker 6 5)" "44: the name service failing: unshare -m does not work here"
 fi
 write_policy
+# --- the static helper's own reading of the files databases ----------------
+# A static helper (configure.ac) reads /etc/passwd and /etc/group itself
+# where nsswitch.conf makes files the first source, and execs openfile-nss
+# for any name only another source could tell.  Each case binds its own
+# nsswitch.conf, passwd and group over the real ones in a mount namespace
+# of its own; "broken" binds /dev/null over openfile-nss, so that a case
+# the static helper hands over fails where it would be served.
+mk 0700 nss2
+put nss2/for-user by-user
+put nss2/for-group by-group
+put nss2/for-any by-any
+write_policy_files
+cat >> "$POL" <<POLICY
+allow user ofnss read $D/nss2/for-user
+allow group ofgrp read $D/nss2/for-group
+allow * read $D/nss2/for-any
+POLICY
+policy_changed
+mkdir -p "$P/nss2"
+{ getent passwd root nobody; echo "ofnss:x:54321:54321::/nonexistent:/usr/sbin/nologin"; } > "$P/nss2/passwd"
+# ofgrp's line is longer than the first buffer the helper reads with.
+{ getent group root "$(id -gn nobody)"
+  printf 'ofgrp:x:54321:'; i=0
+  while [ $i -lt 300 ]; do printf 'member%d,' $i; i=$((i + 1)); done; echo ofnss; } > "$P/nss2/group"
+# in_nss NSSWITCH broken|intact UID ARGS...: the client as UID (its gid
+# the same) where nsswitch.conf says NSSWITCH.
+in_nss() {
+	printf "$1" > "$P/nss2/nsswitch.conf"
+	unshare -m sh -c '
+		for f in nsswitch.conf passwd group; do
+			mount --bind "$1/nss2/$f" "/etc/$f" || exit 1
+		done
+		[ "$2" = intact ] || mount --bind /dev/null "$3" || exit 1
+		shift 4
+		exec "$@"' sh "$P" "$2" "$HN" "$3" \
+		setpriv --reuid="$3" --regid="$3" --clear-groups -- timeout 60 $CLIENT "$4" "$5" ${6:+"$6"}
+}
+FILES='passwd: files\ngroup: files\n'
+MORE='passwd: files nosuchservice\ngroup: files nosuchservice\n'
+if [ -z "$HN" ] || [ "$MODE" = broker ] || ! unshare -m true 2>/dev/null; then
+	skip_n 7 "[$MODE] the static helper's names: $(if [ -z "$HN" ]; then echo "the helper is dynamic (configure.ac)"; elif [ "$MODE" = broker ]; then echo "the broker is linked dynamically"; else echo "unshare -m does not work here"; fi)"
+else
+	check "static helper: files alone: a user's name, from /etc/passwd" "by-user" \
+		in_nss "$FILES" broken 54321 cat "$D/nss2/for-user"
+	check "static helper: files alone: a group's name, from a line longer than the first buffer" "by-group" \
+		in_nss "$FILES" broken 54321 cat "$D/nss2/for-group"
+	check "static helper: files alone: a uid the files lack has no name, and no handover" "by-any" \
+		in_nss "$FILES" broken 54322 cat "$D/nss2/for-any"
+	check "static helper: files then another source: a name the files hold needs no handover" "by-user" \
+		in_nss "$MORE" broken 54321 cat "$D/nss2/for-user"
+	check "static helper: ... a uid the files lack is handed to openfile-nss" "err EIO" \
+		in_nss "$MORE" broken 54322 open "$D/nss2/for-any" r
+	check "static helper: ... which serves it" "by-any" \
+		in_nss "$MORE" intact 54322 cat "$D/nss2/for-any"
+	check "static helper: an action after files is glibc's to read: handed over" "err EIO" \
+		in_nss 'passwd: files [NOTFOUND=return] nosuchservice\ngroup: files\n' broken 54321 open "$D/nss2/for-user" r
+fi
+write_policy
 # --- 43: a write grant beside a wider rule on the same directory ------------------------
 # The %u rule starts at the same directory as the write grant: the kernel's
 # truncate right must still reach only what a rule grants truncate on.

@@ -14,6 +14,7 @@ mkdir -m 0750 "$P/log"
 install -m 0600 /dev/null "$P/log/audit.log"
 mkdir -m 0755 "$P/run"
 install -o root -g root -m 0755 "$B/tests/openfile-test" "$H"
+[ -z "$HN" ] || install -o root -g root -m 0755 "$B/tests/openfile-nss-test" "$HN"
 privilege_helper
 install -o root -g root -m 0755 "$B/tests/e2e-client" "$P/bin/e2e-client"
 # openfile-run, its shim and the program its cases run.

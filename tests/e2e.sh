@@ -50,6 +50,10 @@ G=$(id -g nobody)
 # A group nobody is not in, for rules naming a supplementary group.
 SUPP=$(getent group 1 | cut -d: -f1)
 H=$P/libexec/openfile
+# The dynamic helper a static one hands callers only a name service
+# module knows: only where the helper is static.
+HN=
+[ ! -x "$B/tests/openfile-nss-test" ] || HN=$P/libexec/openfile-nss
 D=$P/data
 POL=$P/etc/policy
 # What sanitizers and valgrind say about the clients: a file a process.
@@ -213,15 +217,22 @@ log_count() { log_records | grep -cF -- "$1"; }
 
 # The two ways to give the helper its privilege (the broker mode keeps the
 # helper setuid, for the library to fall back to).
+# A static helper's openfile-nss ($HN) needs the same file capabilities;
+# setuid, it needs no mark: the helper execs it while still root.
 privilege_helper() {
 	if [ "$MODE" = caps ]; then
-		chmod 0755 "$H" && setcap cap_dac_override,cap_dac_read_search+p "$H"
+		chmod 0755 "$H" && setcap cap_dac_override,cap_dac_read_search+p "$H" &&
+			{ [ -z "$HN" ] || setcap cap_dac_override,cap_dac_read_search+p "$HN"; }
 	else
 		chmod 4755 "$H"
 	fi
 }
 unprivilege_helper() {
-	if [ "$MODE" = caps ]; then setcap -r "$H"; else chmod 0755 "$H"; fi
+	if [ "$MODE" = caps ]; then
+		setcap -r "$H" && { [ -z "$HN" ] || setcap -r "$HN"; }
+	else
+		chmod 0755 "$H"
+	fi
 }
 
 # The broker: the test build of openfiled, on the test prefix's socket.
