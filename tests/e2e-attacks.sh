@@ -290,7 +290,7 @@ in_nss() {
 FILES='passwd: files\ngroup: files\n'
 MORE='passwd: files nosuchservice\ngroup: files nosuchservice\n'
 if [ -z "$HN" ] || [ "$MODE" = broker ] || ! unshare -m true 2>/dev/null; then
-	skip_n 7 "[$MODE] the static helper's names: $(if [ -z "$HN" ]; then echo "the helper is dynamic (configure.ac)"; elif [ "$MODE" = broker ]; then echo "the broker is linked dynamically"; else echo "unshare -m does not work here"; fi)"
+	skip_n 9 "[$MODE] the static helper's names: $(if [ -z "$HN" ]; then echo "the helper is dynamic (configure.ac)"; elif [ "$MODE" = broker ]; then echo "the broker is linked dynamically"; else echo "unshare -m does not work here"; fi)"
 else
 	check "static helper: files alone: a user's name, from /etc/passwd" "by-user" \
 		in_nss "$FILES" broken 54321 cat "$D/nss2/for-user"
@@ -306,6 +306,10 @@ else
 		in_nss "$MORE" intact 54322 cat "$D/nss2/for-any"
 	check "static helper: an action after files is glibc's to read: handed over" "err EIO" \
 		in_nss 'passwd: files [NOTFOUND=return] nosuchservice\ngroup: files\n' broken 54321 open "$D/nss2/for-user" r
+	check "static helper: a line written twice is glibc's to read: handed over" "err EIO" \
+		in_nss "$FILES"'passwd: files\n' broken 54321 open "$D/nss2/for-user" r
+	check "static helper: no space after the colon, tabs and a comment: still files alone" "by-group" \
+		in_nss '# the databases\npasswd:files\t# local only\n\tgroup:\tfiles\n' broken 54321 cat "$D/nss2/for-group"
 fi
 write_policy
 # --- 43: a write grant beside a wider rule on the same directory ------------------------
