@@ -141,27 +141,45 @@ START_TEST(nothing_comes_cools)
 }
 END_TEST
 
+struct late {
+	int fd;
+	clockid_t waiter;  /* the waiting thread's CPU clock */
+	long long cpu;     /* write once it used this much; 0: after 50 ms */
+};
+
+/* Writes a byte once the waiter used l->cpu of CPU time (or after 10 s:
+ * a waiter that sleeps never does), or 50 ms later: a condition, not a
+ * time, so that a loaded machine only makes the wait longer. */
 static void *write_later(void *arg)
 {
-	struct timespec d = { 0, 50000000 };
+	const struct late *l = arg;
+	struct timespec d = { 0, l->cpu > 0 ? 1000000 : 50000000 }, used;
+	long long start = now_ns();
 
-	nanosleep(&d, NULL);
-	if (write(*(int *)arg, "x", 1) != 1)
+	do
+		nanosleep(&d, NULL);
+	while (l->cpu > 0 && now_ns() - start < 10000000000LL &&
+	       clock_gettime(l->waiter, &used) == 0 &&
+	       used.tv_sec * 1000000000LL + used.tv_nsec < l->cpu);
+	if (write(l->fd, "x", 1) != 1)
 		return arg;
 	return NULL;
 }
 
-/* Waits hot or cold for a byte written 50 ms later; returns the CPU time
- * the wait used. */
-static long long wait_for_late_byte(struct spin *s)
+/* Waits hot or cold for a byte written once the wait used cpu of CPU
+ * time (0: 50 ms later); returns the CPU time the wait used. */
+static long long wait_for_late_byte(struct spin *s, long long cpu)
 {
 	struct pollfd p = { sv[0], POLLIN, 0 };
+	struct late l = { sv[1], 0, 0 };
 	pthread_t t;
 	long long c;
 	void *r;
 
-	ck_assert_int_eq(pthread_create(&t, NULL, write_later, &sv[1]), 0);
+	ck_assert_int_eq(pthread_getcpuclockid(pthread_self(), &l.waiter), 0);
 	c = cpu_ns();
+	l.cpu = cpu > 0 ? c + cpu : 0;
+	ck_assert_int_eq(pthread_create(&t, NULL, write_later, &l), 0);
 	ck_assert_int_eq(spin_wait(s, &p, 1, NULL, NULL), 1);
 	c = cpu_ns() - c;
 	ck_assert_int_eq(pthread_join(t, &r), 0);
@@ -176,10 +194,10 @@ START_TEST(hot_spins_cold_sleeps)
 	struct spin s;
 
 	spin_set(&s, 10 * 1000000000LL, 1);
-	ck_assert_int_ge(wait_for_late_byte(&s), 10000000);
+	ck_assert_int_ge(wait_for_late_byte(&s, 20000000), 10000000);
 	ck_assert_int_eq(s.hot, 1);
 	spin_set(&s, 10 * 1000000000LL, 0);
-	ck_assert_int_lt(wait_for_late_byte(&s), 10000000);
+	ck_assert_int_lt(wait_for_late_byte(&s, 0), 10000000);
 }
 END_TEST
 
