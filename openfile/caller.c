@@ -152,8 +152,10 @@ static int names_from_files(struct caller_id *c, size_t ngids)
 			continue;
 		if (err == 0 && src[1] == SOURCE_FILES_FIRST)
 			return 1;
-		if (err != 0 && !c->unknown[i]++)
+		if (err != 0) {
+			c->unknown[i] = 1;
 			name_failed(1, c->gids[i], err);
+		}
 	}
 	return 0;
 }
